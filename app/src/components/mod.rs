@@ -1,0 +1,4 @@
+//! Small views used by several pages.
+
+pub mod session_card;
+pub mod sync_badge;

@@ -1,0 +1,15 @@
+//! The conference model and its rules, compiled for the browser and the
+//! server alike. Nothing here knows about HTTP, SQLite or the DOM: the client
+//! and the server call the same functions, so they reject the same input.
+
+pub mod attendee;
+pub mod career;
+pub mod program;
+pub mod session;
+pub mod standards;
+pub mod text;
+
+pub use attendee::{BadgeCode, PersonName, Role, StateCode};
+pub use career::CareerFamily;
+pub use session::{Capacity, Session, SessionCode, SessionError, SessionKind, Timeslot};
+pub use standards::Standard;

@@ -1,0 +1,154 @@
+//! Hallpass, the Leptos app: the shell and routes, the pages, the browser's
+//! local store and sync client, and the domain and wire types that the
+//! browser and the server share. Built with `ssr` for the server and with
+//! `hydrate` for the browser.
+
+pub mod components;
+pub mod domain;
+pub mod pages;
+pub mod protocol;
+pub mod state;
+
+#[cfg(feature = "hydrate")]
+pub mod client;
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use components::sync_badge::SyncBadge;
+use pages::{program::ProgramPage, session::SessionPage};
+
+/// A route that must open offline, and the cached page that serves it.
+/// Pages render the same markup for every parameter until they have mounted
+/// and read the local store, so one cached copy serves every URL matching
+/// `pattern` (see docs/OFFLINE.md).
+pub struct OfflineRoute {
+    /// The URL precached and served for every match.
+    pub path: &'static str,
+    /// A JavaScript regular expression over the URL path.
+    pub pattern: &'static str,
+}
+
+/// Every attendee route. The service worker precaches each `path`.
+pub const OFFLINE_ROUTES: &[OfflineRoute] = &[
+    OfflineRoute {
+        path: "/",
+        pattern: "^/$",
+    },
+    OfflineRoute {
+        path: "/sessions/_",
+        pattern: "^/sessions/[^/]+/?$",
+    },
+];
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The page's Content-Security-Policy, with this response's nonce for the
+/// inline hydration script. `'wasm-unsafe-eval'` lets the page compile wasm
+/// and nothing else.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    use leptos_axum::ResponseOptions;
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(response), Ok(value)) =
+        (use_context::<ResponseOptions>(), axum_header_value(&policy))
+    {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn axum_header_value(text: &str) -> Result<http::HeaderValue, http::header::InvalidHeaderValue> {
+    http::HeaderValue::from_str(text)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let state = state::AppState::provide();
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| client::start(state));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = state;
+
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "Hallpass".to_owned() } else { format!("{page} · Hallpass") }/>
+        <Meta name="description" content="The NEA ESP National Conference program, on your phone, online or not."/>
+        <Meta name="theme-color" content="#0b4f6c"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
+        <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml"/>
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="app-header">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"H"</span>
+                    <span>"Hallpass"</span>
+                </A>
+                <nav aria-label="Main">
+                    <A href="/" exact=true>"Program"</A>
+                </nav>
+                <SyncBadge/>
+            </header>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=ProgramPage/>
+                    <Route path=path!("/sessions/:id") view=SessionPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found"/>
+        <section class="page">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. "<A href="/">"Go to the program"</A>"."</p>
+        </section>
+    }
+}
+
+/// The browser's entry point: adopt the server's markup and go.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    client::register_service_worker();
+}

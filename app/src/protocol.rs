@@ -1,0 +1,214 @@
+//! The sync wire format, version 1 (docs/PROTOCOL.md). These types are what
+//! travels; they convert into domain types with `TryFrom` where they are
+//! received, so an unchecked value never reaches the rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::program::Listing;
+use crate::domain::session::{Session, SessionError, SessionFields};
+
+pub const PROTOCOL_VERSION: u32 = 1;
+pub const PULL_PATH: &str = "/api/v1/sync/pull";
+/// Pages larger than this are refused; the default page is smaller.
+pub const MAX_PULL_LIMIT: u32 = 5_000;
+pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
+
+/// `{"error": {"code": "...", "message": "..."}}`, the shape of every error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub cursor: String,
+    pub more: bool,
+    pub reset: bool,
+    pub last_seq: u64,
+    pub changes: Vec<Change>,
+    pub results: Vec<serde_json::Value>,
+}
+
+/// One entity put or deleted since the client's cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Change {
+    Put {
+        entity: Entity,
+        id: String,
+        data: serde_json::Value,
+    },
+    Del {
+        entity: Entity,
+        id: String,
+    },
+}
+
+impl Change {
+    pub fn entity(&self) -> Entity {
+        match self {
+            Change::Put { entity, .. } | Change::Del { entity, .. } => *entity,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Change::Put { id, .. } | Change::Del { id, .. } => id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Session,
+    Attendee,
+    Registration,
+    Checkin,
+    MentoringEntry,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Session => "session",
+            Entity::Attendee => "attendee",
+            Entity::Registration => "registration",
+            Entity::Checkin => "checkin",
+            Entity::MentoringEntry => "mentoring_entry",
+        }
+    }
+}
+
+/// The `data` of a `session` change (spec §4, field names fixed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionData {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub topic: String,
+    pub standard: Option<String>,
+    pub career_families: Vec<String>,
+    pub room: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub capacity: Option<u32>,
+    pub presenter: String,
+    pub confirmed_count: u32,
+    pub waitlist_count: u32,
+}
+
+impl SessionData {
+    pub fn new(id: String, session: &Session, confirmed_count: u32, waitlist_count: u32) -> Self {
+        SessionData {
+            id,
+            code: session.code.to_string(),
+            title: session.title.clone(),
+            description: session.description.clone(),
+            kind: session.kind.as_str().to_owned(),
+            topic: session.topic.clone(),
+            standard: session.standard.map(|s| s.as_str().to_owned()),
+            career_families: session
+                .career_families
+                .iter()
+                .map(|f| f.as_str().to_owned())
+                .collect(),
+            room: session.room.clone(),
+            starts_at: session.slot.starts_rfc3339(),
+            ends_at: session.slot.ends_rfc3339(),
+            capacity: session.capacity.as_option(),
+            presenter: session.presenter.clone(),
+            confirmed_count,
+            waitlist_count,
+        }
+    }
+}
+
+impl TryFrom<SessionData> for Listing {
+    type Error = SessionError;
+
+    fn try_from(data: SessionData) -> Result<Self, Self::Error> {
+        let families = data.career_families.join(";");
+        let capacity = data.capacity.map(|c| c.to_string()).unwrap_or_default();
+        let session = Session::parse(&SessionFields {
+            code: &data.code,
+            title: &data.title,
+            description: &data.description,
+            kind: &data.kind,
+            topic: &data.topic,
+            standard: data.standard.as_deref().unwrap_or_default(),
+            career_families: &families,
+            room: &data.room,
+            starts_at: &data.starts_at,
+            ends_at: &data.ends_at,
+            capacity: &capacity,
+            presenter: &data.presenter,
+        })?;
+        Ok(Listing {
+            id: data.id,
+            session,
+            confirmed: data.confirmed_count,
+            waitlisted: data.waitlist_count,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_carry_op_entity_and_id_as_the_contract_spells_them() {
+        let put = Change::Put {
+            entity: Entity::Session,
+            id: "7".into(),
+            data: serde_json::json!({"title": "x"}),
+        };
+        let json = serde_json::to_value(&put).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"op": "put", "entity": "session", "id": "7", "data": {"title": "x"}})
+        );
+        let del: Change =
+            serde_json::from_str(r#"{"op":"del","entity":"mentoring_entry","id":"e1"}"#).unwrap();
+        assert_eq!(
+            del,
+            Change::Del {
+                entity: Entity::MentoringEntry,
+                id: "e1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn session_data_round_trips_into_a_listing() {
+        let data = SessionData {
+            id: "3".into(),
+            code: "GE-PARA".into(),
+            title: "Getting Educated: Paraeducators".into(),
+            description: String::new(),
+            kind: "workshop".into(),
+            topic: "Adult Learning".into(),
+            standard: None,
+            career_families: vec!["Paraeducators".into()],
+            room: "Room 101".into(),
+            starts_at: "2027-03-12T09:00:00-05:00".into(),
+            ends_at: "2027-03-12T10:00:00-05:00".into(),
+            capacity: Some(30),
+            presenter: String::new(),
+            confirmed_count: 4,
+            waitlist_count: 0,
+        };
+        let listing = Listing::try_from(data.clone()).unwrap();
+        assert_eq!(listing.seats_left(), Some(26));
+        assert_eq!(SessionData::new("3".into(), &listing.session, 4, 0), data);
+    }
+}

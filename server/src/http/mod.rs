@@ -1,0 +1,164 @@
+//! The HTTP face of Hallpass: the sync API, the service worker, static
+//! files and the server-rendered pages, with the headers every response gets.
+
+pub mod error;
+pub mod pwa;
+pub mod sync;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::{App, shell};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::{StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::store::Store;
+use pwa::BuildAssets;
+
+/// The largest request body anywhere (a push is at most 1 MiB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos: LeptosOptions,
+    pub assets: Arc<BuildAssets>,
+    pub service_worker: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(store: Store, leptos: LeptosOptions) -> Self {
+        let assets = BuildAssets::discover(&leptos);
+        let service_worker = Arc::new(assets.service_worker());
+        AppState {
+            store,
+            leptos,
+            assets: Arc::new(assets),
+            service_worker,
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// The whole application; `main` serves it and the tests drive it.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let pkg_dir = std::path::Path::new(state.leptos.site_root.as_ref())
+        .join(state.leptos.site_pkg_dir.as_ref());
+    let api = Router::new()
+        .route("/api/v1/sync/pull", get(sync::pull))
+        .fallback(api_not_found)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    Router::new()
+        .merge(api)
+        .route("/healthz", get(healthz))
+        .route("/sw.js", get(service_worker))
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .leptos_routes(&state, routes, {
+            let options = state.leptos.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), cache_policy))
+        // Pages set their own Content-Security-Policy (it holds the nonce of
+        // the hydration script); everything else gets the strictest one.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(self), microphone=(), geolocation=()"),
+        ))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn api_not_found(uri: Uri) -> Response {
+    error::error_response(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("There is no API at {}.", uri.path()),
+    )
+}
+
+async fn healthz(State(state): State<AppState>) -> error::Result<Response> {
+    let (epoch, version) = state
+        .store
+        .read(|conn| Ok(crate::store::epoch_and_version(conn)?))
+        .await?;
+    Ok(axum::Json(serde_json::json!({ "status": "ok", "epoch": epoch, "version": version, "build": state.assets.id }))
+        .into_response())
+}
+
+async fn service_worker(State(state): State<AppState>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // Browsers must always ask for the newest worker.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        state.service_worker.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+/// Cache headers by what the response is: hashed bundle files never change
+/// under their name; everything else is revalidated so a new build shows at once.
+async fn cache_policy(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        return response;
+    }
+    let immutable = state.leptos.hash_files && state.assets.bundle.iter().any(|f| *f == path);
+    let value = if immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}

@@ -1,0 +1,175 @@
+//! `hallpass`: the server and its command line. `hallpass --help` lists the
+//! subcommands; `hallpass serve --demo` starts the demo conference at
+//! http://127.0.0.1:3000.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use server::{AppState, Store, demo, import, leptos_options, store};
+
+#[derive(Parser)]
+#[command(
+    name = "hallpass",
+    version,
+    about = "Offline-first conference companion for Education Support Professionals"
+)]
+struct Cli {
+    /// The SQLite database file (created if missing).
+    #[arg(
+        long,
+        global = true,
+        env = "HALLPASS_DB",
+        default_value = "hallpass.sqlite"
+    )]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app and the sync API (the default).
+    Serve(ServeArgs),
+    /// Import a CSV file (formats in the README).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+}
+
+#[derive(clap::Args, Default)]
+struct ServeArgs {
+    /// Address to listen on; defaults to LEPTOS_SITE_ADDR, then 127.0.0.1:3000.
+    #[arg(long)]
+    addr: Option<SocketAddr>,
+    /// Load the demo conference if the database is empty, and print sample sign-ins.
+    #[arg(long)]
+    demo: bool,
+    /// Where the built site (pkg/, icons, manifest) is; defaults to LEPTOS_SITE_ROOT, then target/site.
+    #[arg(long)]
+    site_root: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// sessions.csv: code,title,description,kind,topic,standard,career_families,room,starts_at,ends_at,capacity,presenter
+    Sessions { file: PathBuf },
+    /// attendees.csv: badge_code,first_name,last_name,email,state,local,career_family,role
+    Attendees { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hallpass: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("hallpass: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let store =
+        Store::open(&cli.db).map_err(|e| format!("cannot open {}: {e}", cli.db.display()))?;
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(store, args).await,
+        Command::Import { what } => {
+            let (file, kind) = match &what {
+                ImportWhat::Sessions { file } => (file, "sessions"),
+                ImportWhat::Attendees { file } => (file, "attendees"),
+            };
+            let mut text = Vec::new();
+            std::fs::File::open(file)
+                .and_then(|mut f| f.read_to_end(&mut text))
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let summary = match what {
+                ImportWhat::Sessions { .. } => {
+                    import::import_sessions(&store, text.as_slice()).await
+                }
+                ImportWhat::Attendees { .. } => {
+                    import::import_attendees(&store, text.as_slice()).await
+                }
+            }
+            .map_err(|e| format!("{} not imported: {e}", file.display()))?;
+            println!("Imported {kind} from {}: {summary}.", file.display());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
+    if args.demo {
+        load_demo_if_empty(&store).await?;
+    }
+    let options = leptos_options(args.site_root.as_deref());
+    let addr = args.addr.unwrap_or(options.site_addr);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let state = AppState::new(store, options);
+    tracing::info!(build = %state.assets.id, "build");
+    println!("Hallpass is listening on http://{local}");
+    server::serve(listener, state)
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
+}
+
+async fn load_demo_if_empty(store: &Store) -> Result<(), String> {
+    let (sessions, attendees) = store
+        .read(|conn| {
+            Ok((
+                store::sessions::count(conn)?,
+                store::attendees::count(conn)?,
+            ))
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    if sessions == 0 && attendees == 0 {
+        let loaded = demo::load(store)
+            .await
+            .map_err(|e| format!("cannot load the demo: {e}"))?;
+        println!(
+            "Loaded the demo {}: sessions {}; attendees {}.",
+            demo::CONFERENCE_NAME,
+            loaded.sessions,
+            loaded.attendees
+        );
+    } else {
+        println!(
+            "The database already holds {sessions} sessions and {attendees} attendees; the demo was not loaded."
+        );
+    }
+    let sample = store
+        .read(|conn| Ok(store::attendees::sample(conn, 3)?))
+        .await
+        .map_err(|e| e.to_string())?;
+    if !sample.is_empty() {
+        println!("Sign in as (badge code / last name):");
+        for (badge, first, last) in sample {
+            println!("  {badge}  /  {last}   ({first} {last})");
+        }
+    }
+    Ok(())
+}

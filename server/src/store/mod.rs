@@ -1,0 +1,134 @@
+//! The SQLite store: one file, WAL, `synchronous=FULL`, forward-only
+//! migrations. Writes go through one writer thread that groups whatever is
+//! queued into one transaction (group commit); reads use their own
+//! connections, so a slow read never holds up a write.
+
+mod pool;
+mod writer;
+
+pub mod attendees;
+pub mod changes;
+pub mod sessions;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+pub use writer::WriteError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("migrating the database: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("the transaction could not be committed: {0}")]
+    Commit(String),
+    #[error("the writer thread has stopped")]
+    WriterGone,
+    #[error("a read task failed: {0}")]
+    ReadTask(String),
+    #[error("stored data is not what it should be: {0}")]
+    Corrupt(String),
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))])
+}
+
+/// Settings every connection gets. `synchronous=FULL` because a device
+/// deletes what we acknowledged: an acknowledged write must survive a power
+/// cut, not only a crash.
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    writer: writer::Writer,
+    readers: Arc<pool::ReadPool>,
+    path: Arc<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut conn = open_connection(path)?;
+        migrations().to_latest(&mut conn)?;
+        let path = Arc::new(path.to_path_buf());
+        Ok(Store {
+            writer: writer::Writer::spawn(conn)?,
+            readers: Arc::new(pool::ReadPool::new(path.as_ref().clone())),
+            path,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` inside a write transaction, possibly grouped with other
+    /// writers' work. Answers only once the transaction is durable. If `f`
+    /// fails, its own changes are rolled back and the others' are kept.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, WriteError>
+    where
+        F: FnOnce(&Connection) -> Result<T, WriteError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.writer.submit(f).await
+    }
+
+    /// Runs `f` on a read connection off the async runtime.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || readers.with(f))
+            .await
+            .map_err(|e| StoreError::ReadTask(e.to_string()))?
+    }
+}
+
+/// Takes the next version number for a row change. Call inside a write.
+pub fn next_version(conn: &Connection) -> Result<i64, rusqlite::Error> {
+    conn.query_row(
+        "UPDATE meta SET version = version + 1 WHERE id = 1 RETURNING version",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// The database's epoch and its latest version.
+pub fn epoch_and_version(conn: &Connection) -> Result<(String, i64), rusqlite::Error> {
+    conn.query_row("SELECT epoch, version FROM meta WHERE id = 1", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,121 @@
+//! Sessions of the program.
+
+use app::domain::Session;
+use app::protocol::SessionData;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::next_version;
+
+/// What an upsert did to one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// Inserts the session, or updates the one with the same code. Seat counts
+/// and registrations are left alone: a re-import never loses them.
+pub fn upsert(conn: &Connection, s: &Session) -> Result<Upsert, rusqlite::Error> {
+    let fields = (
+        s.title.as_str(),
+        s.description.as_str(),
+        s.kind.as_str(),
+        s.topic.as_str(),
+        s.standard.map(|st| st.as_str()),
+        s.career_families_text(),
+        s.room.as_str(),
+        s.slot.starts_rfc3339(),
+        s.slot.ends_rfc3339(),
+        s.capacity.as_option(),
+        s.presenter.as_str(),
+    );
+    let existing: Option<(i64, bool)> = conn
+        .query_row(
+            "SELECT id, (title, description, kind, topic, standard, career_families, room,
+                         starts_at, ends_at, capacity, presenter)
+                    IS (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             FROM sessions WHERE code = ?1",
+            params![
+                s.code.as_str(),
+                fields.0,
+                fields.1,
+                fields.2,
+                fields.3,
+                fields.4,
+                fields.5,
+                fields.6,
+                fields.7,
+                fields.8,
+                fields.9,
+                fields.10
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match existing {
+        Some((_, true)) => Ok(Upsert::Unchanged),
+        Some((id, false)) => {
+            let version = next_version(conn)?;
+            conn.execute(
+                "UPDATE sessions SET title = ?2, description = ?3, kind = ?4, topic = ?5, standard = ?6,
+                        career_families = ?7, room = ?8, starts_at = ?9, ends_at = ?10, capacity = ?11,
+                        presenter = ?12, version = ?13
+                 WHERE id = ?1",
+                params![
+                    id, fields.0, fields.1, fields.2, fields.3, fields.4, fields.5, fields.6,
+                    fields.7, fields.8, fields.9, fields.10, version
+                ],
+            )?;
+            Ok(Upsert::Updated)
+        }
+        None => {
+            let version = next_version(conn)?;
+            conn.execute(
+                "INSERT INTO sessions (code, title, description, kind, topic, standard, career_families,
+                        room, starts_at, ends_at, capacity, presenter, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    s.code.as_str(), fields.0, fields.1, fields.2, fields.3, fields.4, fields.5,
+                    fields.6, fields.7, fields.8, fields.9, fields.10, version
+                ],
+            )?;
+            Ok(Upsert::Inserted)
+        }
+    }
+}
+
+pub const DATA_COLUMNS: &str =
+    "id, code, title, description, kind, topic, standard, career_families, room,
+     starts_at, ends_at, capacity, presenter, confirmed_count, waitlist_count, version";
+
+/// Reads a row selected with [`DATA_COLUMNS`] into its wire form and version.
+pub fn from_row(r: &Row<'_>) -> Result<(i64, SessionData), rusqlite::Error> {
+    let families: String = r.get(7)?;
+    let data = SessionData {
+        id: r.get::<_, i64>(0)?.to_string(),
+        code: r.get(1)?,
+        title: r.get(2)?,
+        description: r.get(3)?,
+        kind: r.get(4)?,
+        topic: r.get(5)?,
+        standard: r.get(6)?,
+        career_families: families
+            .split(';')
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        room: r.get(8)?,
+        starts_at: r.get(9)?,
+        ends_at: r.get(10)?,
+        capacity: r.get(11)?,
+        presenter: r.get(12)?,
+        confirmed_count: r.get(13)?,
+        waitlist_count: r.get(14)?,
+    };
+    Ok((r.get(15)?, data))
+}
+
+pub fn count(conn: &Connection) -> Result<i64, rusqlite::Error> {
+    conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+}

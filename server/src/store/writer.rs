@@ -1,0 +1,137 @@
+//! The one writer. A dedicated thread owns the write connection; async code
+//! hands it closures and awaits the answer. Whatever is queued when the
+//! thread becomes free runs in one `BEGIN IMMEDIATE` transaction (group
+//! commit: one fsync for many requests), each closure inside its own
+//! savepoint so that one failing closure does not undo the others.
+
+use std::sync::mpsc;
+
+use rusqlite::{Connection, TransactionBehavior};
+use tokio::sync::oneshot;
+
+use super::StoreError;
+
+/// How many queued jobs one transaction takes at most.
+const MAX_GROUP: usize = 256;
+
+/// What a write job can fail with: the store, or the job's own verdict
+/// (which rolls back only that job's savepoint).
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Rejected(String),
+}
+
+impl From<rusqlite::Error> for WriteError {
+    fn from(e: rusqlite::Error) -> Self {
+        WriteError::Store(StoreError::Sqlite(e))
+    }
+}
+
+trait Job: Send {
+    /// Runs the work; `true` if its savepoint should be kept.
+    fn run(&mut self, conn: &Connection) -> bool;
+    /// Answers the caller once the outcome of the whole transaction is known.
+    fn finish(self: Box<Self>, committed: Result<(), String>);
+}
+
+struct Typed<T, F> {
+    work: Option<F>,
+    outcome: Option<Result<T, WriteError>>,
+    reply: oneshot::Sender<Result<T, WriteError>>,
+}
+
+impl<T, F> Job for Typed<T, F>
+where
+    F: FnOnce(&Connection) -> Result<T, WriteError> + Send,
+    T: Send,
+{
+    fn run(&mut self, conn: &Connection) -> bool {
+        let Some(work) = self.work.take() else {
+            return false;
+        };
+        let outcome = work(conn);
+        let ok = outcome.is_ok();
+        self.outcome = Some(outcome);
+        ok
+    }
+
+    fn finish(self: Box<Self>, committed: Result<(), String>) {
+        let answer = match (committed, self.outcome) {
+            (_, Some(Err(e))) => Err(e),
+            (Ok(()), Some(Ok(value))) => Ok(value),
+            (Err(e), Some(Ok(_))) => Err(WriteError::Store(StoreError::Commit(e))),
+            (_, None) => Err(WriteError::Store(StoreError::Commit(
+                "the job never ran".into(),
+            ))),
+        };
+        // The caller may have gone away (request cancelled); nothing to do then.
+        let _ = self.reply.send(answer);
+    }
+}
+
+#[derive(Clone)]
+pub struct Writer {
+    queue: mpsc::Sender<Box<dyn Job>>,
+}
+
+impl Writer {
+    pub fn spawn(conn: Connection) -> Result<Self, StoreError> {
+        let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || run(conn, jobs))
+            .map_err(|e| StoreError::Commit(format!("cannot start the writer thread: {e}")))?;
+        Ok(Writer { queue })
+    }
+
+    pub async fn submit<T, F>(&self, work: F) -> Result<T, WriteError>
+    where
+        F: FnOnce(&Connection) -> Result<T, WriteError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job = Box::new(Typed {
+            work: Some(work),
+            outcome: None,
+            reply,
+        });
+        self.queue.send(job).map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+}
+
+fn run(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let committed = run_group(&mut conn, &mut group);
+        if let Err(e) = &committed {
+            tracing::error!(error = %e, jobs = group.len(), "write transaction failed");
+        }
+        for job in group {
+            job.finish(committed.clone());
+        }
+    }
+}
+
+fn run_group(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), String> {
+    let mut tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| e.to_string())?;
+    for job in group.iter_mut() {
+        let savepoint = tx.savepoint().map_err(|e| e.to_string())?;
+        if job.run(&savepoint) {
+            savepoint.commit().map_err(|e| e.to_string())?;
+        }
+        // A dropped savepoint rolls back that job's changes only.
+    }
+    tx.commit().map_err(|e| e.to_string())
+}

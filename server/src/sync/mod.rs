@@ -1,0 +1,3 @@
+//! Applying pushes and building pulls.
+
+pub mod cursor;
