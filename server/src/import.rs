@@ -125,24 +125,20 @@ fn read_rows(
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
         .collect();
-    let mut positions: Vec<(&'static str, usize)> = Vec::new();
-    for column in columns {
-        match names.iter().position(|n| n == column) {
-            Some(i) => positions.push((column, i)),
-            None => {
-                return Err(ImportError::Header {
-                    expected,
-                    problem: format!("“{column}” is missing"),
-                });
-            }
+    let missing: Vec<&str> = columns.iter().copied().filter(|c| !names.iter().any(|n| n == c)).collect();
+    let unknown: Vec<&str> = names.iter().map(String::as_str).filter(|n| !columns.contains(n)).collect();
+    if !missing.is_empty() || !unknown.is_empty() {
+        let mut problems = Vec::new();
+        if !missing.is_empty() {
+            problems.push(format!("missing: {}", quote_all(&missing)));
         }
+        if !unknown.is_empty() {
+            problems.push(format!("not known: {}", quote_all(&unknown)));
+        }
+        return Err(ImportError::Header { expected, problem: problems.join("; ") });
     }
-    if let Some(unknown) = names.iter().find(|n| !columns.contains(&n.as_str())) {
-        return Err(ImportError::Header {
-            expected,
-            problem: format!("“{unknown}” is not a known column"),
-        });
-    }
+    let positions: Vec<(&'static str, usize)> =
+        columns.iter().filter_map(|c| names.iter().position(|n| n == c).map(|i| (*c, i))).collect();
 
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -186,6 +182,10 @@ fn read_rows(
         return Err(ImportError::Empty);
     }
     Ok((rows, errors))
+}
+
+fn quote_all(names: &[&str]) -> String {
+    names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ")
 }
 
 /// Parses every row with `parse`, also refusing a key that appears twice;

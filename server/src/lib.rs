@@ -28,6 +28,9 @@ pub fn leptos_options(site_root: Option<&Path>) -> LeptosOptions {
     {
         options.hash_files = true;
     }
+    if options.output_name.is_empty() {
+        options.output_name = "hallpass".into();
+    }
     if let Some(root) = site_root {
         options.site_root = root.to_string_lossy().as_ref().into();
     }

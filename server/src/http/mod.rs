@@ -63,7 +63,7 @@ pub fn router(state: AppState) -> Router {
     let pkg_dir = std::path::Path::new(state.leptos.site_root.as_ref())
         .join(state.leptos.site_pkg_dir.as_ref());
     let api = Router::new()
-        .route("/api/v1/sync/pull", get(sync::pull))
+        .route("/v1/sync/pull", get(sync::pull))
         .fallback(api_not_found)
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -71,7 +71,7 @@ pub fn router(state: AppState) -> Router {
         ));
 
     Router::new()
-        .merge(api)
+        .nest("/api", api)
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
         .nest_service(
