@@ -29,6 +29,17 @@ const fn slot(day: &'static str, starts: &'static str, ends: &'static str) -> Sl
     Slot { day, starts, ends }
 }
 
+/// Code, title, topic, description, standard, career families, capacity.
+type Workshop = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<Standard>,
+    &'static [CareerFamily],
+    Option<u32>,
+);
+
 struct Item {
     code: String,
     title: String,
@@ -232,15 +243,7 @@ fn program() -> Vec<Item> {
     }
 
     // The rest of the program.
-    let workshops: [(
-        &str,
-        &str,
-        &str,
-        &str,
-        Option<Standard>,
-        &[CareerFamily],
-        Option<u32>,
-    ); 14] = [
+    let workshops: [Workshop; 14] = [
         (
             "SOO-101",
             "Supporting Our Own: ESP Mentoring",

@@ -125,8 +125,16 @@ fn read_rows(
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
         .collect();
-    let missing: Vec<&str> = columns.iter().copied().filter(|c| !names.iter().any(|n| n == c)).collect();
-    let unknown: Vec<&str> = names.iter().map(String::as_str).filter(|n| !columns.contains(n)).collect();
+    let missing: Vec<&str> = columns
+        .iter()
+        .copied()
+        .filter(|c| !names.iter().any(|n| n == c))
+        .collect();
+    let unknown: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !columns.contains(n))
+        .collect();
     if !missing.is_empty() || !unknown.is_empty() {
         let mut problems = Vec::new();
         if !missing.is_empty() {
@@ -135,10 +143,15 @@ fn read_rows(
         if !unknown.is_empty() {
             problems.push(format!("not known: {}", quote_all(&unknown)));
         }
-        return Err(ImportError::Header { expected, problem: problems.join("; ") });
+        return Err(ImportError::Header {
+            expected,
+            problem: problems.join("; "),
+        });
     }
-    let positions: Vec<(&'static str, usize)> =
-        columns.iter().filter_map(|c| names.iter().position(|n| n == c).map(|i| (*c, i))).collect();
+    let positions: Vec<(&'static str, usize)> = columns
+        .iter()
+        .filter_map(|c| names.iter().position(|n| n == c).map(|i| (*c, i)))
+        .collect();
 
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -185,7 +198,11 @@ fn read_rows(
 }
 
 fn quote_all(names: &[&str]) -> String {
-    names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("“{n}”"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Parses every row with `parse`, also refusing a key that appears twice;

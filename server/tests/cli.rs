@@ -8,13 +8,21 @@ use std::process::Command;
 use helpers::{SESSIONS_HEADER, small_program};
 
 fn hallpass(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hallpass")).args(args).output().expect("run hallpass");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(env!("CARGO_BIN_EXE_hallpass"))
+        .args(args)
+        .output()
+        .expect("run hallpass");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn count(db: &std::path::Path, table: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).expect("open");
-    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .expect("count")
 }
 
 #[test]
@@ -27,11 +35,23 @@ fn a_file_with_bad_rows_is_refused_whole_with_line_numbers() {
     text.push_str("X-2,Worse,,workshop,,Punctuality,,R,2027-03-26T10:30:00-05:00,2027-03-26T09:00:00-05:00,,\n");
     std::fs::write(&csv, text).expect("write");
 
-    let (ok, _, stderr) = hallpass(&["--db", db.to_str().unwrap_or(""), "import", "sessions", csv.to_str().unwrap_or("")]);
+    let (ok, _, stderr) = hallpass(&[
+        "--db",
+        db.to_str().unwrap_or(""),
+        "import",
+        "sessions",
+        csv.to_str().unwrap_or(""),
+    ]);
 
     assert!(!ok);
-    assert!(stderr.contains("line 5") && stderr.contains("keynote"), "{stderr}");
-    assert!(stderr.contains("line 6") && stderr.contains("Punctuality"), "{stderr}");
+    assert!(
+        stderr.contains("line 5") && stderr.contains("keynote"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 6") && stderr.contains("Punctuality"),
+        "{stderr}"
+    );
     assert_eq!(count(&db, "sessions"), 0, "nothing of the file is imported");
 }
 
@@ -48,10 +68,17 @@ fn import_then_reimport_updates_by_code_and_db_may_follow_the_subcommand() {
     assert!(ok, "{stderr}");
     assert!(stdout.contains("3 added"), "{stdout}");
 
-    std::fs::write(&csv, small_program().replace("Beat Privatization", "Beat Privatization Now")).expect("write");
+    std::fs::write(
+        &csv,
+        small_program().replace("Beat Privatization", "Beat Privatization Now"),
+    )
+    .expect("write");
     let (ok, stdout, _) = hallpass(&["--db", db_arg, "import", "sessions", csv_arg]);
     assert!(ok);
-    assert!(stdout.contains("0 added, 1 updated, 2 unchanged"), "{stdout}");
+    assert!(
+        stdout.contains("0 added, 1 updated, 2 unchanged"),
+        "{stdout}"
+    );
     assert_eq!(count(&db, "sessions"), 3);
 }
 
@@ -60,9 +87,18 @@ fn attendees_import_reports_a_missing_column() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("h.sqlite");
     let csv = dir.path().join("attendees.csv");
-    std::fs::write(&csv, "badge_code,first_name,last_name\nESP-0001,Ana,López\n").expect("write");
-    let (ok, _, stderr) =
-        hallpass(&["--db", db.to_str().unwrap_or(""), "import", "attendees", csv.to_str().unwrap_or("")]);
+    std::fs::write(
+        &csv,
+        "badge_code,first_name,last_name\nESP-0001,Ana,López\n",
+    )
+    .expect("write");
+    let (ok, _, stderr) = hallpass(&[
+        "--db",
+        db.to_str().unwrap_or(""),
+        "import",
+        "attendees",
+        csv.to_str().unwrap_or(""),
+    ]);
     assert!(!ok);
     assert!(stderr.contains("missing: “email”"), "{stderr}");
     let _ = SESSIONS_HEADER;
@@ -72,7 +108,13 @@ fn attendees_import_reports_a_missing_column() {
 fn a_missing_file_is_a_readable_error() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("h.sqlite");
-    let (ok, _, stderr) = hallpass(&["--db", db.to_str().unwrap_or(""), "import", "sessions", "/no/such.csv"]);
+    let (ok, _, stderr) = hallpass(&[
+        "--db",
+        db.to_str().unwrap_or(""),
+        "import",
+        "sessions",
+        "/no/such.csv",
+    ]);
     assert!(!ok);
     assert!(stderr.contains("cannot read /no/such.csv"), "{stderr}");
 }

@@ -15,8 +15,7 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-pub const SESSIONS_HEADER: &str =
-    "code,title,description,kind,topic,standard,career_families,room,starts_at,ends_at,capacity,presenter\n";
+pub const SESSIONS_HEADER: &str = "code,title,description,kind,topic,standard,career_families,room,starts_at,ends_at,capacity,presenter\n";
 
 /// A small program: three sessions, one unlimited.
 pub fn small_program() -> String {
@@ -34,10 +33,17 @@ impl TestApp {
         let store = Store::open(&dir.path().join("test.sqlite")).expect("open store");
         let options = server::leptos_options(Some(dir.path()));
         let state = AppState::new(store.clone(), options);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(server::serve(listener, state));
-        TestApp { addr, store, client: reqwest::Client::new(), _dir: dir }
+        TestApp {
+            addr,
+            store,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -45,11 +51,17 @@ impl TestApp {
     }
 
     pub async fn import_sessions(&self, csv: &str) -> server::import::ImportSummary {
-        server::import::import_sessions(&self.store, csv.as_bytes()).await.expect("import")
+        server::import::import_sessions(&self.store, csv.as_bytes())
+            .await
+            .expect("import")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     /// A pull that must succeed.
@@ -67,11 +79,20 @@ impl TestApp {
         if let Some(l) = limit {
             query.push(("limit", l.to_string()));
         }
-        self.client.get(self.url("/api/v1/sync/pull")).query(&query).send().await.expect("request")
+        self.client
+            .get(self.url("/api/v1/sync/pull"))
+            .query(&query)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// Pulls every page from `cursor`, returning all changes and the final cursor.
-    pub async fn pull_all(&self, mut cursor: Option<String>, limit: u32) -> (Vec<app::protocol::Change>, String) {
+    pub async fn pull_all(
+        &self,
+        mut cursor: Option<String>,
+        limit: u32,
+    ) -> (Vec<app::protocol::Change>, String) {
         let mut changes = Vec::new();
         loop {
             let page = self.pull(cursor.as_deref(), Some(limit)).await;
@@ -88,7 +109,13 @@ impl TestApp {
 pub async fn error_code(response: reqwest::Response) -> (u16, String, String) {
     let status = response.status().as_u16();
     let body: serde_json::Value = response.json().await.expect("error body is JSON");
-    let code = body["error"]["code"].as_str().expect("error.code").to_owned();
-    let message = body["error"]["message"].as_str().expect("error.message").to_owned();
+    let code = body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_owned();
+    let message = body["error"]["message"]
+        .as_str()
+        .expect("error.message")
+        .to_owned();
     (status, code, message)
 }

@@ -8,7 +8,9 @@ use helpers::TestApp;
 /// The page with its per-response nonce blanked out (Leptos also repeats it
 /// in `crossorigin`).
 fn without_nonce(html: &str) -> String {
-    ["nonce=\"", "crossorigin=\""].iter().fold(html.to_owned(), |html, attr| blank_attribute(&html, attr))
+    ["nonce=\"", "crossorigin=\""]
+        .iter()
+        .fold(html.to_owned(), |html, attr| blank_attribute(&html, attr))
 }
 
 fn blank_attribute(html: &str, attr: &str) -> String {
@@ -29,13 +31,20 @@ async fn the_program_page_renders_a_placeholder_that_hydration_will_fill() {
     let app = TestApp::spawn().await;
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
-    let csp = response.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let html = response.text().await.expect("html");
     assert!(html.contains("<title>Program · Hallpass</title>"), "{html}");
     assert!(html.contains("Loading the program…"));
     assert!(html.contains("rel=\"manifest\""));
     // The hydration script runs under this response's nonce, and only it.
-    let nonce = html.split("nonce=\"").nth(1).and_then(|s| s.split('"').next()).expect("a nonce");
+    let nonce = html
+        .split("nonce=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a nonce");
     assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"));
     assert!(!csp.contains("unsafe-inline"));
@@ -48,7 +57,11 @@ async fn every_session_url_renders_the_same_markup_so_one_cached_copy_serves_all
     for id in ["1", "42", "not-a-session"] {
         let page = app.get(&format!("/sessions/{id}")).await;
         assert_eq!(page.status(), 200);
-        assert_eq!(without_nonce(&page.text().await.expect("html")), template, "/sessions/{id}");
+        assert_eq!(
+            without_nonce(&page.text().await.expect("html")),
+            template,
+            "/sessions/{id}"
+        );
     }
     assert!(template.contains("Loading the session…"));
 }
@@ -58,7 +71,13 @@ async fn an_unknown_page_is_a_404_page() {
     let app = TestApp::spawn().await;
     let response = app.get("/no/such/page").await;
     assert_eq!(response.status(), 404);
-    assert!(response.text().await.expect("html").contains("Page not found"));
+    assert!(
+        response
+            .text()
+            .await
+            .expect("html")
+            .contains("Page not found")
+    );
 }
 
 #[tokio::test]
@@ -67,11 +86,22 @@ async fn the_service_worker_is_never_cached_and_precaches_every_offline_route() 
     let response = app.get("/sw.js").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-cache");
-    assert!(response.headers()["content-type"].to_str().unwrap_or("").starts_with("text/javascript"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/javascript")
+    );
     let sw = response.text().await.expect("js");
-    assert!(!sw.contains("__BUILD_ID__") && !sw.contains("__PRECACHE__") && !sw.contains("__ROUTES__"));
+    assert!(
+        !sw.contains("__BUILD_ID__") && !sw.contains("__PRECACHE__") && !sw.contains("__ROUTES__")
+    );
     for route in app::OFFLINE_ROUTES {
-        assert!(sw.contains(&format!("\"{}\"", route.path)), "{}", route.path);
+        assert!(
+            sw.contains(&format!("\"{}\"", route.path)),
+            "{}",
+            route.path
+        );
     }
     assert!(sw.contains("/manifest.webmanifest"));
 }
@@ -84,5 +114,10 @@ async fn pages_carry_the_security_headers() {
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "no-referrer");
     assert_eq!(headers["cache-control"], "no-cache");
-    assert!(headers["content-security-policy"].to_str().unwrap_or("").contains("frame-ancestors 'none'"));
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap_or("")
+            .contains("frame-ancestors 'none'")
+    );
 }

@@ -26,11 +26,26 @@ async fn a_pull_without_cursor_or_token_returns_the_whole_program() {
     let mut codes: Vec<String> = page.changes.iter().filter_map(session_code).collect();
     codes.sort();
     assert_eq!(codes, vec!["A-1", "B-1", "G-1"]);
-    let Change::Put { entity, data, .. } = &page.changes[0] else { panic!("a put") };
+    let Change::Put { entity, data, .. } = &page.changes[0] else {
+        panic!("a put")
+    };
     assert_eq!(*entity, Entity::Session);
     for field in [
-        "id", "code", "title", "description", "kind", "topic", "standard", "career_families", "room", "starts_at",
-        "ends_at", "capacity", "presenter", "confirmed_count", "waitlist_count",
+        "id",
+        "code",
+        "title",
+        "description",
+        "kind",
+        "topic",
+        "standard",
+        "career_families",
+        "room",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "presenter",
+        "confirmed_count",
+        "waitlist_count",
     ] {
         assert!(data.get(field).is_some(), "session data has {field}");
     }
@@ -48,9 +63,19 @@ async fn pages_walk_every_change_once_with_cursors_that_only_grow() {
         let page = app.pull(cursor.as_deref(), Some(7)).await;
         assert!(page.changes.len() <= 7);
         for change in &page.changes {
-            assert!(seen.insert(change.id().to_owned()), "{} delivered twice", change.id());
+            assert!(
+                seen.insert(change.id().to_owned()),
+                "{} delivered twice",
+                change.id()
+            );
         }
-        versions.push(page.cursor.rsplit('.').next().and_then(|v| v.parse::<i64>().ok()).expect("version"));
+        versions.push(
+            page.cursor
+                .rsplit('.')
+                .next()
+                .and_then(|v| v.parse::<i64>().ok())
+                .expect("version"),
+        );
         cursor = Some(page.cursor);
         if !page.more {
             break;
@@ -59,7 +84,10 @@ async fn pages_walk_every_change_once_with_cursors_that_only_grow() {
     let total = app.pull(None, Some(5000)).await.changes.len();
     assert_eq!(seen.len(), total);
     assert!(total >= 60);
-    assert!(versions.windows(2).all(|w| w[0] < w[1]), "cursors grow: {versions:?}");
+    assert!(
+        versions.windows(2).all(|w| w[0] < w[1]),
+        "cursors grow: {versions:?}"
+    );
 }
 
 #[tokio::test]
@@ -70,11 +98,16 @@ async fn after_a_reimport_only_the_changed_session_comes_back() {
 
     let changed = small_program().replace("Room 201", "Room 301");
     let summary = app.import_sessions(&changed).await;
-    assert_eq!((summary.inserted, summary.updated, summary.unchanged), (0, 1, 2));
+    assert_eq!(
+        (summary.inserted, summary.updated, summary.unchanged),
+        (0, 1, 2)
+    );
 
     let page = app.pull(Some(&cursor), None).await;
     assert_eq!(page.changes.len(), 1);
-    let Change::Put { data, .. } = &page.changes[0] else { panic!("a put") };
+    let Change::Put { data, .. } = &page.changes[0] else {
+        panic!("a put")
+    };
     assert_eq!(data["code"], "A-1");
     assert_eq!(data["room"], "Room 301");
 
@@ -92,18 +125,32 @@ async fn deletions_reach_devices_with_a_cursor_as_tombstones_but_not_fresh_snaps
         .write(|conn| {
             let version = server::store::next_version(conn)?;
             conn.execute("DELETE FROM sessions WHERE code = 'A-1'", [])?;
-            conn.execute("INSERT INTO tombstones (entity, id, version) VALUES ('session', '1', ?1)", [version])?;
+            conn.execute(
+                "INSERT INTO tombstones (entity, id, version) VALUES ('session', '1', ?1)",
+                [version],
+            )?;
             Ok(())
         })
         .await
         .expect("delete");
 
     let page = app.pull(Some(&cursor), None).await;
-    assert_eq!(page.changes, vec![Change::Del { entity: Entity::Session, id: "1".into() }]);
+    assert_eq!(
+        page.changes,
+        vec![Change::Del {
+            entity: Entity::Session,
+            id: "1".into()
+        }]
+    );
 
     let fresh = app.pull(None, None).await;
     assert_eq!(fresh.changes.len(), 2);
-    assert!(fresh.changes.iter().all(|c| matches!(c, Change::Put { .. })));
+    assert!(
+        fresh
+            .changes
+            .iter()
+            .all(|c| matches!(c, Change::Put { .. }))
+    );
 }
 
 #[tokio::test]
@@ -118,7 +165,10 @@ async fn a_cursor_from_another_database_resets_the_device() {
 
     assert!(page.reset);
     assert_eq!(page.changes.len(), 3, "a full snapshot follows a reset");
-    assert_ne!(page.cursor.split('.').next(), foreign_cursor.split('.').next());
+    assert_ne!(
+        page.cursor.split('.').next(),
+        foreign_cursor.split('.').next()
+    );
 }
 
 #[tokio::test]
@@ -129,7 +179,11 @@ async fn bad_pull_parameters_get_clear_errors() {
         ("/api/v1/sync/pull?limit=abc", 400, "bad_limit"),
         ("/api/v1/sync/pull?limit=5001", 400, "bad_limit"),
         ("/api/v1/sync/pull?cursor=garbage", 400, "bad_cursor"),
-        ("/api/v1/sync/pull?cursor=0123456789abcdef0123456789abcdef.-4", 400, "bad_cursor"),
+        (
+            "/api/v1/sync/pull?cursor=0123456789abcdef0123456789abcdef.-4",
+            400,
+            "bad_cursor",
+        ),
         ("/api/v1/nothing-here", 404, "not_found"),
     ];
     for (path, status, code) in cases {
@@ -171,5 +225,10 @@ async fn api_responses_are_compressed_and_never_cached() {
     assert_eq!(response.headers()["content-encoding"], "gzip");
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
-    assert!(response.headers()["content-security-policy"].to_str().unwrap_or("").contains("default-src 'none'"));
+    assert!(
+        response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap_or("")
+            .contains("default-src 'none'")
+    );
 }

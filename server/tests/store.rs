@@ -11,7 +11,11 @@ async fn concurrent_writes_are_all_kept_with_distinct_versions() {
     let mut tasks = Vec::new();
     for _ in 0..200 {
         let store = store.clone();
-        tasks.push(tokio::spawn(async move { store.write(|conn| Ok(server::store::next_version(conn)?)).await }));
+        tasks.push(tokio::spawn(async move {
+            store
+                .write(|conn| Ok(server::store::next_version(conn)?))
+                .await
+        }));
     }
     let mut versions = Vec::new();
     for t in tasks {
@@ -32,7 +36,11 @@ async fn a_failing_write_is_rolled_back_without_undoing_its_neighbours() {
             store
                 .write(move |conn| {
                     server::store::next_version(conn)?;
-                    if i % 2 == 0 { Err(WriteError::Rejected("no".into())) } else { Ok(()) }
+                    if i % 2 == 0 {
+                        Err(WriteError::Rejected("no".into()))
+                    } else {
+                        Ok(())
+                    }
                 })
                 .await
         }));
@@ -44,8 +52,14 @@ async fn a_failing_write_is_rolled_back_without_undoing_its_neighbours() {
         }
     }
     assert_eq!(failed, 25);
-    let version = store.read(|conn| Ok(server::store::epoch_and_version(conn)?.1)).await.expect("read");
-    assert_eq!(version, 25, "only the successful writes advanced the version");
+    let version = store
+        .read(|conn| Ok(server::store::epoch_and_version(conn)?.1))
+        .await
+        .expect("read");
+    assert_eq!(
+        version, 25,
+        "only the successful writes advanced the version"
+    );
 }
 
 #[tokio::test]

@@ -151,7 +151,7 @@ async fn cache_policy(State(state): State<AppState>, request: Request, next: Nex
     if response.headers().contains_key(header::CACHE_CONTROL) {
         return response;
     }
-    let immutable = state.leptos.hash_files && state.assets.bundle.iter().any(|f| *f == path);
+    let immutable = state.leptos.hash_files && state.assets.bundle.contains(&path);
     let value = if immutable {
         "public, max-age=31536000, immutable"
     } else {

@@ -37,10 +37,10 @@ impl ReadPool {
             }
         };
         let out = f(&conn);
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < MAX_IDLE {
-                idle.push(conn);
-            }
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < MAX_IDLE
+        {
+            idle.push(conn);
         }
         out
     }

@@ -1,0 +1,108 @@
+// Test harness for the browser tests: the real `hallpass` binary on a
+// loopback port with a temporary SQLite file, and Debian's Chromium driven
+// by playwright-core. Nothing here reaches beyond 127.0.0.1.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = process.env.HALLPASS_BIN ?? join(ROOT, "target/release/hallpass");
+const SITE_ROOT = process.env.LEPTOS_SITE_ROOT ?? join(ROOT, "target/site");
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function tempDir(prefix) {
+  return mkdtempSync(join(tmpdir(), `hallpass-${prefix}-`));
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Starts `hallpass serve --demo` on `addr` (port 0 picks a free one) and
+ * resolves once it listens. The same `db` and `addr` can start it again.
+ */
+export async function startServer({ db, addr = "127.0.0.1:0" }) {
+  const proc = spawn(BIN, ["serve", "--demo", "--db", db, "--addr", addr], {
+    env: { ...process.env, LEPTOS_SITE_ROOT: SITE_ROOT, RUST_LOG: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    proc.stdout.on("data", (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+    proc.stderr.on("data", (chunk) => (output += chunk));
+    proc.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    addr: url.replace("http://", ""),
+    output: () => output,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.on("exit", r));
+      proc.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** A Chromium profile that survives `close()`: relaunch it on the same dir. */
+export async function launchProfile(profileDir) {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 390, height: 844 },
+  });
+}
+
+/** Collects uncaught errors and console errors (a hydration panic shows here). */
+export function watchErrors(page) {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** Resolves once a service worker controls the page. */
+export async function waitForServiceWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+    }
+  });
+}
+
+/** Waits until the program shows at least `min` sessions. */
+export async function waitForProgram(page, min = 60) {
+  await page.waitForFunction((n) => document.querySelectorAll(".session-card").length >= n, min, {
+    timeout: 20_000,
+  });
+}
+
+export async function syncBadgeText(page) {
+  return (await page.locator(".sync-badge .sync-text").textContent()) ?? "";
+}

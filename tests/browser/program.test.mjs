@@ -1,0 +1,116 @@
+// Browser tests of the program pages online and offline (issue 2):
+// (a) online: the program shows and filters; (b) network cut and server
+// stopped: reload still shows and filters it; (c) offline: a session page
+// never visited online opens; (d) browser restarted offline: still there.
+// Run: scripts/test (or, after a release build, node --test tests/browser/).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  launchProfile,
+  removeDir,
+  startServer,
+  syncBadgeText,
+  tempDir,
+  waitForProgram,
+  waitForServiceWorker,
+  watchErrors,
+} from "./harness.mjs";
+
+describe("program pages", () => {
+  let dataDir, profileDir, server, context, page, errors;
+  let url;
+  let visited;
+
+  before(async () => {
+    dataDir = tempDir("data");
+    profileDir = tempDir("profile");
+    server = await startServer({ db: `${dataDir}/hallpass.sqlite` });
+    url = server.url;
+    context = await launchProfile(profileDir);
+    page = context.pages()[0] ?? (await context.newPage());
+    errors = watchErrors(page);
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.stop();
+    removeDir(dataDir);
+    removeDir(profileDir);
+  });
+
+  it("(a) shows the whole program online, grouped by day, and filters it", async () => {
+    await page.goto(url);
+    await waitForProgram(page);
+    await waitForServiceWorker(page);
+
+    const days = await page.locator(".day-heading").allTextContents();
+    assert.deepEqual(days, ["Thursday, March 25", "Friday, March 26", "Saturday, March 27", "Sunday, March 28"]);
+    const total = await page.locator(".session-card").count();
+    assert.ok(total >= 60, `${total} sessions`);
+    assert.match(await syncBadgeText(page), /Saved on this device · Last synced \d+:\d\d [AP]M/);
+
+    await page.selectOption("#filter-standard", "Technology");
+    const standards = await page.locator(".session-card .tag.standard").allTextContents();
+    assert.ok(standards.length >= 3);
+    assert.ok(standards.every((s) => s === "Technology"), standards.join(","));
+
+    await page.click("text=Clear filters");
+    await page.fill("#program-search", "privatization");
+    await page.waitForFunction(() => document.querySelectorAll(".session-card").length < 10);
+    const titles = await page.locator(".session-card h3").allTextContents();
+    assert.ok(titles.includes("Beat Privatization: A Step-by-Step Crisis Action Plan"), titles.join(" | "));
+
+    await page.click("text=Beat Privatization: A Step-by-Step Crisis Action Plan");
+    await page.waitForSelector("h1:has-text('Beat Privatization')");
+    visited = new URL(page.url()).pathname;
+    assert.match(await page.locator(".facts").textContent(), /Room \d+/);
+    await page.goBack();
+    await page.click("text=Clear filters");
+    assert.deepEqual(errors, []);
+  });
+
+  it("(b) with the network cut and the server stopped, a reload still shows and filters the program", async () => {
+    await server.stop();
+    await context.setOffline(true);
+    await page.reload();
+    await waitForProgram(page);
+
+    await page.click(".chip:has-text('Sat Mar 27')");
+    const days = await page.locator(".day-heading").allTextContents();
+    assert.deepEqual(days, ["Saturday, March 27"]);
+    await page.selectOption("#filter-kind", "mentoring-circle");
+    const kinds = await page.locator(".session-card .tag.kind").allTextContents();
+    assert.ok(kinds.length >= 1 && kinds.every((k) => k === "Mentoring circle"), kinds.join(","));
+    await page.click("text=Clear filters");
+    assert.deepEqual(errors, []);
+  });
+
+  it("(c) offline, opens a session page that was never visited online", async () => {
+    const hrefs = await page.locator(".session-card h3 a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    const unvisited = hrefs.filter((h) => h !== visited);
+    const target = unvisited[0];
+    const title = await page.locator(`.session-card h3 a[href='${target}']`).first().textContent();
+    // A full navigation, not a client-side one: the service worker answers it.
+    await page.goto(`${url}${target}`);
+    await page.waitForSelector(`h1:has-text(${JSON.stringify(title)})`);
+    assert.equal(await page.locator("h1").textContent(), title);
+    // And a second unvisited one, to prove the cached markup is not tied to an id.
+    const other = unvisited.at(-1);
+    await page.goto(`${url}${other}`);
+    await page.waitForSelector(".facts");
+    assert.notEqual(await page.locator("h1").textContent(), title);
+    assert.deepEqual(errors, []);
+  });
+
+  it("(d) after a browser restart with no network, the program is still there", async () => {
+    await context.close();
+    context = await launchProfile(profileDir);
+    await context.setOffline(true);
+    page = context.pages()[0] ?? (await context.newPage());
+    errors = watchErrors(page);
+    await page.goto(url);
+    await waitForProgram(page);
+    assert.match(await syncBadgeText(page), /Offline · Last synced/);
+    assert.deepEqual(errors, []);
+  });
+});

@@ -1,0 +1,60 @@
+// Browser tests of installability and the cache lifecycle: the manifest
+// passes Chromium's installability checks, and the service worker precaches
+// every offline route and the bundle under this build's cache name.
+// Run: scripts/test (or, after a release build, node --test tests/browser/).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { launchProfile, removeDir, startServer, tempDir, waitForProgram, waitForServiceWorker } from "./harness.mjs";
+
+describe("installable app", () => {
+  let dataDir, profileDir, server, context, page;
+
+  before(async () => {
+    dataDir = tempDir("data");
+    profileDir = tempDir("profile");
+    server = await startServer({ db: `${dataDir}/hallpass.sqlite` });
+    context = await launchProfile(profileDir);
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.stop();
+    removeDir(dataDir);
+    removeDir(profileDir);
+  });
+
+  it("passes Chromium's installability checks", async () => {
+    await page.goto(server.url);
+    await waitForProgram(page);
+    await waitForServiceWorker(page);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+    assert.deepEqual(installabilityErrors, []);
+    const { errors } = await cdp.send("Page.getAppManifest");
+    assert.deepEqual(errors, []);
+  });
+
+  it("precaches every offline route and the bundle in one cache named for the build", async () => {
+    const health = await (await fetch(`${server.url}/healthz`)).json();
+    const cached = await page.evaluate(async () => {
+      const names = await caches.keys();
+      const cache = await caches.open(names[0]);
+      return { names, urls: (await cache.keys()).map((r) => new URL(r.url).pathname) };
+    });
+    assert.deepEqual(cached.names, [`hallpass-${health.build}`]);
+    for (const path of ["/", "/sessions/_", "/manifest.webmanifest", "/icons/icon-192.png"]) {
+      assert.ok(cached.urls.includes(path), `${path} in ${cached.urls}`);
+    }
+    assert.ok(cached.urls.some((u) => /^\/pkg\/hallpass\.[^/]+\.wasm$/.test(u)), cached.urls.join(","));
+  });
+
+  it("serves the hashed bundle with a year-long immutable cache", async () => {
+    const html = await (await fetch(server.url)).text();
+    const wasm = html.match(/\/pkg\/hallpass\.[A-Za-z0-9_-]+\.wasm/)?.[0];
+    assert.ok(wasm, "the page names a hashed wasm file");
+    const response = await fetch(`${server.url}${wasm}`, { headers: { "accept-encoding": "br" } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  });
+});
