@@ -1,0 +1,86 @@
+// Benchmark: the release bundle's size and a full program pull.
+// Run: scripts/bench (builds release first). Prints a Markdown section for
+// BENCHMARKS.md. Only ever talks to 127.0.0.1.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import http from "node:http";
+import { brotliCompressSync, brotliDecompressSync, constants, gzipSync } from "node:zlib";
+import { removeDir, startServer, tempDir } from "../tests/browser/harness.mjs";
+
+const ROOT = join(import.meta.dirname, "..");
+const PKG = join(process.env.LEPTOS_SITE_ROOT ?? join(ROOT, "target/site"), "pkg");
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+function bundle() {
+  const files = readdirSync(PKG).filter((f) => /\.(wasm|js)$/.test(f) && statSync(join(PKG, f)).isFile());
+  const rows = files.map((f) => {
+    const bytes = readFileSync(join(PKG, f));
+    const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    return { file: f, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, br };
+  });
+  const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, br: t.br + r.br }), { raw: 0, gzip: 0, br: 0 });
+  return { rows, total };
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** One GET with `accept-encoding: br`: the bytes as they crossed the wire. */
+function getRaw(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { "accept-encoding": "br" } }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ encoding: res.headers["content-encoding"], bytes: Buffer.concat(chunks) }));
+      })
+      .on("error", reject);
+  });
+}
+
+async function pull(url, runs) {
+  const times = [];
+  let wire = 0, raw = 0, changes = 0;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const { encoding, bytes } = await getRaw(`${url}/api/v1/sync/pull?limit=5000`);
+    times.push(performance.now() - start);
+    const body = encoding === "br" ? brotliDecompressSync(bytes) : bytes;
+    wire = bytes.length;
+    raw = body.length;
+    changes = JSON.parse(body.toString("utf8")).changes.length;
+  }
+  times.sort((a, b) => a - b);
+  return { runs, changes, raw, wire, p50: percentile(times, 50), p99: percentile(times, 99), max: times.at(-1) };
+}
+
+const dir = tempDir("bench");
+const server = await startServer({ db: join(dir, "bench.sqlite") });
+try {
+  await pull(server.url, 20); // warm up
+  const p = await pull(server.url, 300);
+  const b = bundle();
+  const lines = [
+    `### Program bundle and full program pull — ${new Date().toISOString().slice(0, 10)}`,
+    "",
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. Command: \`scripts/bench\`.`,
+    "",
+    "| bundle file | raw | gzip -9 | brotli 11 |",
+    "| --- | --- | --- | --- |",
+    ...b.rows.map((r) => `| ${r.file.replace(/\.[0-9a-zA-Z_-]{10,}\./, ".<hash>.")} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.br)} |`),
+    `| **total (wasm + js)** | ${kb(b.total.raw)} | ${kb(b.total.gzip)} | **${kb(b.total.br)}** (budget 400 KB) |`,
+    "",
+    `Full program pull (demo conference, ${p.changes} sessions, no token, ${p.runs} sequential requests over loopback, server compressing with brotli level 5):`,
+    "",
+    "| p50 | p99 | max | JSON | on the wire (br) |",
+    "| --- | --- | --- | --- | --- |",
+    `| ${p.p50.toFixed(2)} ms | ${p.p99.toFixed(2)} ms | ${p.max.toFixed(2)} ms | ${kb(p.raw)} | ${kb(p.wire)} |`,
+    "",
+  ];
+  console.log(lines.join("\n"));
+} finally {
+  await server.stop();
+  removeDir(dir);
+}
