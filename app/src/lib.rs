@@ -3,6 +3,9 @@
 //! browser and the server share. Built with `ssr` for the server and with
 //! `hydrate` for the browser.
 
+// Leptos views are deeply nested types; release builds need the headroom.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod domain;
 pub mod pages;

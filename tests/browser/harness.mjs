@@ -58,7 +58,7 @@ export async function startServer({ db, addr = "127.0.0.1:0" }) {
     addr: url.replace("http://", ""),
     output: () => output,
     async stop() {
-      if (proc.exitCode !== null) return;
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise((r) => proc.on("exit", r));
       proc.kill("SIGTERM");
       await exited;
@@ -76,12 +76,17 @@ export async function launchProfile(profileDir) {
   });
 }
 
-/** Collects uncaught errors and console errors (a hydration panic shows here). */
+/**
+ * Collects uncaught errors and console errors (a hydration panic shows
+ * here). A request failing because the network is cut is expected offline
+ * and not collected.
+ */
 export function watchErrors(page) {
   const errors = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+    const offline = /Failed to load resource: net::ERR_(INTERNET_DISCONNECTED|CONNECTION_REFUSED)/.test(m.text());
+    if (m.type() === "error" && !offline) errors.push(`console: ${m.text()}`);
   });
   return errors;
 }

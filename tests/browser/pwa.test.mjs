@@ -4,6 +4,7 @@
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import AxeBuilder from "@axe-core/playwright";
 import { launchProfile, removeDir, startServer, tempDir, waitForProgram, waitForServiceWorker } from "./harness.mjs";
 
 describe("installable app", () => {
@@ -58,3 +59,48 @@ describe("installable app", () => {
     assert.equal(response.headers.get("cache-control"), "public, max-age=31536000, immutable");
   });
 });
+
+describe("accessibility", () => {
+  let dataDir, profileDir, server, context, page;
+
+  before(async () => {
+    dataDir = tempDir("data");
+    profileDir = tempDir("profile");
+    server = await startServer({ db: `${dataDir}/hallpass.sqlite` });
+    context = await launchProfile(profileDir);
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.stop();
+    removeDir(dataDir);
+    removeDir(profileDir);
+  });
+
+  for (const [name, width, height] of [
+    ["a 360 px phone", 360, 740],
+    ["a 1080p kiosk", 1920, 1080],
+  ]) {
+    it(`the program and a session page pass axe (WCAG 2.2 AA) on ${name}`, async () => {
+      await page.setViewportSize({ width, height });
+      await page.goto(server.url);
+      await waitForProgram(page);
+      const program = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+      assert.deepEqual(summary(program.violations), []);
+      const noHorizontalScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      assert.ok(noHorizontalScroll, "no sideways scrolling");
+
+      await page.click(".session-card h3 a >> nth=0");
+      await page.waitForSelector(".facts");
+      const session = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+      assert.deepEqual(summary(session.violations), []);
+    });
+  }
+});
+
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+function summary(violations) {
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+}

@@ -137,6 +137,12 @@ async fn service_worker(State(state): State<AppState>) -> Response {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             // Browsers must always ask for the newest worker.
             (header::CACHE_CONTROL, "no-cache"),
+            // A worker runs under its own script's policy: it must be allowed
+            // to fetch and cache this site's files.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; frame-ancestors 'none'",
+            ),
         ],
         state.service_worker.as_str().to_owned(),
     )
