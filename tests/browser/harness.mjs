@@ -111,3 +111,32 @@ export async function waitForProgram(page, min = 60) {
 export async function syncBadgeText(page) {
   return (await page.locator(".sync-badge .sync-text").textContent()) ?? "";
 }
+
+/**
+ * A demo server with its own database and a browser profile of its own,
+ * torn down by `close()`. `restartBrowser()` closes and relaunches the
+ * browser on the same profile (IndexedDB and caches survive).
+ */
+export async function openApp() {
+  const dataDir = tempDir("data");
+  const profileDir = tempDir("profile");
+  const app = {
+    server: await startServer({ db: join(dataDir, "hallpass.sqlite") }),
+    context: null,
+    page: null,
+    async restartBrowser() {
+      await app.context?.close();
+      app.context = await launchProfile(profileDir);
+      app.page = app.context.pages()[0] ?? (await app.context.newPage());
+      return app.page;
+    },
+    async close() {
+      await app.context?.close();
+      await app.server.stop();
+      removeDir(dataDir);
+      removeDir(profileDir);
+    },
+  };
+  await app.restartBrowser();
+  return app;
+}

@@ -5,38 +5,19 @@
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import {
-  launchProfile,
-  removeDir,
-  startServer,
-  syncBadgeText,
-  tempDir,
-  waitForProgram,
-  waitForServiceWorker,
-  watchErrors,
-} from "./harness.mjs";
+import { openApp, syncBadgeText, waitForProgram, waitForServiceWorker, watchErrors } from "./harness.mjs";
 
 describe("program pages", () => {
-  let dataDir, profileDir, server, context, page, errors;
-  let url;
-  let visited;
+  let app, page, errors, url, visited;
 
   before(async () => {
-    dataDir = tempDir("data");
-    profileDir = tempDir("profile");
-    server = await startServer({ db: `${dataDir}/hallpass.sqlite` });
-    url = server.url;
-    context = await launchProfile(profileDir);
-    page = context.pages()[0] ?? (await context.newPage());
+    app = await openApp();
+    url = app.server.url;
+    page = app.page;
     errors = watchErrors(page);
   });
 
-  after(async () => {
-    await context?.close();
-    await server?.stop();
-    removeDir(dataDir);
-    removeDir(profileDir);
-  });
+  after(async () => app?.close());
 
   it("(a) shows the whole program online, grouped by day, and filters it", async () => {
     await page.goto(url);
@@ -49,7 +30,9 @@ describe("program pages", () => {
     assert.ok(total >= 60, `${total} sessions`);
     assert.match(await syncBadgeText(page), /Saved on this device · Last synced \d+:\d\d [AP]M/);
 
+    await page.click(".more-filters summary");
     await page.selectOption("#filter-standard", "Technology");
+    assert.equal(await page.locator(".more-filters summary").textContent(), "More filters (1 on)");
     const standards = await page.locator(".session-card .tag.standard").allTextContents();
     assert.ok(standards.length >= 3);
     assert.ok(standards.every((s) => s === "Technology"), standards.join(","));
@@ -71,14 +54,15 @@ describe("program pages", () => {
   });
 
   it("(b) with the network cut and the server stopped, a reload still shows and filters the program", async () => {
-    await server.stop();
-    await context.setOffline(true);
+    await app.server.stop();
+    await app.context.setOffline(true);
     await page.reload();
     await waitForProgram(page);
 
     await page.click(".chip:has-text('Sat Mar 27')");
     const days = await page.locator(".day-heading").allTextContents();
     assert.deepEqual(days, ["Saturday, March 27"]);
+    await page.click(".more-filters summary");
     await page.selectOption("#filter-kind", "mentoring-circle");
     const kinds = await page.locator(".session-card .tag.kind").allTextContents();
     assert.ok(kinds.length >= 1 && kinds.every((k) => k === "Mentoring circle"), kinds.join(","));
@@ -104,10 +88,8 @@ describe("program pages", () => {
   });
 
   it("(d) after a browser restart with no network, the program is still there", async () => {
-    await context.close();
-    context = await launchProfile(profileDir);
-    await context.setOffline(true);
-    page = context.pages()[0] ?? (await context.newPage());
+    page = await app.restartBrowser();
+    await app.context.setOffline(true);
     errors = watchErrors(page);
     await page.goto(url);
     await waitForProgram(page);

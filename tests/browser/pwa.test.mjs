@@ -5,31 +5,23 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
-import { launchProfile, removeDir, startServer, tempDir, waitForProgram, waitForServiceWorker } from "./harness.mjs";
+import { openApp, waitForProgram, waitForServiceWorker } from "./harness.mjs";
 
 describe("installable app", () => {
-  let dataDir, profileDir, server, context, page;
+  let app, server, page;
 
   before(async () => {
-    dataDir = tempDir("data");
-    profileDir = tempDir("profile");
-    server = await startServer({ db: `${dataDir}/hallpass.sqlite` });
-    context = await launchProfile(profileDir);
-    page = context.pages()[0] ?? (await context.newPage());
+    app = await openApp();
+    ({ server, page } = app);
   });
 
-  after(async () => {
-    await context?.close();
-    await server?.stop();
-    removeDir(dataDir);
-    removeDir(profileDir);
-  });
+  after(async () => app?.close());
 
   it("passes Chromium's installability checks", async () => {
     await page.goto(server.url);
     await waitForProgram(page);
     await waitForServiceWorker(page);
-    const cdp = await context.newCDPSession(page);
+    const cdp = await app.context.newCDPSession(page);
     const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
     assert.deepEqual(installabilityErrors, []);
     const { errors } = await cdp.send("Page.getAppManifest");
@@ -61,22 +53,14 @@ describe("installable app", () => {
 });
 
 describe("accessibility", () => {
-  let dataDir, profileDir, server, context, page;
+  let app, server, page;
 
   before(async () => {
-    dataDir = tempDir("data");
-    profileDir = tempDir("profile");
-    server = await startServer({ db: `${dataDir}/hallpass.sqlite` });
-    context = await launchProfile(profileDir);
-    page = context.pages()[0] ?? (await context.newPage());
+    app = await openApp();
+    ({ server, page } = app);
   });
 
-  after(async () => {
-    await context?.close();
-    await server?.stop();
-    removeDir(dataDir);
-    removeDir(profileDir);
-  });
+  after(async () => app?.close());
 
   for (const [name, width, height] of [
     ["a 360 px phone", 360, 740],

@@ -136,6 +136,14 @@ fn Filters() -> impl IntoView {
                     </For>
                 </div>
             </fieldset>
+            <details class="more-filters">
+                <summary>
+                    {move || match filter.with(|f| [f.standard.is_some(), f.family.is_some(), f.kind.is_some()].iter().filter(|on| **on).count()) {
+                        0 => "More filters".to_owned(),
+                        n => format!("More filters ({n} on)"),
+                    }}
+                </summary>
+                <div class="more-filters-body">
             <div class="field">
                 <label for="filter-standard">"Universal Standard"</label>
                 <select
@@ -169,6 +177,8 @@ fn Filters() -> impl IntoView {
                     {SessionKind::ALL.map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).to_vec()}
                 </select>
             </div>
+                </div>
+            </details>
             <button
                 type="button"
                 class="clear-filters"
