@@ -2,6 +2,9 @@
 //! command line and calls into it, and the black-box tests start it the same
 //! way on a loopback port.
 
+// The app's views are deeply nested types, laid out here for server rendering.
+#![recursion_limit = "256"]
+
 pub mod demo;
 pub mod http;
 pub mod import;
