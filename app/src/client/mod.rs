@@ -40,23 +40,27 @@ pub fn start(state: AppState) {
         show_local(&store, state).await;
         state.loaded.set(true);
 
+        // Coming back online, or back to the foreground (phones freeze
+        // background tabs, and iOS has no Background Sync), syncs at once.
         let wake = RwSignal::new(0u32);
-        let on_online = Closure::<dyn Fn()>::new(move || wake.update(|n| *n += 1));
+        let on_wake = Closure::<dyn Fn()>::new(move || wake.update(|n| *n += 1));
         if let Some(window) = web_sys::window() {
-            let _ = window
-                .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+            let callback = on_wake.as_ref().unchecked_ref();
+            let _ = window.add_event_listener_with_callback("online", callback);
+            let _ = window.add_event_listener_with_callback("visibilitychange", callback);
         }
-        on_online.forget(); // lives as long as the page
+        on_wake.forget(); // lives as long as the page
 
-        let mut delay = RETRY_FIRST_MS;
+        let mut backoff = RETRY_FIRST_MS;
         loop {
-            let ok = sync_once(&store, state).await;
-            delay = if ok {
+            let wait = if sync_once(&store, state).await {
+                backoff = RETRY_FIRST_MS;
                 REFRESH_MS
             } else {
-                (delay * 2).min(RETRY_MAX_MS)
+                let wait = jitter(backoff);
+                backoff = (backoff * 2).min(RETRY_MAX_MS);
+                wait
             };
-            let wait = if ok { REFRESH_MS } else { jitter(delay) };
             wait_for_wake(wait, wake, state.sync_requested).await;
         }
     });
