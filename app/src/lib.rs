@@ -81,16 +81,12 @@ fn set_page_security_policy() {
          img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
-    if let (Some(response), Ok(value)) =
-        (use_context::<ResponseOptions>(), axum_header_value(&policy))
-    {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
-}
-
-#[cfg(feature = "ssr")]
-fn axum_header_value(text: &str) -> Result<http::HeaderValue, http::header::InvalidHeaderValue> {
-    http::HeaderValue::from_str(text)
 }
 
 #[component]

@@ -51,12 +51,6 @@ pub enum Change {
 }
 
 impl Change {
-    pub fn entity(&self) -> Entity {
-        match self {
-            Change::Put { entity, .. } | Change::Del { entity, .. } => *entity,
-        }
-    }
-
     pub fn id(&self) -> &str {
         match self {
             Change::Put { id, .. } | Change::Del { id, .. } => id,

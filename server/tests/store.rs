@@ -4,10 +4,16 @@
 use server::Store;
 use server::store::WriteError;
 
-#[tokio::test]
-async fn concurrent_writes_are_all_kept_with_distinct_versions() {
+/// A store on a fresh SQLite file; keep the directory alive as long as the store.
+fn fresh_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("dir");
     let store = Store::open(&dir.path().join("s.sqlite")).expect("open");
+    (dir, store)
+}
+
+#[tokio::test]
+async fn concurrent_writes_are_all_kept_with_distinct_versions() {
+    let (_dir, store) = fresh_store();
     let mut tasks = Vec::new();
     for _ in 0..200 {
         let store = store.clone();
@@ -27,8 +33,7 @@ async fn concurrent_writes_are_all_kept_with_distinct_versions() {
 
 #[tokio::test]
 async fn a_failing_write_is_rolled_back_without_undoing_its_neighbours() {
-    let dir = tempfile::tempdir().expect("dir");
-    let store = Store::open(&dir.path().join("s.sqlite")).expect("open");
+    let (_dir, store) = fresh_store();
     let mut tasks = Vec::new();
     for i in 0..50 {
         let store = store.clone();
@@ -64,8 +69,7 @@ async fn a_failing_write_is_rolled_back_without_undoing_its_neighbours() {
 
 #[tokio::test]
 async fn the_database_runs_in_wal_with_full_sync() {
-    let dir = tempfile::tempdir().expect("dir");
-    let store = Store::open(&dir.path().join("s.sqlite")).expect("open");
+    let (_dir, store) = fresh_store();
     let (mode, sync): (String, i64) = store
         .read(|conn| {
             Ok((

@@ -14,7 +14,7 @@ use crate::domain::program::Listing;
 use crate::protocol::SessionData;
 use crate::state::{AppState, SyncProblem};
 
-pub use idb::LocalStore;
+use idb::LocalStore;
 
 /// After a failed sync, wait this long, doubling up to the ceiling.
 const RETRY_FIRST_MS: u32 = 2_000;

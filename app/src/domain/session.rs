@@ -113,10 +113,6 @@ impl Capacity {
         }
     }
 
-    pub fn from_option(value: Option<u32>) -> Self {
-        value.map_or(Capacity::Unlimited, Capacity::Limited)
-    }
-
     pub fn as_option(self) -> Option<u32> {
         match self {
             Capacity::Limited(n) => Some(n),

@@ -16,9 +16,6 @@ pub enum Standard {
     Technology,
 }
 
-/// Hours of work on one standard that a micro-credential asks for.
-pub const MICRO_CREDENTIAL_HOURS: u32 = 15;
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("“{0}” is not one of the eight ESP Universal Standards ({list})", list = Standard::names().join(", "))]
 pub struct UnknownStandard(pub String);

@@ -39,14 +39,6 @@ impl ApiError {
             message: message.into(),
         }
     }
-
-    pub fn not_found(message: impl Into<String>) -> Self {
-        ApiError::Client {
-            status: StatusCode::NOT_FOUND,
-            code: "not_found",
-            message: message.into(),
-        }
-    }
 }
 
 impl From<StoreError> for ApiError {

@@ -10,7 +10,7 @@ pub mod attendees;
 pub mod changes;
 pub mod sessions;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags};
@@ -63,7 +63,6 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 pub struct Store {
     writer: writer::Writer,
     readers: Arc<pool::ReadPool>,
-    path: Arc<PathBuf>,
 }
 
 impl Store {
@@ -71,16 +70,10 @@ impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let mut conn = open_connection(path)?;
         migrations().to_latest(&mut conn)?;
-        let path = Arc::new(path.to_path_buf());
         Ok(Store {
             writer: writer::Writer::spawn(conn)?,
-            readers: Arc::new(pool::ReadPool::new(path.as_ref().clone())),
-            path,
+            readers: Arc::new(pool::ReadPool::new(path.to_path_buf())),
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Runs `f` inside a write transaction, possibly grouped with other
