@@ -9,6 +9,14 @@ use crate::domain::session::{Session, SessionError, SessionFields};
 
 pub const PROTOCOL_VERSION: u32 = 1;
 pub const PULL_PATH: &str = "/api/v1/sync/pull";
+pub const PUSH_PATH: &str = "/api/v1/sync/push";
+pub const SIGN_IN_PATH: &str = "/api/v1/auth/attendee";
+pub const SIGN_OUT_PATH: &str = "/api/v1/auth/signout";
+/// A push carries at most this many mutations (and 1 MiB).
+pub const MAX_PUSH_MUTATIONS: usize = 500;
+/// Pull returns the results of this many of the device's latest seqs: a
+/// whole batch, so a lost push response is always recovered.
+pub const RECENT_RESULTS: u64 = MAX_PUSH_MUTATIONS as u64;
 /// Pages larger than this are refused; the default page is smaller.
 pub const MAX_PULL_LIMIT: u32 = 5_000;
 pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
@@ -32,7 +40,102 @@ pub struct PullResponse {
     pub reset: bool,
     pub last_seq: u64,
     pub changes: Vec<Change>,
-    pub results: Vec<serde_json::Value>,
+    pub results: Vec<MutationResult>,
+}
+
+/// `POST /api/v1/sync/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub device_id: String,
+    pub mutations: Vec<Mutation>,
+    /// How many changes the device holds unsent, for the organizers'
+    /// device-health view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<u32>,
+}
+
+/// One queued change, as the device numbered it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    pub seq: u64,
+    pub op: String,
+    #[serde(default)]
+    pub args: serde_json::Value,
+    /// The device's clock when the change was made: kept, never used to order.
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub last_seq: u64,
+    pub results: Vec<MutationResult>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResultStatus {
+    Applied,
+    Rejected,
+    Duplicate,
+}
+
+/// What became of one mutation. A duplicate carries the code, message and
+/// outcome of the first time, when the server still has them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    pub seq: u64,
+    pub status: ResultStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<serde_json::Value>,
+}
+
+/// The `outcome` of an applied registration mutation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationOutcome {
+    pub status: String,
+    pub position: Option<u32>,
+}
+
+/// The `data` of a `registration` change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationData {
+    pub id: String,
+    pub attendee_id: String,
+    pub session_id: String,
+    pub status: String,
+    pub position: Option<u32>,
+}
+
+/// The `data` of an `attendee` change. Never carries the email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendeeData {
+    pub id: String,
+    pub badge_code: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub state: String,
+    pub local: String,
+    pub career_family: String,
+    pub role: String,
+}
+
+/// `POST /api/v1/auth/attendee`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    pub badge_code: String,
+    pub last_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInResponse {
+    pub token: String,
+    pub device_id: String,
+    pub attendee: AttendeeData,
 }
 
 /// One entity put or deleted since the client's cursor.

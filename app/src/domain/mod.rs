@@ -4,12 +4,16 @@
 
 pub mod attendee;
 pub mod career;
+pub mod ids;
+pub mod ops;
 pub mod program;
+pub mod registration;
 pub mod session;
 pub mod standards;
 pub mod text;
 
 pub use attendee::{BadgeCode, PersonName, Role, StateCode};
 pub use career::CareerFamily;
+pub use ids::{DeviceId, RegistrationId, Seq, SessionId};
 pub use session::{Capacity, Session, SessionCode, SessionError, SessionKind, Timeslot};
 pub use standards::Standard;

@@ -1,6 +1,7 @@
 //! The HTTP face of Hallpass: the sync API, the service worker, static
 //! files and the server-rendered pages, with the headers every response gets.
 
+pub mod auth;
 pub mod error;
 pub mod pwa;
 pub mod sync;
@@ -15,7 +16,7 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -36,6 +37,7 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub assets: Arc<BuildAssets>,
     pub service_worker: Arc<String>,
+    pub sign_in_limits: Arc<auth::SignInLimits>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             leptos,
             assets: Arc::new(assets),
             service_worker,
+            sign_in_limits: Arc::new(auth::SignInLimits::default()),
         }
     }
 }
@@ -64,6 +67,9 @@ pub fn router(state: AppState) -> Router {
         .join(state.leptos.site_pkg_dir.as_ref());
     let api = Router::new()
         .route("/v1/sync/pull", get(sync::pull))
+        .route("/v1/sync/push", post(sync::push))
+        .route("/v1/auth/attendee", post(auth::sign_in_attendee))
+        .route("/v1/auth/signout", post(auth::sign_out))
         .fallback(api_not_found)
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -1,6 +1,8 @@
 //! The roster.
 
+use app::domain::BadgeCode;
 use app::domain::attendee::Attendee;
+use app::protocol::AttendeeData;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::next_version;
@@ -73,4 +75,37 @@ pub fn sample(
         .prepare("SELECT badge_code, first_name, last_name FROM attendees ORDER BY id LIMIT ?1")?;
     let rows = stmt.query_map([n as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
+}
+
+/// Columns for [`from_row`]. Never the email: no device scope gets it.
+pub const DATA_COLUMNS: &str =
+    "id, badge_code, first_name, last_name, state, local, career_family, role, version";
+
+pub fn from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AttendeeData), rusqlite::Error> {
+    Ok((
+        r.get(8)?,
+        AttendeeData {
+            id: r.get::<_, i64>(0)?.to_string(),
+            badge_code: r.get(1)?,
+            first_name: r.get(2)?,
+            last_name: r.get(3)?,
+            state: r.get(4)?,
+            local: r.get(5)?,
+            career_family: r.get(6)?,
+            role: r.get(7)?,
+        },
+    ))
+}
+
+/// The attendee with this badge code, for sign-in.
+pub fn by_badge(
+    conn: &Connection,
+    badge: &BadgeCode,
+) -> Result<Option<AttendeeData>, rusqlite::Error> {
+    conn.prepare_cached(&format!(
+        "SELECT {DATA_COLUMNS} FROM attendees WHERE badge_code = ?1"
+    ))?
+    .query_row([badge.as_str()], from_row)
+    .optional()
+    .map(|row| row.map(|(_, data)| data))
 }

@@ -4,22 +4,18 @@
 
 use app::protocol::{Change, Entity};
 use rusqlite::{Connection, params};
+use serde::Serialize;
 
-use super::{StoreError, sessions};
+use super::{StoreError, attendees, registrations, sessions};
 
-/// Which entities a device may see. Only the public scope exists so far;
-/// attendee, kiosk and organizer scopes add entities to it.
+/// Which rows a device may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// No token: the program and its seat counts.
     Public,
-}
-
-impl Scope {
-    fn entities(self) -> &'static [Entity] {
-        match self {
-            Scope::Public => &[Entity::Session],
-        }
-    }
+    /// An attendee's phone: the program, their own attendee row and their
+    /// own registrations.
+    Attendee { attendee_id: i64 },
 }
 
 pub struct Page {
@@ -33,56 +29,99 @@ pub struct Page {
 pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<Page, StoreError> {
     let fetch = i64::from(limit) + 1;
     let mut all: Vec<(i64, Change)> = Vec::new();
-    for entity in scope.entities() {
-        match entity {
-            Entity::Session => {
-                let mut stmt = conn.prepare_cached(&format!(
-                    "SELECT {} FROM sessions WHERE version > ?1 ORDER BY version LIMIT ?2",
-                    sessions::DATA_COLUMNS
-                ))?;
-                let rows = stmt.query_map(params![after, fetch], sessions::from_row)?;
-                for row in rows {
-                    let (version, data) = row?;
-                    let id = data.id.clone();
-                    let data = serde_json::to_value(data)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    all.push((
-                        version,
-                        Change::Put {
-                            entity: Entity::Session,
-                            id,
-                            data,
-                        },
-                    ));
-                }
-            }
-            other => {
-                return Err(StoreError::Corrupt(format!(
-                    "no reader for {}",
-                    other.as_str()
-                )));
-            }
-        }
-        if after > 0 {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, version FROM tombstones WHERE entity = ?1 AND version > ?2 ORDER BY version LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(params![entity.as_str(), after, fetch], |r| {
-                Ok((
-                    r.get::<_, i64>(1)?,
-                    Change::Del {
-                        entity: *entity,
-                        id: r.get(0)?,
-                    },
-                ))
-            })?;
-            for row in rows {
-                all.push(row?);
-            }
-        }
+    // Each query returns at most `fetch` rows; merged and cut to `limit`,
+    // every row at or below the last version kept is in the page.
+    puts(
+        conn,
+        Entity::Session,
+        &format!(
+            "SELECT {} FROM sessions WHERE version > ?1 ORDER BY version LIMIT ?2",
+            sessions::DATA_COLUMNS
+        ),
+        params![after, fetch],
+        |r| sessions::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
+        &mut all,
+    )?;
+    tombstones(conn, Entity::Session, after, fetch, &mut all)?;
+    if let Scope::Attendee { attendee_id } = scope {
+        puts(
+            conn,
+            Entity::Attendee,
+            &format!(
+                "SELECT {} FROM attendees WHERE id = ?1 AND version > ?2",
+                attendees::DATA_COLUMNS
+            ),
+            params![attendee_id, after],
+            |r| attendees::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
+            &mut all,
+        )?;
+        puts(
+            conn,
+            Entity::Registration,
+            &format!(
+                "SELECT {} FROM registrations r WHERE r.attendee_id = ?1 AND r.version > ?2
+                 ORDER BY r.version LIMIT ?3",
+                registrations::DATA_COLUMNS
+            ),
+            params![attendee_id, after, fetch],
+            |r| registrations::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
+            &mut all,
+        )?;
     }
     all.sort_by_key(|(version, _)| *version);
     let more = all.len() > limit as usize;
     all.truncate(limit as usize);
     Ok(Page { changes: all, more })
+}
+
+fn json<T: Serialize>(data: &T) -> Result<serde_json::Value, String> {
+    serde_json::to_value(data).map_err(|e| e.to_string())
+}
+
+type RowData = (i64, String, Result<serde_json::Value, String>);
+
+fn puts(
+    conn: &Connection,
+    entity: Entity,
+    sql: &str,
+    params: impl rusqlite::Params,
+    read: impl Fn(&rusqlite::Row<'_>) -> Result<RowData, rusqlite::Error>,
+    out: &mut Vec<(i64, Change)>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, read)?;
+    for row in rows {
+        let (version, id, data) = row?;
+        let data = data.map_err(StoreError::Corrupt)?;
+        out.push((version, Change::Put { entity, id, data }));
+    }
+    Ok(())
+}
+
+fn tombstones(
+    conn: &Connection,
+    entity: Entity,
+    after: i64,
+    fetch: i64,
+    out: &mut Vec<(i64, Change)>,
+) -> Result<(), StoreError> {
+    if after == 0 {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, version FROM tombstones WHERE entity = ?1 AND version > ?2 ORDER BY version LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![entity.as_str(), after, fetch], |r| {
+        Ok((
+            r.get::<_, i64>(1)?,
+            Change::Del {
+                entity,
+                id: r.get(0)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        out.push(row?);
+    }
+    Ok(())
 }

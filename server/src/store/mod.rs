@@ -8,6 +8,8 @@ mod writer;
 
 pub mod attendees;
 pub mod changes;
+pub mod devices;
+pub mod registrations;
 pub mod sessions;
 
 use std::path::Path;
@@ -35,7 +37,10 @@ pub enum StoreError {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_init.sql")),
+        M::up(include_str!("migrations/002_devices_registrations.sql")),
+    ])
 }
 
 /// Settings every connection gets. `synchronous=FULL` because a device

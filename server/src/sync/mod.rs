@@ -1,3 +1,4 @@
 //! Applying pushes and building pulls.
 
 pub mod cursor;
+pub mod push;

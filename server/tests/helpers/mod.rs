@@ -119,3 +119,165 @@ pub async fn error_code(response: reqwest::Response) -> (u16, String, String) {
         .to_owned();
     (status, code, message)
 }
+
+pub const ATTENDEES_HEADER: &str =
+    "badge_code,first_name,last_name,email,state,local,career_family,role\n";
+
+/// `n` attendees with badge codes `T-0001`… and last names `Last1`…
+pub fn roster(n: usize) -> String {
+    let mut csv = ATTENDEES_HEADER.to_owned();
+    for i in 1..=n {
+        csv.push_str(&format!(
+            "T-{i:04},First{i},Last{i},p{i}@example.org,OH,Local {i},Paraeducators,attendee\n"
+        ));
+    }
+    csv
+}
+
+/// A signed-in phone, numbering its own mutations.
+#[derive(Debug, Clone)]
+pub struct Phone {
+    pub token: String,
+    pub device_id: String,
+    pub attendee_id: String,
+    pub next_seq: u64,
+}
+
+impl Phone {
+    /// The next mutation of this phone (its seq taken).
+    pub fn mutation(&mut self, op: &str, args: serde_json::Value) -> serde_json::Value {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        serde_json::json!({"seq": seq, "op": op, "args": args, "at": "2027-03-20T09:00:00Z"})
+    }
+
+    pub fn register(&mut self, registration_id: &str, session_id: &str) -> serde_json::Value {
+        self.mutation(
+            "registration.create",
+            serde_json::json!({"registration_id": registration_id, "session_id": session_id}),
+        )
+    }
+
+    pub fn cancel(&mut self, registration_id: &str) -> serde_json::Value {
+        self.mutation(
+            "registration.cancel",
+            serde_json::json!({"registration_id": registration_id}),
+        )
+    }
+}
+
+/// A registration id that reads as its number in test failures.
+pub fn rid(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+impl TestApp {
+    pub async fn import_attendees(&self, csv: &str) {
+        server::import::import_attendees(&self.store, csv.as_bytes())
+            .await
+            .expect("import attendees");
+    }
+
+    /// The id of the session with `code`, from a public pull.
+    pub async fn session_id(&self, code: &str) -> String {
+        let (changes, _) = self.pull_all(None, 1000).await;
+        changes
+            .iter()
+            .find_map(|c| match c {
+                app::protocol::Change::Put { data, id, .. } if data["code"] == code => {
+                    Some(id.clone())
+                }
+                _ => None,
+            })
+            .expect("session in program")
+    }
+
+    pub async fn sign_in_raw(&self, badge_code: &str, last_name: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/attendee"))
+            .json(&serde_json::json!({"badge_code": badge_code, "last_name": last_name}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs in attendee `n` of [`roster`].
+    pub async fn phone(&self, n: usize) -> Phone {
+        let response = self
+            .sign_in_raw(&format!("T-{n:04}"), &format!("Last{n}"))
+            .await;
+        assert_eq!(response.status(), 201, "sign-in");
+        let body: app::protocol::SignInResponse = response.json().await.expect("sign-in body");
+        Phone {
+            token: body.token,
+            device_id: body.device_id,
+            attendee_id: body.attendee.id,
+            next_seq: 1,
+        }
+    }
+
+    pub async fn push_raw(
+        &self,
+        phone: &Phone,
+        mutations: Vec<serde_json::Value>,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/sync/push"))
+            .bearer_auth(&phone.token)
+            .json(&serde_json::json!({"protocol": 1, "device_id": phone.device_id, "mutations": mutations}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A push that must be answered 200.
+    pub async fn push(
+        &self,
+        phone: &Phone,
+        mutations: Vec<serde_json::Value>,
+    ) -> app::protocol::PushResponse {
+        let response = self.push_raw(phone, mutations).await;
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert_eq!(status, 200, "push failed: {text}");
+        serde_json::from_str(&text).expect("push body")
+    }
+
+    /// Every page of this phone's pull from `cursor`.
+    pub async fn pull_as(
+        &self,
+        phone: &Phone,
+        cursor: Option<&str>,
+    ) -> (Vec<app::protocol::Change>, PullResponse) {
+        let mut cursor = cursor.map(str::to_owned);
+        let mut changes = Vec::new();
+        loop {
+            let mut request = self
+                .client
+                .get(self.url("/api/v1/sync/pull"))
+                .bearer_auth(&phone.token);
+            if let Some(c) = &cursor {
+                request = request.query(&[("cursor", c)]);
+            }
+            let response = request.send().await.expect("request");
+            assert_eq!(response.status(), 200, "pull");
+            let page: PullResponse = response.json().await.expect("pull body");
+            changes.extend(page.changes.clone());
+            cursor = Some(page.cursor.clone());
+            if !page.more {
+                return (changes, page);
+            }
+        }
+    }
+
+    /// Reads the database directly.
+    pub async fn query<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> T {
+        self.store
+            .read(move |conn| Ok(f(conn)?))
+            .await
+            .expect("query")
+    }
+}

@@ -1,0 +1,203 @@
+//! Devices and their tokens, each device's `last_seq`, and the results of
+//! its mutations. A token is 256 random bits given to the device once; the
+//! server keeps only its SHA-256, so a copy of the database signs nobody in.
+
+use app::protocol::{MutationResult, ResultStatus};
+use rand::RngCore;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+/// What a token lets its device do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceScope {
+    /// An attendee's own phone: their registrations, their data.
+    Attendee { attendee_id: i64 },
+}
+
+impl DeviceScope {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeviceScope::Attendee { .. } => "attendee",
+        }
+    }
+}
+
+/// A device that presented a valid token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub scope: DeviceScope,
+}
+
+/// What a token turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenCheck {
+    Valid(Device),
+    Revoked,
+    Unknown,
+}
+
+/// A fresh token: 64 hex digits of 256 random bits.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub struct NewDevice<'a> {
+    pub id: &'a str,
+    pub token: &'a str,
+    pub scope: DeviceScope,
+    pub protocol: u32,
+    pub user_agent: Option<&'a str>,
+    pub now: &'a str,
+}
+
+pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Error> {
+    let attendee_id = match d.scope {
+        DeviceScope::Attendee { attendee_id } => Some(attendee_id),
+    };
+    let user_agent = d
+        .user_agent
+        .map(|ua| ua.chars().take(200).collect::<String>());
+    conn.execute(
+        "INSERT INTO devices (id, token_hash, scope, attendee_id, created_at, last_seen, protocol, user_agent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
+        params![
+            d.id,
+            hash_token(d.token),
+            d.scope.as_str(),
+            attendee_id,
+            d.now,
+            d.protocol,
+            user_agent
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn check_token(conn: &Connection, token: &str) -> Result<TokenCheck, rusqlite::Error> {
+    let row: Option<(String, String, Option<i64>, bool)> = conn
+        .prepare_cached(
+            "SELECT id, scope, attendee_id, revoked_at IS NOT NULL FROM devices WHERE token_hash = ?1",
+        )?
+        .query_row([hash_token(token)], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    Ok(match row {
+        None => TokenCheck::Unknown,
+        Some((_, _, _, true)) => TokenCheck::Revoked,
+        Some((id, scope, Some(attendee_id), false)) if scope == "attendee" => {
+            TokenCheck::Valid(Device {
+                id,
+                scope: DeviceScope::Attendee { attendee_id },
+            })
+        }
+        // Other scopes arrive with kiosks and organizers.
+        Some(_) => TokenCheck::Unknown,
+    })
+}
+
+pub fn revoke(conn: &Connection, device_id: &str, now: &str) -> Result<(), rusqlite::Error> {
+    conn.execute(
+        "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        params![device_id, now],
+    )?;
+    Ok(())
+}
+
+pub fn last_seq(conn: &Connection, device_id: &str) -> Result<u64, rusqlite::Error> {
+    conn.prepare_cached("SELECT last_seq FROM devices WHERE id = ?1")?
+        .query_row([device_id], |r| r.get::<_, i64>(0))
+        .map(|n| n.max(0) as u64)
+}
+
+/// Moves `last_seq` and notes that the device was heard from. Call in the
+/// same transaction as the effects of the mutations up to `last_seq`.
+pub fn record_push(
+    conn: &Connection,
+    device_id: &str,
+    last_seq: u64,
+    pending: Option<u32>,
+    now: &str,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "UPDATE devices SET last_seq = ?2, last_seen = ?3, pending = coalesce(?4, pending) WHERE id = ?1",
+    )?
+    .execute(params![device_id, last_seq as i64, now, pending])?;
+    Ok(())
+}
+
+/// Notes a pull: when the device was last heard from and what it holds.
+pub fn record_seen(
+    conn: &Connection,
+    device_id: &str,
+    pending: Option<u32>,
+    now: &str,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "UPDATE devices SET last_seen = ?2, pending = coalesce(?3, pending) WHERE id = ?1",
+    )?
+    .execute(params![device_id, now, pending])?;
+    Ok(())
+}
+
+pub fn store_result(
+    conn: &Connection,
+    device_id: &str,
+    result: &MutationResult,
+) -> Result<(), rusqlite::Error> {
+    let status = match result.status {
+        ResultStatus::Applied => "applied",
+        ResultStatus::Rejected => "rejected",
+        // Duplicates are answers about stored results, never stored.
+        ResultStatus::Duplicate => return Ok(()),
+    };
+    let outcome = result.outcome.as_ref().map(|o| o.to_string());
+    conn.prepare_cached(
+        "INSERT INTO results (device_id, seq, status, code, message, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        device_id,
+        result.seq as i64,
+        status,
+        result.code,
+        result.message,
+        outcome
+    ])?;
+    Ok(())
+}
+
+/// The stored results of seqs `from..=to`, in seq order.
+pub fn results(
+    conn: &Connection,
+    device_id: &str,
+    from: u64,
+    to: u64,
+) -> Result<Vec<MutationResult>, rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, status, code, message, outcome FROM results
+         WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![device_id, from as i64, to as i64], |r| {
+        let status: String = r.get(1)?;
+        let outcome: Option<String> = r.get(4)?;
+        Ok(MutationResult {
+            seq: r.get::<_, i64>(0)?.max(0) as u64,
+            status: if status == "applied" {
+                ResultStatus::Applied
+            } else {
+                ResultStatus::Rejected
+            },
+            code: r.get(2)?,
+            message: r.get(3)?,
+            outcome: outcome.and_then(|o| serde_json::from_str(&o).ok()),
+        })
+    })?;
+    rows.collect()
+}

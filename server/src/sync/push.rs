@@ -1,0 +1,176 @@
+//! Applying a push batch (docs/PROTOCOL.md, "Push"). Runs inside one write
+//! job: the device's `last_seq`, every effect and every stored result commit
+//! together or not at all. A mutation the rules refuse is recorded as
+//! rejected and still consumes its seq, so one bad change never blocks the
+//! queue behind it; a storage error fails the whole job, which rolls back.
+
+use app::domain::ops::Operation;
+use app::domain::registration::{self, Refusal};
+use app::protocol::{Mutation, MutationResult, PushResponse, ResultStatus};
+use rusqlite::Connection;
+use time::OffsetDateTime;
+
+use crate::store::WriteError;
+use crate::store::devices::{self, Device, DeviceScope};
+use crate::store::registrations::{self, NewRegistration};
+
+/// What became of a batch.
+#[derive(Debug)]
+pub enum Applied {
+    Done(PushResponse),
+    /// The first seq is past `last_seq + 1`: the server is missing changes
+    /// the device believes it sent. Nothing was applied.
+    Gap {
+        expected: u64,
+    },
+}
+
+/// Applies `mutations` (already checked to be consecutive seqs) for `device`.
+pub fn apply(
+    conn: &Connection,
+    device: &Device,
+    mutations: &[Mutation],
+    pending: Option<u32>,
+    now: OffsetDateTime,
+) -> Result<Applied, WriteError> {
+    let last = devices::last_seq(conn, &device.id)?;
+    if let Some(first) = mutations.first()
+        && first.seq > last + 1
+    {
+        return Ok(Applied::Gap { expected: last + 1 });
+    }
+    let now_text = rfc3339(now);
+    let mut results = Vec::with_capacity(mutations.len());
+    let mut new_last = last;
+    // Seqs the device already sent are answered from what was stored then.
+    let replayed_to = mutations.iter().map(|m| m.seq).filter(|s| *s <= last).max();
+    if let (Some(first), Some(to)) = (mutations.first(), replayed_to) {
+        for stored in devices::results(conn, &device.id, first.seq, to)? {
+            results.push(MutationResult {
+                status: ResultStatus::Duplicate,
+                ..stored
+            });
+        }
+        // Results older than the server keeps still get their answer.
+        for m in mutations.iter().filter(|m| m.seq <= to) {
+            if !results.iter().any(|r| r.seq == m.seq) {
+                results.push(duplicate(m.seq));
+            }
+        }
+        results.sort_by_key(|r| r.seq);
+    }
+    for m in mutations.iter().filter(|m| m.seq > last) {
+        let result = match apply_one(conn, device, m, &now_text, now)? {
+            Ok(outcome) => MutationResult {
+                seq: m.seq,
+                status: ResultStatus::Applied,
+                code: None,
+                message: None,
+                outcome: Some(outcome),
+            },
+            Err((code, message)) => MutationResult {
+                seq: m.seq,
+                status: ResultStatus::Rejected,
+                code: Some(code.to_owned()),
+                message: Some(message),
+                outcome: None,
+            },
+        };
+        devices::store_result(conn, &device.id, &result)?;
+        tracing::debug!(device_id = %device.id, seq = m.seq, status = ?result.status, "mutation");
+        results.push(result);
+        new_last = m.seq;
+    }
+    devices::record_push(conn, &device.id, new_last, pending, &now_text)?;
+    Ok(Applied::Done(PushResponse {
+        last_seq: new_last,
+        results,
+    }))
+}
+
+fn duplicate(seq: u64) -> MutationResult {
+    MutationResult {
+        seq,
+        status: ResultStatus::Duplicate,
+        code: None,
+        message: None,
+        outcome: None,
+    }
+}
+
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+type Verdict = Result<serde_json::Value, (&'static str, String)>;
+
+/// One mutation: `Ok(Ok(outcome))` applied, `Ok(Err(..))` refused by a
+/// rule, `Err` a storage failure that must fail the batch.
+fn apply_one(
+    conn: &Connection,
+    device: &Device,
+    m: &Mutation,
+    now_text: &str,
+    now: OffsetDateTime,
+) -> Result<Verdict, WriteError> {
+    let op = match Operation::parse(&m.op, &m.args) {
+        Ok(op) => op,
+        Err(e) => return Ok(Err((e.code(), e.to_string()))),
+    };
+    let DeviceScope::Attendee { attendee_id } = device.scope;
+    // Stored as the device sent it, within reason: it is only ever shown.
+    let device_at: String = m.at.chars().take(40).collect();
+    match op {
+        Operation::RegistrationCreate {
+            registration_id,
+            session_id,
+        } => {
+            if registrations::exists(conn, &registration_id)? {
+                return Ok(refused(Refusal::IdInUse));
+            }
+            let target = registrations::target(conn, &session_id)?;
+            let held = registrations::held(conn, attendee_id)?;
+            let placement = match registration::decide_create(target.as_ref(), &held, now) {
+                Ok(p) => p,
+                Err(refusal) => return Ok(refused(refusal)),
+            };
+            let Some(session_row) = session_id.as_str().parse::<i64>().ok() else {
+                return Ok(refused(Refusal::UnknownSession));
+            };
+            let outcome = registrations::create(
+                conn,
+                &NewRegistration {
+                    id: &registration_id,
+                    attendee_id,
+                    session_id: session_row,
+                    placement,
+                    device_id: &device.id,
+                    device_at: &device_at,
+                    now: now_text,
+                },
+            )?;
+            Ok(Ok(to_json(&outcome)))
+        }
+        Operation::RegistrationCancel { registration_id } => {
+            let found = registrations::find_own(conn, &registration_id, attendee_id)?;
+            let effect = match registration::decide_cancel(found.map(|(s, _, _)| s)) {
+                Ok(effect) => effect,
+                Err(refusal) => return Ok(refused(refusal)),
+            };
+            let Some((_, session, queued)) = found else {
+                return Ok(refused(Refusal::UnknownRegistration));
+            };
+            let outcome = registrations::cancel(conn, &registration_id, session, queued, effect)?;
+            Ok(Ok(to_json(&outcome)))
+        }
+    }
+}
+
+fn refused(refusal: Refusal) -> Verdict {
+    Err((refusal.code(), refusal.to_string()))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
