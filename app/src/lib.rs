@@ -21,7 +21,10 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use components::sync_badge::SyncBadge;
-use pages::{program::ProgramPage, session::SessionPage};
+use pages::{
+    agenda::AgendaPage, changes::ChangesPage, program::ProgramPage, session::SessionPage,
+    signin::SignInPage,
+};
 
 /// A route that must open offline, and the cached page that serves it.
 /// Pages render the same markup for every parameter until they have mounted
@@ -43,6 +46,18 @@ pub const OFFLINE_ROUTES: &[OfflineRoute] = &[
     OfflineRoute {
         path: "/sessions/_",
         pattern: "^/sessions/[^/]+/?$",
+    },
+    OfflineRoute {
+        path: "/agenda",
+        pattern: "^/agenda/?$",
+    },
+    OfflineRoute {
+        path: "/signin",
+        pattern: "^/signin/?$",
+    },
+    OfflineRoute {
+        path: "/sync",
+        pattern: "^/sync/?$",
     },
 ];
 
@@ -96,8 +111,6 @@ pub fn App() -> impl IntoView {
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| client::start(state));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = state;
 
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Hallpass".to_owned() } else { format!("{page} · Hallpass") }/>
@@ -115,13 +128,36 @@ pub fn App() -> impl IntoView {
                 </A>
                 <nav aria-label="Main">
                     <A href="/" exact=true>"Program"</A>
+                    <A href="/agenda">"My agenda"</A>
+                    <A href="/sync">
+                        "Changes"
+                        {move || {
+                            let n = state.outbox.with(Vec::len) + state.rejected.with(Vec::len);
+                            (n > 0).then(|| view! { <span class="count">{n}</span> })
+                        }}
+                    </A>
+                    {move || if state.loaded.get() && state.account.with(Option::is_none) {
+                        Some(view! { <A href="/signin">"Sign in"</A> })
+                    } else {
+                        None
+                    }}
                 </nav>
                 <SyncBadge/>
             </header>
+            <p class="notice" role="alert">
+                {move || state.notice.get().map(|message| view! {
+                    <span>{message}</span>
+                    " "
+                    <button type="button" class="link-button" on:click=move |_| state.notice.set(None)>"Dismiss"</button>
+                })}
+            </p>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=ProgramPage/>
                     <Route path=path!("/sessions/:id") view=SessionPage/>
+                    <Route path=path!("/agenda") view=AgendaPage/>
+                    <Route path=path!("/signin") view=SignInPage/>
+                    <Route path=path!("/sync") view=ChangesPage/>
                 </Routes>
             </main>
         </Router>

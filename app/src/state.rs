@@ -1,13 +1,23 @@
-//! What the pages show, held in signals: the program as the device knows it,
-//! the filters, and the state of sync. On the server, and in the browser
-//! until the app has mounted and read the local store, nothing is loaded;
-//! pages then render a placeholder that is the same for every URL, which is
-//! what lets one cached page serve every session offline.
+//! What the pages show, held in signals: the program and my registrations
+//! as the device knows them, the outbox, the filters, and the state of
+//! sync. On the server, and in the browser until the app has mounted and
+//! read the local store, nothing is loaded; pages then render a placeholder
+//! that is the same for every URL, which is what lets one cached page serve
+//! every session offline.
+//!
+//! Pages change things only through the methods here, which hand the work
+//! to the browser-side client (a no-op when rendering on the server).
 
 use leptos::prelude::*;
-use time::UtcOffset;
+use serde::{Deserialize, Serialize};
+use time::{OffsetDateTime, UtcOffset};
 
+use crate::domain::agenda::{self, Known, Mine};
+use crate::domain::ids::{RegistrationId, SessionId};
+use crate::domain::ops::Operation;
 use crate::domain::program::{Listing, ProgramFilter};
+use crate::domain::registration::{self, Held, Placement, Refusal, Status, Target};
+use crate::protocol::{AttendeeData, Mutation, RegistrationData};
 
 /// Why the last sync did not finish.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +29,8 @@ pub enum SyncProblem {
     Server(String),
     /// The browser could not open or write its local store.
     Storage(String),
+    /// The server no longer accepts this device's sign-in.
+    SignedOut,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27,6 +39,22 @@ pub struct SyncView {
     /// Milliseconds since 1970 of the last complete sync.
     pub last_synced_ms: Option<f64>,
     pub problem: Option<SyncProblem>,
+}
+
+/// A change the server refused, kept on the device until dismissed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RejectedChange {
+    pub mutation: Mutation,
+    pub code: String,
+    pub message: String,
+}
+
+/// Who is signed in on this device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountView {
+    pub attendee: AttendeeData,
+    /// The server stopped accepting the sign-in; changes wait for a new one.
+    pub token_refused: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -38,16 +66,43 @@ pub struct AppState {
     pub sync: RwSignal<SyncView>,
     /// Asks the sync loop to run now.
     pub sync_requested: RwSignal<u32>,
+    pub account: RwSignal<Option<AccountView>>,
+    pub registrations: RwSignal<Vec<RegistrationData>>,
+    pub outbox: RwSignal<Vec<Mutation>>,
+    pub rejected: RwSignal<Vec<RejectedChange>>,
+    /// My registrations: the server's word with the outbox laid over it.
+    pub mine: Memo<Vec<Mine>>,
+    /// A message about the last thing the person tried, if it failed.
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl AppState {
     pub fn provide() -> Self {
+        let listings = RwSignal::new(Vec::<Listing>::new());
+        let registrations = RwSignal::new(Vec::<RegistrationData>::new());
+        let outbox = RwSignal::new(Vec::<Mutation>::new());
+        let mine = Memo::new(move |_| {
+            let known: Vec<Known> =
+                registrations.with(|rows| rows.iter().filter_map(known).collect());
+            let queued: Vec<Operation> = outbox.with(|q| {
+                q.iter()
+                    .filter_map(|m| Operation::parse(&m.op, &m.args).ok())
+                    .collect()
+            });
+            listings.with(|l| agenda::overlay(&known, &queued, |id| expected(l, id)))
+        });
         let state = AppState {
-            listings: RwSignal::new(Vec::new()),
+            listings,
             loaded: RwSignal::new(false),
             filter: RwSignal::new(ProgramFilter::default()),
             sync: RwSignal::new(SyncView::default()),
             sync_requested: RwSignal::new(0),
+            account: RwSignal::new(None),
+            registrations,
+            outbox,
+            rejected: RwSignal::new(Vec::new()),
+            mine,
+            notice: RwSignal::new(None),
         };
         provide_context(state);
         state
@@ -63,4 +118,108 @@ impl AppState {
             .with(|l| l.first().map(|l| l.session.slot.starts().offset()))
             .unwrap_or(UtcOffset::UTC)
     }
+
+    /// What the server will most likely say to registering for `session_id`
+    /// now, by the same rules it uses, on what this device last synced.
+    pub fn check_register(&self, session_id: &str) -> Result<Placement, Refusal> {
+        let Ok(id) = SessionId::parse(session_id) else {
+            return Err(Refusal::UnknownSession);
+        };
+        self.listings.with(|listings| {
+            let target = listings
+                .iter()
+                .find(|l| l.id == session_id)
+                .map(|l| Target {
+                    id: id.clone(),
+                    title: l.session.title.clone(),
+                    slot: l.session.slot,
+                    capacity: l.session.capacity,
+                    confirmed: l.confirmed,
+                    waitlisted: l.waitlisted,
+                });
+            let held: Vec<Held> = self.mine.with(|mine| {
+                mine.iter()
+                    .filter(|m| m.standing.holds_place())
+                    .filter_map(|m| {
+                        let l = listings.iter().find(|l| l.id == m.session_id.as_str())?;
+                        Some(Held {
+                            session_id: m.session_id.clone(),
+                            title: l.session.title.clone(),
+                            slot: l.session.slot,
+                        })
+                    })
+                    .collect()
+            });
+            registration::decide_create(target.as_ref(), &held, now())
+        })
+    }
+
+    /// Queues a registration for `session_id`, unless the rules already
+    /// refuse it here; the refusal is then shown as the notice.
+    pub fn register(&self, session_id: &str) {
+        match self.check_register(session_id) {
+            Err(refusal) => self.notice.set(Some(refusal.to_string())),
+            #[cfg(feature = "hydrate")]
+            Ok(_) => crate::client::actions::register(*self, session_id.to_owned()),
+            #[cfg(not(feature = "hydrate"))]
+            Ok(_) => {}
+        }
+    }
+
+    pub fn cancel(&self, registration_id: &RegistrationId) {
+        #[cfg(feature = "hydrate")]
+        crate::client::actions::cancel(*self, registration_id.clone());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = registration_id;
+    }
+
+    pub fn dismiss(&self, seq: u64) {
+        #[cfg(feature = "hydrate")]
+        crate::client::actions::dismiss(*self, seq);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = seq;
+    }
+
+    /// The latest refusal of registering for this session, if nothing
+    /// since has placed me in it.
+    pub fn refusal_for(&self, session_id: &str) -> Option<RejectedChange> {
+        self.rejected.with(|r| {
+            r.iter()
+                .rev()
+                .find(|r| {
+                    r.mutation.args.get("session_id").and_then(|v| v.as_str()) == Some(session_id)
+                })
+                .cloned()
+        })
+    }
+}
+
+fn known(row: &RegistrationData) -> Option<Known> {
+    Some(Known {
+        id: RegistrationId::parse(&row.id).ok()?,
+        session_id: SessionId::parse(&row.session_id).ok()?,
+        status: Status::parse(&row.status)?,
+        position: row.position,
+    })
+}
+
+fn expected(listings: &[Listing], id: &SessionId) -> Placement {
+    listings
+        .iter()
+        .find(|l| l.id == id.as_str())
+        .map_or(Placement::Confirmed, |l| {
+            registration::placement(l.session.capacity, l.confirmed, l.waitlisted)
+        })
+}
+
+/// The device's clock, for the rules that depend on time.
+pub fn now() -> OffsetDateTime {
+    #[cfg(feature = "hydrate")]
+    {
+        let ms = js_sys::Date::now();
+        OffsetDateTime::from_unix_timestamp_nanos((ms * 1_000_000.0) as i128)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    OffsetDateTime::now_utc()
 }

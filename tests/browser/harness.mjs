@@ -55,6 +55,7 @@ export async function startServer({ db, addr = "127.0.0.1:0" }) {
   });
   return {
     url,
+    db,
     addr: url.replace("http://", ""),
     output: () => output,
     async stop() {
@@ -139,4 +140,69 @@ export async function openApp() {
   };
   await app.restartBrowser();
   return app;
+}
+
+/** The sample sign-ins the demo server printed: [{ badge, lastName }]. */
+export function demoCredentials(server) {
+  return [...server.output().matchAll(/^\s+(\S+)\s+\/\s+(.+?)\s+\(/gm)].map((m) => ({ badge: m[1], lastName: m[2] }));
+}
+
+/** Runs `hallpass --db DB ARGS…` to completion; rejects on failure. */
+export async function runCli(db, args) {
+  const proc = spawn(BIN, ["--db", db, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  proc.stdout.on("data", (c) => (output += c));
+  proc.stderr.on("data", (c) => (output += c));
+  const code = await new Promise((r) => proc.on("exit", r));
+  if (code !== 0) throw new Error(`hallpass ${args.join(" ")} failed (${code}):\n${output}`);
+  return output;
+}
+
+/** Signs in through the app's sign-in page and waits for the agenda. */
+export async function signIn(page, url, { badge, lastName }) {
+  await page.goto(`${url}/signin`);
+  await page.waitForSelector("#badge-code");
+  await page.fill("#badge-code", badge);
+  await page.fill("#last-name", lastName);
+  await page.click("button[type=submit]");
+  try {
+    await page.waitForURL(`${url}/agenda`, { timeout: 15_000 });
+  } catch (e) {
+    const shown = await page.locator(".form-error").textContent().catch(() => "");
+    throw new Error(`sign-in as ${badge} did not reach the agenda (page says: ${shown}; at ${page.url()})`, { cause: e });
+  }
+}
+
+/** Signs in over the API as a new device and returns its token. */
+export async function apiSignIn(url, { badge, lastName }) {
+  const response = await fetch(`${url}/api/v1/auth/attendee`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ badge_code: badge, last_name: lastName }),
+  });
+  if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).token;
+}
+
+/** Every change in `token`'s scope (public without one), all pages. */
+export async function pullAll(url, token) {
+  const changes = [];
+  let cursor = "";
+  for (;;) {
+    const response = await fetch(`${url}/api/v1/sync/pull?cursor=${encodeURIComponent(cursor)}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    if (!response.ok) throw new Error(`pull failed: ${response.status}`);
+    const page = await response.json();
+    changes.push(...page.changes);
+    cursor = page.cursor;
+    if (!page.more) return changes;
+  }
+}
+
+/** The last state of each entity of `kind` in `changes`, by id. */
+export function latest(changes, kind) {
+  const rows = new Map();
+  for (const c of changes) if (c.entity === kind && c.op === "put") rows.set(c.id, c.data);
+  return rows;
 }

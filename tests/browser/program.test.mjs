@@ -93,6 +93,7 @@ describe("program pages", () => {
     errors = watchErrors(page);
     await page.goto(url);
     await waitForProgram(page);
+    await page.waitForFunction(() => /Offline · Last synced/.test(document.querySelector(".sync-badge")?.textContent ?? ""));
     assert.match(await syncBadgeText(page), /Offline · Last synced/);
     assert.deepEqual(errors, []);
   });

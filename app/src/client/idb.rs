@@ -1,18 +1,39 @@
 //! The device's durable store: IndexedDB, never localStorage. One database,
-//! `hallpass`, with one object store per entity and `meta` for the cursor.
+//! `hallpass`, with one object store per kind of row:
+//!
+//! - `sessions`, `registrations`: the server's rows as last pulled;
+//! - `outbox`: mutations not yet acknowledged, keyed by zero-padded seq so
+//!   that key order is seq order;
+//! - `rejected`: mutations the server refused, kept until dismissed;
+//! - `meta`: the pull cursor and sync times (`sync`) and the signed-in
+//!   account with the next seq (`account`).
+//!
+//! A change the person makes is written to the outbox, in one transaction
+//! with the seq counter, before anything shows it. Transactions only ever
+//! wait on IndexedDB requests: awaiting anything else inside one would let
+//! the browser commit it early.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{Change, Entity, PullResponse, SessionData};
+use crate::domain::ops::REGISTRATION_CANCEL;
+use crate::domain::registration::Status;
+use crate::protocol::{
+    AttendeeData, Change, Entity, Mutation, MutationResult, PullResponse, RegistrationData,
+    RegistrationOutcome, ResultStatus, SessionData,
+};
 
 const DB_NAME: &str = "hallpass";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 const SESSIONS: &str = "sessions";
+const REGISTRATIONS: &str = "registrations";
+const OUTBOX: &str = "outbox";
+const REJECTED: &str = "rejected";
 const META: &str = "meta";
-const META_KEY: &str = "sync";
+const SYNC_KEY: &str = "sync";
+const ACCOUNT_KEY: &str = "account";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SyncMeta {
@@ -20,10 +41,34 @@ pub struct SyncMeta {
     pub last_synced_ms: Option<f64>,
 }
 
+/// The person signed in on this device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub token: String,
+    pub device_id: String,
+    pub attendee: AttendeeData,
+    /// The seq the next mutation takes.
+    pub next_seq: u64,
+    /// The server no longer accepts the token (signed out elsewhere, or the
+    /// database was replaced). The outbox is kept for the next sign-in.
+    #[serde(default)]
+    pub token_refused: bool,
+}
+
+/// A mutation the server refused, with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejected {
+    pub mutation: Mutation,
+    pub code: String,
+    pub message: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{0}")]
     Idb(String),
+    #[error("nobody is signed in on this device")]
+    SignedOut,
 }
 
 impl From<indexed_db_futures::error::Error> for StoreError {
@@ -36,6 +81,10 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
     fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
         StoreError::Idb(e.to_string())
     }
+}
+
+fn seq_key(seq: u64) -> String {
+    format!("{seq:016}")
 }
 
 pub struct LocalStore {
@@ -52,24 +101,52 @@ impl LocalStore {
                     db.create_object_store(SESSIONS).build()?;
                     db.create_object_store(META).build()?;
                 }
+                if event.old_version() < 2.0 {
+                    db.create_object_store(REGISTRATIONS).build()?;
+                    db.create_object_store(OUTBOX).build()?;
+                    db.create_object_store(REJECTED).build()?;
+                }
                 Ok(())
             })
             .await?;
         Ok(LocalStore { db })
     }
 
-    pub async fn sessions(&self) -> Result<Vec<SessionData>, StoreError> {
-        let tx = self.db.transaction(SESSIONS).build()?;
-        let store = tx.object_store(SESSIONS)?;
-        let rows = store.get_all::<SessionData>().serde()?.await?;
+    async fn all<T: for<'de> Deserialize<'de>>(&self, name: &str) -> Result<Vec<T>, StoreError> {
+        let tx = self.db.transaction(name).build()?;
+        let store = tx.object_store(name)?;
+        let rows = store.get_all::<T>().serde()?.await?;
         Ok(rows.filter_map(Result::ok).collect())
+    }
+
+    pub async fn sessions(&self) -> Result<Vec<SessionData>, StoreError> {
+        self.all(SESSIONS).await
+    }
+
+    pub async fn registrations(&self) -> Result<Vec<RegistrationData>, StoreError> {
+        self.all(REGISTRATIONS).await
+    }
+
+    /// Unacknowledged mutations, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<Mutation>, StoreError> {
+        self.all(OUTBOX).await
+    }
+
+    pub async fn rejected(&self) -> Result<Vec<Rejected>, StoreError> {
+        self.all(REJECTED).await
     }
 
     pub async fn meta(&self) -> Result<SyncMeta, StoreError> {
         let tx = self.db.transaction(META).build()?;
         let store = tx.object_store(META)?;
-        let meta: Option<SyncMeta> = store.get(META_KEY).serde()?.await?;
+        let meta: Option<SyncMeta> = store.get(SYNC_KEY).serde()?.await?;
         Ok(meta.unwrap_or_default())
+    }
+
+    pub async fn account(&self) -> Result<Option<Account>, StoreError> {
+        let tx = self.db.transaction(META).build()?;
+        let store = tx.object_store(META)?;
+        Ok(store.get(ACCOUNT_KEY).serde()?.await?)
     }
 
     /// Records when the device last finished a sync.
@@ -85,24 +162,244 @@ impl LocalStore {
             .build()?;
         tx.object_store(META)?
             .put(meta)
-            .with_key(META_KEY.to_owned())
+            .with_key(SYNC_KEY.to_owned())
             .serde()?;
         tx.commit().await?;
         Ok(())
     }
 
+    /// Starts a signed-in life on this device. Mutations left in the outbox
+    /// from an earlier sign-in of the same attendee (whose token the server
+    /// stopped accepting) are renumbered for the new device from seq 1, so
+    /// they are sent again; anyone else's are dropped with the rest of
+    /// their data. The pull cursor is reset: the new scope holds more.
+    pub async fn sign_in(&self, mut account: Account) -> Result<(), StoreError> {
+        let previous = self.account().await?;
+        let keep = previous
+            .as_ref()
+            .is_some_and(|p| p.attendee.id == account.attendee.id);
+        let queued = if keep {
+            self.outbox().await?
+        } else {
+            Vec::new()
+        };
+        let tx = self
+            .db
+            .transaction([OUTBOX, REGISTRATIONS, REJECTED, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        outbox.clear()?;
+        account.next_seq = 1;
+        for mut m in queued {
+            m.seq = account.next_seq;
+            account.next_seq += 1;
+            outbox.put(m.clone()).with_key(seq_key(m.seq)).serde()?;
+        }
+        if !keep {
+            tx.object_store(REGISTRATIONS)?.clear()?;
+            tx.object_store(REJECTED)?.clear()?;
+        }
+        let meta = tx.object_store(META)?;
+        meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
+        meta.put(SyncMeta::default())
+            .with_key(SYNC_KEY.to_owned())
+            .serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets the person: their account, registrations, outbox and
+    /// rejections. The program stays (it is public).
+    pub async fn sign_out(&self) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([OUTBOX, REGISTRATIONS, REJECTED, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(OUTBOX)?.clear()?;
+        tx.object_store(REGISTRATIONS)?.clear()?;
+        tx.object_store(REJECTED)?.clear()?;
+        let meta = tx.object_store(META)?;
+        meta.delete(ACCOUNT_KEY.to_owned()).build()?;
+        meta.put(SyncMeta::default())
+            .with_key(SYNC_KEY.to_owned())
+            .serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Notes that the server refused the token; the outbox stays.
+    pub async fn refuse_token(&self) -> Result<(), StoreError> {
+        let Some(mut account) = self.account().await? else {
+            return Ok(());
+        };
+        account.token_refused = true;
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(META)?
+            .put(account)
+            .with_key(ACCOUNT_KEY.to_owned())
+            .serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Puts a new mutation in the outbox with the next seq, in one
+    /// transaction with the counter, and returns it once durable.
+    pub async fn enqueue(
+        &self,
+        op: &str,
+        args: serde_json::Value,
+        at: String,
+    ) -> Result<Mutation, StoreError> {
+        let tx = self
+            .db
+            .transaction([OUTBOX, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let meta = tx.object_store(META)?;
+        let account: Option<Account> = meta.get(ACCOUNT_KEY).serde()?.await?;
+        let mut account = account.ok_or(StoreError::SignedOut)?;
+        let mutation = Mutation {
+            seq: account.next_seq,
+            op: op.to_owned(),
+            args,
+            at,
+        };
+        account.next_seq += 1;
+        tx.object_store(OUTBOX)?
+            .put(mutation.clone())
+            .with_key(seq_key(mutation.seq))
+            .serde()?;
+        meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
+        tx.commit().await?;
+        Ok(mutation)
+    }
+
+    /// The server lost seqs this device had sent (its database was
+    /// restored): it expects `expected` next. Everything still in the outbox
+    /// is unknown to it, so the outbox is renumbered from `expected`.
+    pub async fn renumber_outbox(&self, expected: u64) -> Result<(), StoreError> {
+        let queued = self.outbox().await?;
+        let tx = self
+            .db
+            .transaction([OUTBOX, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let meta = tx.object_store(META)?;
+        let account: Option<Account> = meta.get(ACCOUNT_KEY).serde()?.await?;
+        let mut account = account.ok_or(StoreError::SignedOut)?;
+        let outbox = tx.object_store(OUTBOX)?;
+        outbox.clear()?;
+        account.next_seq = expected;
+        for mut m in queued {
+            m.seq = account.next_seq;
+            account.next_seq += 1;
+            outbox.put(m.clone()).with_key(seq_key(m.seq)).serde()?;
+        }
+        meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes the server's verdicts on outbox entries: acknowledged ones
+    /// leave the outbox (a registration's outcome is written at once so the
+    /// verdict shows before the next pull), refused ones move to `rejected`.
+    /// Results for seqs no longer in the outbox are ignored. `Ok(true)` when
+    /// anything changed.
+    pub async fn settle(
+        &self,
+        results: &[MutationResult],
+        attendee_id: &str,
+    ) -> Result<bool, StoreError> {
+        let queued = self.outbox().await?;
+        let settled: Vec<(&Mutation, &MutationResult)> = results
+            .iter()
+            .filter_map(|r| queued.iter().find(|m| m.seq == r.seq).map(|m| (m, r)))
+            .collect();
+        if settled.is_empty() {
+            return Ok(false);
+        }
+        let tx = self
+            .db
+            .transaction([OUTBOX, REJECTED, REGISTRATIONS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let rejected = tx.object_store(REJECTED)?;
+        let registrations = tx.object_store(REGISTRATIONS)?;
+        for (mutation, result) in settled {
+            outbox.delete(seq_key(mutation.seq)).build()?;
+            match result.status {
+                ResultStatus::Rejected => {
+                    let row = Rejected {
+                        mutation: mutation.clone(),
+                        code: result.code.clone().unwrap_or_default(),
+                        message: result.message.clone().unwrap_or_default(),
+                    };
+                    rejected.put(row).with_key(seq_key(mutation.seq)).serde()?;
+                }
+                ResultStatus::Applied | ResultStatus::Duplicate
+                    if mutation.op == REGISTRATION_CANCEL =>
+                {
+                    let Some(id) = mutation
+                        .args
+                        .get("registration_id")
+                        .and_then(|v| v.as_str())
+                    else {
+                        continue;
+                    };
+                    let row: Option<RegistrationData> = registrations.get(id).serde()?.await?;
+                    if let Some(mut row) = row {
+                        row.status = Status::Cancelled.as_str().to_owned();
+                        row.position = None;
+                        registrations.put(row).with_key(id.to_owned()).serde()?;
+                    }
+                }
+                ResultStatus::Applied | ResultStatus::Duplicate => {
+                    if let Some(row) = outcome_row(mutation, result, attendee_id) {
+                        registrations.put(row.clone()).with_key(row.id).serde()?;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn dismiss_rejected(&self, seq: u64) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(REJECTED)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(REJECTED)?.delete(seq_key(seq)).build()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Applies one pull page and records its cursor, in one transaction.
+    /// A reset (the server's database was replaced) drops the cached rows
+    /// but never the outbox.
     pub async fn apply_pull(&self, page: &PullResponse) -> Result<(), StoreError> {
         let previous = self.meta().await?;
         let tx = self
             .db
-            .transaction([SESSIONS, META])
+            .transaction([SESSIONS, REGISTRATIONS, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let sessions = tx.object_store(SESSIONS)?;
+        let registrations = tx.object_store(REGISTRATIONS)?;
+        let meta = tx.object_store(META)?;
         if page.reset {
             sessions.clear()?;
+            registrations.clear()?;
         }
+        let mut account: Option<Account> = None;
         for change in &page.changes {
             match change {
                 Change::Put {
@@ -116,25 +413,75 @@ impl LocalStore {
                         sessions.put(row).with_key(id.clone()).serde()?;
                     }
                 }
+                Change::Put {
+                    entity: Entity::Registration,
+                    id,
+                    data,
+                } => {
+                    if let Ok(row) = serde_json::from_value::<RegistrationData>(data.clone()) {
+                        registrations.put(row).with_key(id.clone()).serde()?;
+                    }
+                }
+                Change::Put {
+                    entity: Entity::Attendee,
+                    data,
+                    ..
+                } => {
+                    if let Ok(row) = serde_json::from_value::<AttendeeData>(data.clone()) {
+                        if account.is_none() {
+                            account = meta.get(ACCOUNT_KEY).serde()?.await?;
+                        }
+                        if let Some(a) = account.as_mut().filter(|a| a.attendee.id == row.id) {
+                            a.attendee = row;
+                        }
+                    }
+                }
                 Change::Del {
                     entity: Entity::Session,
                     id,
                 } => {
                     sessions.delete(id.clone()).build()?;
                 }
-                // Entities of other scopes arrive once sign-in exists.
+                Change::Del {
+                    entity: Entity::Registration,
+                    id,
+                } => {
+                    registrations.delete(id.clone()).build()?;
+                }
+                // Entities of other scopes arrive with kiosks and mentoring.
                 _ => {}
             }
         }
-        let meta = SyncMeta {
+        if let Some(account) = account {
+            meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
+        }
+        let sync = SyncMeta {
             cursor: Some(page.cursor.clone()),
             last_synced_ms: previous.last_synced_ms,
         };
-        tx.object_store(META)?
-            .put(meta)
-            .with_key(META_KEY.to_owned())
-            .serde()?;
+        meta.put(sync).with_key(SYNC_KEY.to_owned()).serde()?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The registration row an acknowledged mutation leaves, from its outcome.
+fn outcome_row(
+    mutation: &Mutation,
+    result: &MutationResult,
+    attendee_id: &str,
+) -> Option<RegistrationData> {
+    let outcome: RegistrationOutcome = serde_json::from_value(result.outcome.clone()?).ok()?;
+    let id = mutation.args.get("registration_id")?.as_str()?.to_owned();
+    let session_id = match mutation.args.get("session_id")? {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Some(RegistrationData {
+        id,
+        attendee_id: attendee_id.to_owned(),
+        session_id,
+        status: outcome.status,
+        position: outcome.position,
+    })
 }

@@ -1,34 +1,65 @@
 //! Browser-only: the local store (IndexedDB), the sync loop, and the service
 //! worker's registration. Pages never talk to the network; they read signals
-//! that this module fills from the local store.
+//! that this module fills from the local store, and change things through
+//! [`actions`], which write the outbox first.
+//!
+//! Only one tab syncs at a time: each tab asks for the Web Lock
+//! `hallpass-sync` and the one holding it runs the loop until it closes.
+//! Tabs tell each other about local changes on the BroadcastChannel
+//! `hallpass`; a tab hearing one re-reads the store, and the syncing tab
+//! syncs.
 
+pub mod actions;
 mod idb;
 mod sync;
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::prelude::*;
 
 use crate::domain::program::Listing;
 use crate::protocol::SessionData;
-use crate::state::{AppState, SyncProblem};
+use crate::state::{AccountView, AppState, RejectedChange, SyncProblem};
 
 use idb::LocalStore;
 
 /// After a failed sync, wait this long, doubling up to the ceiling.
 const RETRY_FIRST_MS: u32 = 2_000;
 const RETRY_MAX_MS: u32 = 5 * 60 * 1000;
-/// After a good sync, look for program changes this often.
-const REFRESH_MS: u32 = 2 * 60 * 1000;
+/// After a good sync, look for changes this often.
+const REFRESH_MS: u32 = 60 * 1000;
+/// A burst of taps is sent as one push: sync waits this long after a wake.
+const DEBOUNCE_MS: u32 = 200;
+const LOCK_NAME: &str = "hallpass-sync";
+const CHANNEL_NAME: &str = "hallpass";
 
-/// Opens the local store, shows what it holds, then keeps it in sync:
-/// at once, when the browser comes back online, on demand, and on a timer
-/// that backs off (with jitter) while the server cannot be reached.
+thread_local! {
+    static STORE: RefCell<Option<Rc<LocalStore>>> = const { RefCell::new(None) };
+    static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+}
+
+fn store() -> Option<Rc<LocalStore>> {
+    STORE.with(|s| s.borrow().clone())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks.request(name, callback)`; throws where the browser
+    /// has no Web Locks.
+    #[wasm_bindgen(js_namespace = ["navigator", "locks"], js_name = request, catch)]
+    fn request_lock(name: &str, callback: &js_sys::Function) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Opens the local store, shows what it holds, then keeps it in sync (in
+/// the one tab holding the sync lock).
 pub fn start(state: AppState) {
     spawn_local(async move {
         let store = match LocalStore::open().await {
-            Ok(store) => store,
+            Ok(store) => Rc::new(store),
             Err(e) => {
                 state
                     .sync
@@ -37,46 +68,147 @@ pub fn start(state: AppState) {
                 return;
             }
         };
+        STORE.with(|s| *s.borrow_mut() = Some(Rc::clone(&store)));
         show_local(&store, state).await;
         state.loaded.set(true);
-
-        // Coming back online, or back to the foreground (phones freeze
-        // background tabs, and iOS has no Background Sync), syncs at once.
-        let wake = RwSignal::new(0u32);
-        let on_wake = Closure::<dyn Fn()>::new(move || wake.update(|n| *n += 1));
-        if let Some(window) = web_sys::window() {
-            let callback = on_wake.as_ref().unchecked_ref();
-            let _ = window.add_event_listener_with_callback("online", callback);
-            let _ = window.add_event_listener_with_callback("visibilitychange", callback);
+        listen_to_other_tabs(state);
+        listen_for_wake(state);
+        if state.account.with_untracked(Option::is_some) {
+            actions::ask_persistent_storage();
         }
-        on_wake.forget(); // lives as long as the page
+        lead_when_allowed(store, state);
+    });
+}
 
-        let mut backoff = RETRY_FIRST_MS;
-        loop {
-            let wait = if sync_once(&store, state).await {
-                backoff = RETRY_FIRST_MS;
-                REFRESH_MS
-            } else {
-                let wait = jitter(backoff);
-                backoff = (backoff * 2).min(RETRY_MAX_MS);
-                wait
-            };
-            wait_for_wake(wait, wake, state.sync_requested).await;
+/// Runs the sync loop once this tab holds the sync lock (at once where the
+/// browser has no Web Locks).
+fn lead_when_allowed(store: Rc<LocalStore>, state: AppState) {
+    let run = Rc::new(RefCell::new(Some(store)));
+    let callback = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock| {
+        if let Some(store) = run.borrow_mut().take() {
+            spawn_local(sync_loop(store, state));
+        }
+        // Never settles: the lock is held for as long as this tab lives.
+        js_sys::Promise::new(&mut |_, _| {})
+    });
+    let requested = request_lock(LOCK_NAME, callback.as_ref().unchecked_ref());
+    if requested.is_err() {
+        let _ = callback
+            .as_ref()
+            .unchecked_ref::<js_sys::Function>()
+            .call1(&JsValue::NULL, &JsValue::NULL);
+    }
+    callback.forget(); // lives as long as the page
+}
+
+async fn sync_loop(store: Rc<LocalStore>, state: AppState) {
+    let mut backoff = RETRY_FIRST_MS;
+    loop {
+        let wait = if sync_once(&store, state).await {
+            backoff = RETRY_FIRST_MS;
+            REFRESH_MS
+        } else {
+            let wait = jitter(backoff);
+            backoff = (backoff * 2).min(RETRY_MAX_MS);
+            wait
+        };
+        wait_for_wake(wait, state.sync_requested).await;
+        sleep(DEBOUNCE_MS).await;
+    }
+}
+
+/// Coming back online, or back to the foreground (phones freeze background
+/// tabs, and iOS has no Background Sync), syncs at once.
+fn listen_for_wake(state: AppState) {
+    let on_wake = Closure::<dyn Fn()>::new(move || state.sync_requested.update(|n| *n += 1));
+    if let Some(window) = web_sys::window() {
+        let callback = on_wake.as_ref().unchecked_ref();
+        let _ = window.add_event_listener_with_callback("online", callback);
+        let _ = window.add_event_listener_with_callback("visibilitychange", callback);
+    }
+    on_wake.forget(); // lives as long as the page
+}
+
+fn listen_to_other_tabs(state: AppState) {
+    let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL_NAME) else {
+        return;
+    };
+    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
+        spawn_local(async move {
+            if let Some(store) = store() {
+                show_local(&store, state).await;
+            }
+            state.sync_requested.update(|n| *n += 1);
+        });
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+}
+
+/// Tells the other tabs that the local store changed.
+fn tell_other_tabs() {
+    CHANNEL.with(|c| {
+        if let Some(channel) = c.borrow().as_ref() {
+            let _ = channel.post_message(&JsValue::from_str("changed"));
         }
     });
 }
 
+/// Reads everything the pages show from the local store into the signals.
 async fn show_local(store: &LocalStore, state: AppState) {
-    match store.sessions().await {
-        Ok(sessions) => state.listings.set(to_listings(sessions)),
-        Err(e) => state
+    let problem = |e: idb::StoreError| {
+        state
             .sync
-            .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string()))),
+            .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())))
+    };
+    match store.sessions().await {
+        Ok(sessions) => set_if_changed(state.listings, to_listings(sessions)),
+        Err(e) => problem(e),
+    }
+    match store.account().await {
+        Ok(account) => set_if_changed(
+            state.account,
+            account.map(|a| AccountView {
+                attendee: a.attendee,
+                token_refused: a.token_refused,
+            }),
+        ),
+        Err(e) => problem(e),
+    }
+    match store.registrations().await {
+        Ok(rows) => set_if_changed(state.registrations, rows),
+        Err(e) => problem(e),
+    }
+    match store.outbox().await {
+        Ok(rows) => set_if_changed(state.outbox, rows),
+        Err(e) => problem(e),
+    }
+    match store.rejected().await {
+        Ok(rows) => set_if_changed(
+            state.rejected,
+            rows.into_iter()
+                .map(|r| RejectedChange {
+                    mutation: r.mutation,
+                    code: r.code,
+                    message: r.message,
+                })
+                .collect(),
+        ),
+        Err(e) => problem(e),
     }
     if let Ok(meta) = store.meta().await {
         state
             .sync
             .update(|s| s.last_synced_ms = meta.last_synced_ms);
+    }
+}
+
+/// Sets the signal only when the value differs, so that a sync that
+/// brought nothing new does not redraw (and reset) what the person is using.
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|current| *current != value) {
+        signal.set(value);
     }
 }
 
@@ -91,13 +223,10 @@ fn to_listings(sessions: Vec<SessionData>) -> Vec<Listing> {
 
 async fn sync_once(store: &LocalStore, state: AppState) -> bool {
     state.sync.update(|s| s.busy = true);
-    let outcome = sync::pull_all(store).await;
+    let outcome = sync_round(store).await;
     let ok = outcome.is_ok();
     match outcome {
         Ok(changed) => {
-            if changed {
-                show_local(store, state).await;
-            }
             let now = js_sys::Date::now();
             if let Err(e) = store.mark_synced(now).await {
                 leptos::logging::warn!("could not record the sync time: {e}");
@@ -106,19 +235,43 @@ async fn sync_once(store: &LocalStore, state: AppState) -> bool {
                 s.problem = None;
                 s.last_synced_ms = Some(now);
             });
+            if changed {
+                tell_other_tabs();
+            }
         }
-        Err(sync::SyncError::Offline) => state
-            .sync
-            .update(|s| s.problem = Some(SyncProblem::Offline)),
-        Err(sync::SyncError::Server(message)) => state
-            .sync
-            .update(|s| s.problem = Some(SyncProblem::Server(message))),
-        Err(sync::SyncError::Storage(message)) => state
-            .sync
-            .update(|s| s.problem = Some(SyncProblem::Storage(message))),
+        Err(e) => {
+            let problem = match e {
+                sync::SyncError::Offline => SyncProblem::Offline,
+                sync::SyncError::Server(message) => SyncProblem::Server(message),
+                sync::SyncError::Storage(message) => SyncProblem::Storage(message),
+                sync::SyncError::TokenRefused => SyncProblem::SignedOut,
+            };
+            state.sync.update(|s| s.problem = Some(problem));
+        }
     }
+    // Whatever happened, show what the store now holds (verdicts that
+    // arrived before a later failure included).
+    show_local(store, state).await;
     state.sync.update(|s| s.busy = false);
     ok
+}
+
+/// Push, then pull: the pull then already carries the effects of the push.
+async fn sync_round(store: &LocalStore) -> Result<bool, sync::SyncError> {
+    let account = store
+        .account()
+        .await
+        .map_err(|e| sync::SyncError::Storage(e.to_string()))?;
+    let mut changed = false;
+    let active = account.as_ref().filter(|a| !a.token_refused);
+    if let Some(account) = active {
+        changed |= sync::push_all(store, account).await?;
+    }
+    changed |= sync::pull_all(store, active).await?;
+    if account.is_some_and(|a| a.token_refused) {
+        return Err(sync::SyncError::TokenRefused);
+    }
+    Ok(changed)
 }
 
 fn jitter(ms: u32) -> u32 {
@@ -126,13 +279,12 @@ fn jitter(ms: u32) -> u32 {
     ms - ms * 15 / 100 + spread
 }
 
-/// Resolves after `ms`, or earlier when the browser comes back online or
-/// the person asks for a sync.
-async fn wait_for_wake(ms: u32, wake: RwSignal<u32>, requested: RwSignal<u32>) {
-    const TICK_MS: u32 = 250;
-    let start = (wake.get_untracked(), requested.get_untracked());
+/// Resolves after `ms`, or earlier when something asks for a sync.
+async fn wait_for_wake(ms: u32, requested: RwSignal<u32>) {
+    const TICK_MS: u32 = 100;
+    let start = requested.get_untracked();
     let mut waited = 0;
-    while waited < ms && (wake.get_untracked(), requested.get_untracked()) == start {
+    while waited < ms && requested.get_untracked() == start {
         sleep(TICK_MS).await;
         waited += TICK_MS;
     }

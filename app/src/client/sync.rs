@@ -1,12 +1,16 @@
-//! The pull half of the sync protocol (docs/PROTOCOL.md): fetch pages from
-//! the device's cursor until the server has nothing more, saving each page
-//! and its cursor in one local transaction so that a page is never half
-//! applied and never asked for twice.
+//! The sync protocol's client half (docs/PROTOCOL.md): push the outbox in
+//! batches, then pull from the cursor until the server has nothing more.
+//! Every page and every verdict is saved in one local transaction, so a
+//! page is never half applied and a mutation leaves the outbox only once
+//! the server has answered for it.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder, Response};
 
-use super::idb::LocalStore;
-use crate::protocol::{ErrorBody, PULL_PATH, PullResponse};
+use super::idb::{Account, LocalStore};
+use crate::protocol::{
+    ErrorBody, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, PULL_PATH, PUSH_PATH, PullResponse,
+    PushRequest, PushResponse,
+};
 
 #[derive(Debug)]
 pub enum SyncError {
@@ -14,44 +18,123 @@ pub enum SyncError {
     Offline,
     Server(String),
     Storage(String),
+    /// The server no longer accepts this device's token.
+    TokenRefused,
+}
+
+fn storage(e: super::idb::StoreError) -> SyncError {
+    SyncError::Storage(e.to_string())
+}
+
+fn authorized(request: RequestBuilder, account: Option<&Account>) -> RequestBuilder {
+    match account {
+        Some(a) if !a.token_refused => {
+            request.header("Authorization", &format!("Bearer {}", a.token))
+        }
+        _ => request,
+    }
+}
+
+async fn failure(response: Response) -> SyncError {
+    // A 5xx from a proxy while the venue network flaps is not the server
+    // speaking; treat it as unreachable and retry.
+    if response.status() >= 502 {
+        return SyncError::Offline;
+    }
+    if response.status() == 401 {
+        return SyncError::TokenRefused;
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(body) => SyncError::Server(body.error.message),
+        Err(_) => SyncError::Server(format!("HTTP {}", response.status())),
+    }
+}
+
+/// Sends the outbox until it is empty. `Ok(true)` when anything changed
+/// locally.
+pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, SyncError> {
+    let mut changed = false;
+    let mut renumbered = false;
+    loop {
+        let queued = store.outbox().await.map_err(storage)?;
+        if queued.is_empty() {
+            return Ok(changed);
+        }
+        let pending = u32::try_from(queued.len()).unwrap_or(u32::MAX);
+        let body = PushRequest {
+            protocol: PROTOCOL_VERSION,
+            device_id: account.device_id.clone(),
+            mutations: queued.into_iter().take(MAX_PUSH_MUTATIONS).collect(),
+            pending: Some(pending),
+        };
+        let response = authorized(Request::post(PUSH_PATH), Some(account))
+            .json(&body)
+            .map_err(|e| SyncError::Server(e.to_string()))?
+            .send()
+            .await
+            .map_err(|_| SyncError::Offline)?;
+        match response.status() {
+            200 => {
+                let answer: PushResponse = response.json().await.map_err(|_| SyncError::Offline)?;
+                changed |= store
+                    .settle(&answer.results, &account.attendee.id)
+                    .await
+                    .map_err(storage)?;
+            }
+            409 if !renumbered => {
+                // The server lost what it had acknowledged (restored from a
+                // backup): send everything still here from where it is.
+                let body: serde_json::Value =
+                    response.json().await.map_err(|_| SyncError::Offline)?;
+                let Some(expected) = body["error"]["expected_seq"].as_u64() else {
+                    return Err(SyncError::Server("the server refused the batch".into()));
+                };
+                store.renumber_outbox(expected).await.map_err(storage)?;
+                renumbered = true;
+            }
+            _ => {
+                let error = failure(response).await;
+                if matches!(error, SyncError::TokenRefused) {
+                    store.refuse_token().await.map_err(storage)?;
+                }
+                return Err(error);
+            }
+        }
+    }
 }
 
 /// Pulls until `more` is false. `Ok(true)` when anything changed locally.
-pub async fn pull_all(store: &LocalStore) -> Result<bool, SyncError> {
+pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<bool, SyncError> {
     let mut changed = false;
     // A bound on pages guards against a server that always says `more`.
     for _ in 0..10_000 {
-        let cursor = store
-            .meta()
-            .await
-            .map_err(|e| SyncError::Storage(e.to_string()))?
-            .cursor;
-        let url = match &cursor {
-            Some(c) => format!("{PULL_PATH}?cursor={}", js_sys::encode_uri_component(c)),
-            None => PULL_PATH.to_owned(),
-        };
-        let response = Request::get(&url)
+        let cursor = store.meta().await.map_err(storage)?.cursor;
+        let pending = store.outbox().await.map_err(storage)?.len();
+        let mut url = format!("{PULL_PATH}?pending={pending}");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(c)));
+        }
+        let response = authorized(Request::get(&url), account)
             .send()
             .await
             .map_err(|_| SyncError::Offline)?;
         if !response.ok() {
-            // A 5xx from a proxy while the venue network flaps is not the
-            // server speaking; treat it as unreachable and retry.
-            if response.status() >= 502 {
-                return Err(SyncError::Offline);
+            let error = failure(response).await;
+            if matches!(error, SyncError::TokenRefused) {
+                store.refuse_token().await.map_err(storage)?;
             }
-            let message = match response.json::<ErrorBody>().await {
-                Ok(body) => body.error.message,
-                Err(_) => format!("HTTP {}", response.status()),
-            };
-            return Err(SyncError::Server(message));
+            return Err(error);
         }
         let page: PullResponse = response.json().await.map_err(|_| SyncError::Offline)?;
         changed |= page.reset || !page.changes.is_empty();
-        store
-            .apply_pull(&page)
-            .await
-            .map_err(|e| SyncError::Storage(e.to_string()))?;
+        store.apply_pull(&page).await.map_err(storage)?;
+        if let Some(account) = account {
+            // Verdicts of pushes whose response was lost.
+            changed |= store
+                .settle(&page.results, &account.attendee.id)
+                .await
+                .map_err(storage)?;
+        }
         if !page.more {
             return Ok(changed);
         }

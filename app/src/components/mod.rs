@@ -1,4 +1,5 @@
 //! Small views used by several pages.
 
+pub mod register;
 pub mod session_card;
 pub mod sync_badge;

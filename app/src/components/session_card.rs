@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::register::RegisterControl;
 use crate::domain::program::Listing;
 
 /// `12 seats left`, `Full · 3 on waitlist`, `Open seating`.
@@ -19,6 +20,7 @@ pub fn seats_label(listing: &Listing) -> String {
 #[component]
 pub fn SessionCard(listing: Listing) -> impl IntoView {
     let href = format!("/sessions/{}", listing.id);
+    let id = listing.id.clone();
     let full = listing.is_full();
     let seats = seats_label(&listing);
     let s = listing.session;
@@ -37,6 +39,7 @@ pub fn SessionCard(listing: Listing) -> impl IntoView {
                 {standard.map(|st| view! { <span class="tag standard">{st}</span> })}
                 <span class="tag seats" class:full=full>{seats}</span>
             </p>
+            <RegisterControl session_id=id compact=true/>
         </article>
     }
 }

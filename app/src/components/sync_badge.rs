@@ -14,46 +14,78 @@ pub fn time_label(ms: f64, state: &AppState) -> String {
         .unwrap_or_default()
 }
 
+/// `1 change`, `3 changes`.
+pub fn changes_label(n: usize) -> String {
+    if n == 1 {
+        "1 change".to_owned()
+    } else {
+        format!("{n} changes")
+    }
+}
+
+/// The badge's state (for styling) and words.
+fn describe(state: &AppState) -> (&'static str, String) {
+    if !state.loaded.get() {
+        return ("loading", "Opening…".to_owned());
+    }
+    let sync = state.sync.get();
+    let waiting = state.outbox.with(Vec::len);
+    let since = sync
+        .last_synced_ms
+        .map(|ms| format!("Last synced {}", time_label(ms, state)));
+    if sync.busy && waiting > 0 {
+        return ("busy", format!("Sending {}…", changes_label(waiting)));
+    }
+    if sync.busy {
+        return ("busy", "Syncing…".to_owned());
+    }
+    match (sync.problem, since) {
+        (Some(SyncProblem::Storage(message)), _) => {
+            ("error", format!("Cannot save on this device: {message}"))
+        }
+        (Some(SyncProblem::SignedOut), _) => (
+            "error",
+            if waiting > 0 {
+                format!("Sign in again · {} waiting", changes_label(waiting))
+            } else {
+                "Sign in again".to_owned()
+            },
+        ),
+        (Some(SyncProblem::Offline), _) if waiting > 0 => (
+            "offline",
+            format!(
+                "Offline · {} waiting, saved on this device",
+                changes_label(waiting)
+            ),
+        ),
+        (Some(SyncProblem::Offline), Some(since)) => ("offline", format!("Offline · {since}")),
+        (Some(SyncProblem::Offline), None) => ("offline", "Offline · not synced yet".to_owned()),
+        (Some(SyncProblem::Server(message)), _) => ("error", format!("Sync problem: {message}")),
+        (None, _) if waiting > 0 => (
+            "pending",
+            format!("{} waiting · saved on this device", changes_label(waiting)),
+        ),
+        (None, Some(since)) => ("ok", format!("Saved on this device · {since}")),
+        (None, None) => ("ok", "Saved on this device".to_owned()),
+    }
+}
+
+/// Always visible in the header; a tap syncs now.
 #[component]
 pub fn SyncBadge() -> impl IntoView {
     let state = AppState::get();
-    let text = move || {
-        if !state.loaded.get() {
-            return ("loading", "Opening…".to_owned());
-        }
-        let sync = state.sync.get();
-        let since = sync
-            .last_synced_ms
-            .map(|ms| format!("Last synced {}", time_label(ms, &state)));
-        if sync.busy {
-            return ("busy", "Syncing…".to_owned());
-        }
-        match (sync.problem, since) {
-            (Some(SyncProblem::Offline), Some(since)) => ("offline", format!("Offline · {since}")),
-            (Some(SyncProblem::Offline), None) => {
-                ("offline", "Offline · not synced yet".to_owned())
-            }
-            (Some(SyncProblem::Server(message)), _) => {
-                ("error", format!("Sync problem: {message}"))
-            }
-            (Some(SyncProblem::Storage(message)), _) => {
-                ("error", format!("Cannot save on this device: {message}"))
-            }
-            (None, Some(since)) => ("ok", format!("Saved on this device · {since}")),
-            (None, None) => ("ok", "Saved on this device".to_owned()),
-        }
-    };
+    let text = Memo::new(move |_| describe(&state));
     view! {
         <button
             type="button"
             class="sync-badge"
-            data-state=move || text().0
+            data-state=move || text.get().0
             aria-live="polite"
             title="Sync now"
             on:click=move |_| state.sync_requested.update(|n| *n += 1)
         >
             <span class="sync-dot" aria-hidden="true"></span>
-            <span class="sync-text">{move || text().1}</span>
+            <span class="sync-text">{move || text.get().1}</span>
         </button>
     }
 }

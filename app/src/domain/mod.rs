@@ -2,8 +2,10 @@
 //! server alike. Nothing here knows about HTTP, SQLite or the DOM: the client
 //! and the server call the same functions, so they reject the same input.
 
+pub mod agenda;
 pub mod attendee;
 pub mod career;
+pub mod ical;
 pub mod ids;
 pub mod ops;
 pub mod program;

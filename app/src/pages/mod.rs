@@ -1,4 +1,7 @@
 //! One module per screen.
 
+pub mod agenda;
+pub mod changes;
 pub mod program;
 pub mod session;
+pub mod signin;

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::register::RegisterControl;
 use crate::components::session_card::seats_label;
 use crate::domain::session::day_label;
 use crate::state::AppState;
@@ -40,6 +41,7 @@ pub fn SessionPage() -> impl IntoView {
                     .into_any();
                 };
                 let s = listing.session.clone();
+                let id = listing.id.clone();
                 let seats = seats_label(&listing);
                 let capacity = s.capacity.as_option().map_or("No limit".to_owned(), |c| format!("{c} seats"));
                 let families = if s.career_families.is_empty() {
@@ -53,6 +55,7 @@ pub fn SessionPage() -> impl IntoView {
                         <span class="tag kind">{s.kind.label()}</span>
                         {s.standard.map(|st| view! { <span class="tag standard">{st.as_str()}</span> })}
                     </p>
+                    <RegisterControl session_id=id/>
                     <dl class="facts">
                         <dt>"When"</dt>
                         <dd>{format!("{}, {}", day_label(s.slot.day()), s.slot.time_range_label())}</dd>

@@ -1,0 +1,183 @@
+//! What a person can change. Each change is written to the outbox (durable
+//! in IndexedDB) before the page shows it; then the signals are updated,
+//! other tabs told, and the sync loop woken.
+
+use gloo_net::http::Request;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::idb::{Account, StoreError};
+use super::{show_local, store, tell_other_tabs};
+use crate::domain::RegistrationId;
+use crate::domain::ops::{REGISTRATION_CANCEL, REGISTRATION_CREATE};
+use crate::protocol::{ErrorBody, SIGN_IN_PATH, SIGN_OUT_PATH, SignInRequest, SignInResponse};
+use crate::state::AppState;
+
+fn device_clock() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+fn new_id() -> Option<String> {
+    web_sys::window()?.crypto().ok().map(|c| c.random_uuid())
+}
+
+fn queue(state: AppState, op: &'static str, args: serde_json::Value) {
+    spawn_local(async move {
+        let Some(store) = store() else {
+            state.notice.set(Some(
+                "This device's storage is not open yet. Try again in a moment.".into(),
+            ));
+            return;
+        };
+        match store.enqueue(op, args, device_clock()).await {
+            Ok(mutation) => {
+                state.notice.set(None);
+                state.outbox.update(|q| q.push(mutation));
+                tell_other_tabs();
+                state.sync_requested.update(|n| *n += 1);
+            }
+            Err(StoreError::SignedOut) => state.notice.set(Some(
+                "Sign in with your badge code to register for sessions.".into(),
+            )),
+            Err(e) => state
+                .notice
+                .set(Some(format!("This device could not save the change: {e}"))),
+        }
+    });
+}
+
+pub fn register(state: AppState, session_id: String) {
+    let Some(registration_id) = new_id() else {
+        state.notice.set(Some(
+            "This browser cannot make ids; registration needs a newer browser.".into(),
+        ));
+        return;
+    };
+    queue(
+        state,
+        REGISTRATION_CREATE,
+        serde_json::json!({"registration_id": registration_id, "session_id": session_id}),
+    );
+}
+
+pub fn cancel(state: AppState, registration_id: RegistrationId) {
+    queue(
+        state,
+        REGISTRATION_CANCEL,
+        serde_json::json!({"registration_id": registration_id.as_str()}),
+    );
+}
+
+pub fn dismiss(state: AppState, seq: u64) {
+    spawn_local(async move {
+        if let Some(store) = store() {
+            if let Err(e) = store.dismiss_rejected(seq).await {
+                state
+                    .notice
+                    .set(Some(format!("This device could not save the change: {e}")));
+            }
+            show_local(&store, state).await;
+            tell_other_tabs();
+        }
+    });
+}
+
+/// Asks the browser not to evict our storage under pressure: the outbox
+/// holds changes nobody else has.
+pub fn ask_persistent_storage() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(promise) = window.navigator().storage().persist() {
+        spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
+}
+
+/// Signs in with a badge code and last name. `Err` holds a message for the
+/// person.
+pub async fn sign_in(state: AppState, badge_code: String, last_name: String) -> Result<(), String> {
+    let store = store().ok_or("This device's storage is not open yet. Try again in a moment.")?;
+    let body = SignInRequest {
+        badge_code,
+        last_name,
+    };
+    let response = Request::post(SIGN_IN_PATH)
+        .json(&body)
+        .map_err(|e| e.to_string())?
+        .send()
+        .await
+        .map_err(|_| "Signing in needs the internet once. Connect and try again; after that this device works offline.".to_owned())?;
+    if response.status() != 201 {
+        return Err(match response.json::<ErrorBody>().await {
+            Ok(body) => body.error.message,
+            Err(_) => format!(
+                "The server could not sign you in (HTTP {}). Try again.",
+                response.status()
+            ),
+        });
+    }
+    let answer: SignInResponse = response
+        .json()
+        .await
+        .map_err(|_| "The server's answer was cut off. Try again.".to_owned())?;
+    store
+        .sign_in(Account {
+            token: answer.token,
+            device_id: answer.device_id,
+            attendee: answer.attendee,
+            next_seq: 1,
+            token_refused: false,
+        })
+        .await
+        .map_err(|e| format!("This device could not save your sign-in: {e}"))?;
+    ask_persistent_storage();
+    show_local(&store, state).await;
+    tell_other_tabs();
+    state.sync_requested.update(|n| *n += 1);
+    Ok(())
+}
+
+/// Forgets the person on this device. The server is told when it can be
+/// reached; the token is useless without this device's copy anyway.
+pub async fn sign_out(state: AppState) -> Result<(), String> {
+    let store = store().ok_or("This device's storage is not open yet.")?;
+    if let Ok(Some(account)) = store.account().await {
+        let _ = Request::post(SIGN_OUT_PATH)
+            .header("Authorization", &format!("Bearer {}", account.token))
+            .send()
+            .await;
+    }
+    store
+        .sign_out()
+        .await
+        .map_err(|e| format!("This device could not forget your data: {e}"))?;
+    show_local(&store, state).await;
+    tell_other_tabs();
+    Ok(())
+}
+
+/// Hands `text` to the browser as a file download.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |_| "This browser could not save the file.".to_owned();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("This browser could not save the file.")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| "This browser could not save the file.".to_owned())?;
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

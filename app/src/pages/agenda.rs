@@ -1,0 +1,131 @@
+//! My agenda: the sessions I hold a place in, or have asked for, by day;
+//! exported as an iCalendar file, offline too.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::components::register::{RegisterControl, standing_key, standing_label};
+use crate::domain::agenda::{Mine, Standing};
+use crate::domain::ical::{self, Event};
+use crate::domain::program::Listing;
+use crate::domain::session::day_label;
+use crate::state::AppState;
+
+/// My registrations with their sessions, in time order.
+fn entries(state: &AppState) -> Vec<(Mine, Listing)> {
+    let mut rows: Vec<(Mine, Listing)> = state.mine.with(|mine| {
+        state.listings.with(|listings| {
+            mine.iter()
+                .filter_map(|m| {
+                    let l = listings.iter().find(|l| l.id == m.session_id.as_str())?;
+                    Some((m.clone(), l.clone()))
+                })
+                .collect()
+        })
+    });
+    rows.sort_by_key(|(_, l)| (l.session.slot.starts(), l.session.title.clone()));
+    rows
+}
+
+/// The agenda as iCalendar: held places confirmed, the rest tentative;
+/// cancellations in progress are left out.
+pub fn agenda_ics(state: &AppState) -> String {
+    let events: Vec<Event> = entries(state)
+        .into_iter()
+        .filter(|(m, _)| m.standing.holds_place())
+        .map(|(m, l)| Event {
+            uid: format!("{}@hallpass", m.id),
+            summary: l.session.title.clone(),
+            location: l.session.room.clone(),
+            description: format!("{} · {}", standing_label(m.standing), l.session.description),
+            starts: l.session.slot.starts(),
+            ends: l.session.slot.ends(),
+            tentative: m.standing != Standing::Confirmed,
+        })
+        .collect();
+    ical::calendar("My Hallpass agenda", &events, crate::state::now())
+}
+
+#[component]
+pub fn AgendaPage() -> impl IntoView {
+    let state = AppState::get();
+    let rows = Memo::new(move |_| entries(&state));
+    let export_error = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let text = agenda_ics(&state);
+        #[cfg(feature = "hydrate")]
+        export_error.set(
+            crate::client::actions::download("hallpass-agenda.ics", "text/calendar", &text).err(),
+        );
+        #[cfg(not(feature = "hydrate"))]
+        let _ = text;
+    };
+    view! {
+        <Title text="My agenda"/>
+        <section class="page agenda">
+            <h1>"My agenda"</h1>
+            {move || {
+                if !state.loaded.get() {
+                    return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
+                }
+                if state.account.with(Option::is_none) {
+                    return view! {
+                        <p class="placeholder">
+                            <A href="/signin">"Sign in"</A>" to register for sessions. Your agenda is kept on this device and works offline."
+                        </p>
+                    }
+                    .into_any();
+                }
+                let all = rows.get();
+                if all.is_empty() {
+                    return view! {
+                        <p class="placeholder">"No sessions yet. Find some in the "<A href="/">"program"</A>"."</p>
+                    }
+                    .into_any();
+                }
+                let mut days: Vec<(time::Date, Vec<(Mine, Listing)>)> = Vec::new();
+                for (m, l) in all {
+                    let day = l.session.slot.day();
+                    match days.last_mut() {
+                        Some((d, items)) if *d == day => items.push((m, l)),
+                        _ => days.push((day, vec![(m, l)])),
+                    }
+                }
+                view! {
+                    <p class="agenda-actions">
+                        <button type="button" on:click=export>"Download calendar (.ics)"</button>
+                    </p>
+                    <p class="form-error" role="alert">{move || export_error.get()}</p>
+                    {days
+                        .into_iter()
+                        .map(|(day, items)| {
+                            view! {
+                                <section class="agenda-day" aria-label=day_label(day)>
+                                    <h2 class="day-heading">{day_label(day)}</h2>
+                                    <ul class="agenda-list">
+                                        {items
+                                            .into_iter()
+                                            .map(|(m, l)| {
+                                                let href = format!("/sessions/{}", l.id);
+                                                view! {
+                                                    <li class="agenda-item" data-standing=standing_key(m.standing)>
+                                                        <p class="agenda-time">{l.session.slot.time_range_label()}</p>
+                                                        <h3 class="session-title"><A href=href>{l.session.title.clone()}</A></h3>
+                                                        <p class="session-meta">{l.session.room.clone()}</p>
+                                                        <RegisterControl session_id=l.id.clone() compact=true/>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </section>
+                            }
+                        })
+                        .collect_view()}
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}

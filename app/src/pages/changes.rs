@@ -1,0 +1,143 @@
+//! Sync and changes: what is waiting on this device, what the server
+//! refused and why, and the account (with sign-out, which warns first when
+//! changes have not reached the server).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::components::sync_badge::{changes_label, time_label};
+use crate::domain::ops::Operation;
+use crate::protocol::Mutation;
+use crate::state::AppState;
+
+/// `Register for “Beat Privatization”`, in words.
+fn describe(state: &AppState, m: &Mutation) -> String {
+    let title = |session_id: &str| {
+        state
+            .listings
+            .with(|l| {
+                l.iter()
+                    .find(|l| l.id == session_id)
+                    .map(|l| l.session.title.clone())
+            })
+            .unwrap_or_else(|| format!("session {session_id}"))
+    };
+    match Operation::parse(&m.op, &m.args) {
+        Ok(Operation::RegistrationCreate { session_id, .. }) => {
+            format!("Register for “{}”", title(session_id.as_str()))
+        }
+        Ok(Operation::RegistrationCancel { registration_id }) => {
+            let session = state.registrations.with(|r| {
+                r.iter()
+                    .find(|r| r.id == registration_id.as_str())
+                    .map(|r| r.session_id.clone())
+            });
+            match session {
+                Some(id) => format!("Cancel “{}”", title(&id)),
+                None => "Cancel a registration".to_owned(),
+            }
+        }
+        Err(_) => m.op.clone(),
+    }
+}
+
+#[component]
+pub fn ChangesPage() -> impl IntoView {
+    let state = AppState::get();
+    let confirm_sign_out = RwSignal::new(false);
+    let sign_out_error = RwSignal::new(None::<String>);
+    let sign_out = move |_| {
+        confirm_sign_out.set(false);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            sign_out_error.set(crate::client::actions::sign_out(state).await.err());
+        });
+    };
+    view! {
+        <Title text="Sync and changes"/>
+        <section class="page changes">
+            <h1>"Sync and changes"</h1>
+            {move || {
+                if !state.loaded.get() {
+                    return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
+                }
+                let last = state.sync.with(|s| s.last_synced_ms).map(|ms| time_label(ms, &state));
+                let pending = state.outbox.get();
+                let rejected = state.rejected.get();
+                view! {
+                    <p class="sync-summary">
+                        {match last {
+                            Some(t) => format!("Last synced at {t}. "),
+                            None => "Not synced yet. ".to_owned(),
+                        }}
+                        <button type="button" on:click=move |_| state.sync_requested.update(|n| *n += 1)>"Sync now"</button>
+                    </p>
+                    <h2>"Waiting to sync"</h2>
+                    {if pending.is_empty() {
+                        view! { <p class="placeholder">"Nothing waiting: the server has every change made on this device."</p> }.into_any()
+                    } else {
+                        view! {
+                            <p>{format!("{} saved on this device, sent when the network allows.", changes_label(pending.len()))}</p>
+                            <ul class="change-list pending-list">
+                                {pending.iter().map(|m| view! {
+                                    <li data-seq=m.seq>{describe(&state, m)}</li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <h2>"Not accepted"</h2>
+                    {if rejected.is_empty() {
+                        view! { <p class="placeholder">"The server has accepted every change so far."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="change-list rejected-list">
+                                {rejected.iter().map(|r| {
+                                    let seq = r.mutation.seq;
+                                    view! {
+                                        <li data-seq=seq data-code=r.code.clone()>
+                                            <strong>{describe(&state, &r.mutation)}</strong>": "{r.message.clone()}" "
+                                            <button type="button" class="link-button" on:click=move |_| state.dismiss(seq)>"Dismiss"</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                }
+                .into_any()
+            }}
+            <h2>"Account"</h2>
+            {move || match state.account.get() {
+                None => view! { <p><A href="/signin">"Sign in"</A>" to register for sessions."</p> }.into_any(),
+                Some(account) => {
+                    let waiting = state.outbox.with(Vec::len);
+                    view! {
+                        <p>
+                            "Signed in as "<strong>{format!("{} {}", account.attendee.first_name, account.attendee.last_name)}</strong>
+                            {format!(" (badge {}).", account.attendee.badge_code)}
+                        </p>
+                        {move || if confirm_sign_out.get() {
+                            view! {
+                                <div class="warning" role="alert">
+                                    <p>
+                                        {if waiting > 0 {
+                                            format!("{} on this device have not reached the server. Signing out deletes them for good.", changes_label(waiting))
+                                        } else {
+                                            "Signing out removes your agenda from this device. It stays on the server.".to_owned()
+                                        }}
+                                    </p>
+                                    <button type="button" class="danger" data-action="confirm-sign-out" on:click=sign_out>"Sign out and delete"</button>
+                                    <button type="button" on:click=move |_| confirm_sign_out.set(false)>"Stay signed in"</button>
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! { <button type="button" data-action="sign-out" on:click=move |_| confirm_sign_out.set(true)>"Sign out"</button> }.into_any()
+                        }}
+                        <p class="form-error" role="alert">{move || sign_out_error.get()}</p>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
