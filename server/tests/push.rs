@@ -698,3 +698,69 @@ async fn twenty_phones_racing_for_two_seats_get_two_seats_and_an_ordered_waitlis
     assert_eq!(confirmed, 2);
     assert_eq!(positions, (1..=18).collect::<Vec<u64>>());
 }
+
+#[tokio::test]
+async fn a_reimport_that_enlarges_the_room_seats_the_waitlist_in_order() {
+    let app = app_with(4).await;
+    let small = app.session_id("SMALL").await;
+    for n in 1..=4 {
+        let mut phone = app.phone(n).await;
+        let m = phone.register(&rid(n as u32), &small);
+        app.push(&phone, vec![m]).await;
+    }
+
+    app.import_sessions(&program().replace(
+        "Room 1,2027-03-26T09:00:00-05:00,2027-03-26T10:00:00-05:00,2,",
+        "Room 1,2027-03-26T09:00:00-05:00,2027-03-26T10:00:00-05:00,3,",
+    ))
+    .await;
+
+    let statuses: Vec<(String, String)> = app
+        .query(|c| {
+            c.prepare("SELECT id, status FROM registrations ORDER BY queued")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        })
+        .await;
+    let statuses: Vec<&str> = statuses.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        statuses,
+        vec!["confirmed", "confirmed", "confirmed", "waitlisted"]
+    );
+    let counts: (i64, i64) = app
+        .query(|c| {
+            c.query_row(
+                "SELECT confirmed_count, waitlist_count FROM sessions WHERE code = 'SMALL'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        })
+        .await;
+    assert_eq!(counts, (3, 1));
+}
+
+#[tokio::test]
+async fn pushes_and_pulls_record_when_the_device_was_last_heard_from_and_what_it_holds() {
+    let app = app_with(1).await;
+    let phone = app.phone(1).await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/sync/push"))
+        .bearer_auth(&phone.token)
+        .json(&json!({"protocol": 1, "device_id": phone.device_id, "mutations": [], "pending": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let (pending, seen): (Option<i64>, Option<String>) = app
+        .query(|c| {
+            c.query_row("SELECT pending, last_seen FROM devices", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+        })
+        .await;
+
+    assert_eq!(pending, Some(3));
+    assert!(seen.is_some_and(|s| s.starts_with("20")));
+}

@@ -175,8 +175,9 @@ pub fn cancel(
     })
 }
 
-/// Fills free seats from the head of the waitlist.
-fn promote(conn: &Connection, session_id: i64) -> Result<(), rusqlite::Error> {
+/// Fills free seats from the head of the waitlist: after a cancellation,
+/// and after a re-import that made the room bigger.
+pub fn promote(conn: &Connection, session_id: i64) -> Result<(), rusqlite::Error> {
     let (capacity, confirmed, waitlisted): (Option<u32>, u32, u32) = conn
         .prepare_cached(
             "SELECT capacity, confirmed_count, waitlist_count FROM sessions WHERE id = ?1",

@@ -67,6 +67,8 @@ pub fn upsert(conn: &Connection, s: &Session) -> Result<Upsert, rusqlite::Error>
                     fields.7, fields.8, fields.9, fields.10, version
                 ],
             )?;
+            // A bigger room seats the waitlist first.
+            super::registrations::promote(conn, id)?;
             Ok(Upsert::Updated)
         }
         None => {
