@@ -38,6 +38,7 @@ pub struct AppState {
     pub assets: Arc<BuildAssets>,
     pub service_worker: Arc<String>,
     pub sign_in_limits: Arc<auth::SignInLimits>,
+    pub known_devices: Arc<auth::KnownDevices>,
 }
 
 impl AppState {
@@ -50,6 +51,7 @@ impl AppState {
             assets: Arc::new(assets),
             service_worker,
             sign_in_limits: Arc::new(auth::SignInLimits::default()),
+            known_devices: Arc::new(auth::KnownDevices::default()),
         }
     }
 }

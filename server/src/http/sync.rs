@@ -173,7 +173,12 @@ pub async fn pull(
                 more: page.more,
                 reset,
                 last_seq,
-                changes: page.changes.into_iter().map(|(_, c)| c).collect(),
+                changes: page
+                    .changes
+                    .into_iter()
+                    .map(|(_, c)| c)
+                    .chain(page.refreshed)
+                    .collect(),
                 results,
             })
         })

@@ -21,6 +21,9 @@ pub enum Scope {
 pub struct Page {
     pub changes: Vec<(i64, Change)>,
     pub more: bool,
+    /// Rows re-sent on the last page whatever their version: an attendee's
+    /// waitlisted registrations, whose positions move without a version.
+    pub refreshed: Vec<Change>,
 }
 
 /// Up to `limit` changes with a version above `after`, oldest first.
@@ -71,7 +74,21 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
     all.sort_by_key(|(version, _)| *version);
     let more = all.len() > limit as usize;
     all.truncate(limit as usize);
-    Ok(Page { changes: all, more })
+    let mut refreshed = Vec::new();
+    if let (Scope::Attendee { attendee_id }, false) = (scope, more) {
+        for data in registrations::waitlisted_of(conn, attendee_id)? {
+            refreshed.push(Change::Put {
+                entity: Entity::Registration,
+                id: data.id.clone(),
+                data: json(&data).map_err(StoreError::Corrupt)?,
+            });
+        }
+    }
+    Ok(Page {
+        changes: all,
+        more,
+        refreshed,
+    })
 }
 
 fn json<T: Serialize>(data: &T) -> Result<serde_json::Value, String> {

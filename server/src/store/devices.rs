@@ -80,12 +80,13 @@ pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Erro
     Ok(())
 }
 
-pub fn check_token(conn: &Connection, token: &str) -> Result<TokenCheck, rusqlite::Error> {
+/// What the token with this SHA-256 ([`hash_token`]) is.
+pub fn check_token(conn: &Connection, token_hash: &[u8]) -> Result<TokenCheck, rusqlite::Error> {
     let row: Option<(String, String, Option<i64>, bool)> = conn
         .prepare_cached(
             "SELECT id, scope, attendee_id, revoked_at IS NOT NULL FROM devices WHERE token_hash = ?1",
         )?
-        .query_row([hash_token(token)], |r| {
+        .query_row([token_hash], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;

@@ -86,16 +86,16 @@ pub fn find_own(
     conn: &Connection,
     id: &RegistrationId,
     attendee_id: i64,
-) -> Result<Option<(Status, i64, i64)>, rusqlite::Error> {
+) -> Result<Option<(Status, i64)>, rusqlite::Error> {
     conn.prepare_cached(
-        "SELECT status, session_id, queued FROM registrations WHERE id = ?1 AND attendee_id = ?2",
+        "SELECT status, session_id FROM registrations WHERE id = ?1 AND attendee_id = ?2",
     )?
     .query_row(params![id.as_str(), attendee_id], |r| {
         let status: String = r.get(0)?;
-        Ok((Status::parse(&status), r.get(1)?, r.get(2)?))
+        Ok((Status::parse(&status), r.get(1)?))
     })
     .optional()
-    .map(|row| row.and_then(|(s, session, queued)| Some((s?, session, queued))))
+    .map(|row| row.and_then(|(s, session)| Some((s?, session))))
 }
 
 pub struct NewRegistration<'a> {
@@ -145,13 +145,14 @@ pub fn create(
 }
 
 /// Cancels a registration and, when that frees a seat, promotes the first
-/// waitlisted ones into it. Everyone whose waitlist place moved gets a new
-/// version, so their phones learn the new position.
+/// waitlisted ones into it. Those behind in the line keep their version:
+/// their new position reaches their phones because every pull re-sends an
+/// attendee's waitlisted registrations ([`waitlisted_of`]), so a long
+/// waitlist costs nothing per cancellation.
 pub fn cancel(
     conn: &Connection,
     id: &RegistrationId,
     session_id: i64,
-    queued: i64,
     effect: CancelEffect,
 ) -> Result<RegistrationOutcome, rusqlite::Error> {
     let version = next_version(conn)?;
@@ -164,10 +165,7 @@ pub fn cancel(
             bump_session(conn, session_id, -1, 0)?;
             promote(conn, session_id)?;
         }
-        CancelEffect::LeavesWaitlist => {
-            bump_session(conn, session_id, 0, -1)?;
-            touch_waitlist(conn, session_id, queued)?;
-        }
+        CancelEffect::LeavesWaitlist => bump_session(conn, session_id, 0, -1)?,
     }
     Ok(RegistrationOutcome {
         status: Status::Cancelled.as_str().to_owned(),
@@ -203,26 +201,7 @@ pub fn promote(conn: &Connection, session_id: i64) -> Result<(), rusqlite::Error
         .execute(params![id, version])?;
     }
     let moved = heads.len() as i64;
-    bump_session(conn, session_id, moved, -moved)?;
-    touch_waitlist(conn, session_id, i64::MIN)
-}
-
-/// New versions for the waitlisted rows queued after `after`: their
-/// positions changed.
-fn touch_waitlist(conn: &Connection, session_id: i64, after: i64) -> Result<(), rusqlite::Error> {
-    let ids: Vec<String> = conn
-        .prepare_cached(
-            "SELECT id FROM registrations WHERE session_id = ?1 AND status = 'waitlisted' AND queued > ?2
-             ORDER BY queued",
-        )?
-        .query_map(params![session_id, after], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for id in ids {
-        let version = next_version(conn)?;
-        conn.prepare_cached("UPDATE registrations SET version = ?2 WHERE id = ?1")?
-            .execute(params![id, version])?;
-    }
-    Ok(())
+    bump_session(conn, session_id, moved, -moved)
 }
 
 fn bump_session(
@@ -259,6 +238,19 @@ pub const DATA_COLUMNS: &str = "r.id, r.attendee_id, r.session_id, r.status,
           WHERE w.session_id = r.session_id AND w.status = 'waitlisted' AND w.queued <= r.queued)
      END,
      r.version";
+
+/// The attendee's waitlisted registrations with their current positions,
+/// which change without a new version as the line moves.
+pub fn waitlisted_of(
+    conn: &Connection,
+    attendee_id: i64,
+) -> Result<Vec<RegistrationData>, rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DATA_COLUMNS} FROM registrations r WHERE r.attendee_id = ?1 AND r.status = 'waitlisted'"
+    ))?;
+    let rows = stmt.query_map([attendee_id], from_row)?;
+    rows.map(|row| row.map(|(_, data)| data)).collect()
+}
 
 pub fn from_row(r: &Row<'_>) -> Result<(i64, RegistrationData), rusqlite::Error> {
     Ok((

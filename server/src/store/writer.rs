@@ -1,8 +1,15 @@
 //! The one writer. A dedicated thread owns the write connection; async code
 //! hands it closures and awaits the answer. Whatever is queued when the
 //! thread becomes free runs in one `BEGIN IMMEDIATE` transaction (group
-//! commit: one fsync for many requests), each closure inside its own
-//! savepoint so that one failing closure does not undo the others.
+//! commit: one fsync for many requests).
+//!
+//! One failing closure must not undo the others. Savepoints give that, but
+//! a savepoint copies every page it touches first, which made it the single
+//! largest cost of a push. So the group first runs without them; only if a
+//! closure fails is the transaction rolled back and the group run again,
+//! each closure in its own savepoint. Closures may therefore run twice and
+//! must only touch the database (they do: everything they compute comes
+//! from the connection and what they captured).
 
 use std::sync::mpsc;
 
@@ -31,28 +38,25 @@ impl From<rusqlite::Error> for WriteError {
 }
 
 trait Job: Send {
-    /// Runs the work; `true` if its savepoint should be kept.
+    /// Runs the work; `true` if it succeeded and its writes should be kept.
     fn run(&mut self, conn: &Connection) -> bool;
     /// Answers the caller once the outcome of the whole transaction is known.
     fn finish(self: Box<Self>, committed: Result<(), String>);
 }
 
 struct Typed<T, F> {
-    work: Option<F>,
+    work: F,
     outcome: Option<Result<T, WriteError>>,
     reply: oneshot::Sender<Result<T, WriteError>>,
 }
 
 impl<T, F> Job for Typed<T, F>
 where
-    F: FnOnce(&Connection) -> Result<T, WriteError> + Send,
+    F: FnMut(&Connection) -> Result<T, WriteError> + Send,
     T: Send,
 {
     fn run(&mut self, conn: &Connection) -> bool {
-        let Some(work) = self.work.take() else {
-            return false;
-        };
-        let outcome = work(conn);
+        let outcome = (self.work)(conn);
         let ok = outcome.is_ok();
         self.outcome = Some(outcome);
         ok
@@ -89,12 +93,12 @@ impl Writer {
 
     pub async fn submit<T, F>(&self, work: F) -> Result<T, WriteError>
     where
-        F: FnOnce(&Connection) -> Result<T, WriteError> + Send + 'static,
+        F: FnMut(&Connection) -> Result<T, WriteError> + Send + 'static,
         T: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job = Box::new(Typed {
-            work: Some(work),
+            work,
             outcome: None,
             reply,
         });
@@ -123,6 +127,22 @@ fn run(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
 }
 
 fn run_group(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), String> {
+    {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| e.to_string())?;
+        let mut all_ok = true;
+        for job in group.iter_mut() {
+            if !job.run(&tx) {
+                all_ok = false;
+                break;
+            }
+        }
+        if all_ok {
+            return tx.commit().map_err(|e| e.to_string());
+        }
+        // Dropping the transaction rolls everything back; run again, apart.
+    }
     let mut tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| e.to_string())?;

@@ -154,14 +154,14 @@ fn apply_one(
         }
         Operation::RegistrationCancel { registration_id } => {
             let found = registrations::find_own(conn, &registration_id, attendee_id)?;
-            let effect = match registration::decide_cancel(found.map(|(s, _, _)| s)) {
+            let effect = match registration::decide_cancel(found.map(|(s, _)| s)) {
                 Ok(effect) => effect,
                 Err(refusal) => return Ok(refused(refusal)),
             };
-            let Some((_, session, queued)) = found else {
+            let Some((_, session)) = found else {
                 return Ok(refused(Refusal::UnknownRegistration));
             };
-            let outcome = registrations::cancel(conn, &registration_id, session, queued, effect)?;
+            let outcome = registrations::cancel(conn, &registration_id, session, effect)?;
             Ok(Ok(to_json(&outcome)))
         }
     }
