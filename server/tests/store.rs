@@ -40,7 +40,11 @@ async fn a_failing_write_is_rolled_back_without_undoing_its_neighbours() {
         tasks.push(tokio::spawn(async move {
             store
                 .write(move |conn| {
-                    server::store::next_version(conn)?;
+                    let version = server::store::next_version(conn)?;
+                    conn.execute(
+                        "INSERT INTO tombstones (entity, id, version) VALUES ('test', ?1, ?2)",
+                        rusqlite::params![i.to_string(), version],
+                    )?;
                     if i % 2 == 0 {
                         Err(WriteError::Rejected("no".into()))
                     } else {
@@ -57,13 +61,29 @@ async fn a_failing_write_is_rolled_back_without_undoing_its_neighbours() {
         }
     }
     assert_eq!(failed, 25);
-    let version = store
-        .read(|conn| Ok(server::store::epoch_and_version(conn)?.1))
+    let (kept, versions, top) = store
+        .read(|conn| {
+            let kept: Vec<i64> = conn
+                .prepare("SELECT CAST(id AS INTEGER) FROM tombstones ORDER BY 1")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let versions: i64 =
+                conn.query_row("SELECT count(DISTINCT version) FROM tombstones", [], |r| {
+                    r.get(0)
+                })?;
+            Ok((kept, versions, server::store::epoch_and_version(conn)?.1))
+        })
         .await
         .expect("read");
     assert_eq!(
-        version, 25,
-        "only the successful writes advanced the version"
+        kept,
+        (0..50).filter(|i| i % 2 == 1).collect::<Vec<i64>>(),
+        "only the successful writes stayed"
+    );
+    assert_eq!(versions, 25, "each with a version of its own");
+    assert!(
+        top >= 25,
+        "the stored counter is at or past every version used"
     );
 }
 

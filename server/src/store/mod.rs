@@ -141,12 +141,15 @@ impl Store {
 }
 
 /// Takes the next version number for a row change. Call inside a write.
+/// In the writer thread the counter lives in memory for the length of the
+/// transaction and is stored once before it commits (see `writer`): the
+/// `meta` row is then written once per transaction, not once per row.
 pub fn next_version(conn: &Connection) -> Result<i64, rusqlite::Error> {
-    conn.query_row(
-        "UPDATE meta SET version = version + 1 WHERE id = 1 RETURNING version",
-        [],
-        |r| r.get(0),
-    )
+    if let Some(version) = writer::take_version() {
+        return Ok(version);
+    }
+    conn.prepare_cached("UPDATE meta SET version = version + 1 WHERE id = 1 RETURNING version")?
+        .query_row([], |r| r.get(0))
 }
 
 /// The database's epoch and its latest version.

@@ -11,12 +11,49 @@
 //! must only touch the database (they do: everything they compute comes
 //! from the connection and what they captured).
 
+use std::cell::Cell;
 use std::sync::mpsc;
 
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
 use super::StoreError;
+
+thread_local! {
+    /// The last version handed out in the open transaction of this (the
+    /// writer's) thread; `None` outside one.
+    static VERSION: Cell<Option<i64>> = const { Cell::new(None) };
+}
+
+/// The next version, when called inside the writer's open transaction.
+pub(super) fn take_version() -> Option<i64> {
+    VERSION.with(|v| {
+        let next = v.get()? + 1;
+        v.set(Some(next));
+        Some(next)
+    })
+}
+
+/// Starts counting versions from what the database holds.
+fn load_version(conn: &Connection) -> Result<(), String> {
+    let version: i64 = conn
+        .query_row("SELECT version FROM meta WHERE id = 1", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    VERSION.with(|v| v.set(Some(version)));
+    Ok(())
+}
+
+/// Stores the counter in the transaction about to commit. Versions taken by
+/// jobs rolled back are skipped, never reused: versions must only grow.
+fn store_version(conn: &Connection) -> Result<(), String> {
+    let Some(version) = VERSION.with(Cell::get) else {
+        return Ok(());
+    };
+    conn.prepare_cached("UPDATE meta SET version = ?1 WHERE id = 1 AND version < ?1")
+        .and_then(|mut stmt| stmt.execute([version]))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
 
 /// How many queued jobs one transaction takes at most.
 const MAX_GROUP: usize = 256;
@@ -127,10 +164,17 @@ fn run(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
 }
 
 fn run_group(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), String> {
+    let outcome = run_group_counting(conn, group);
+    VERSION.with(|v| v.set(None));
+    outcome
+}
+
+fn run_group_counting(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), String> {
     {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| e.to_string())?;
+        load_version(&tx)?;
         let mut all_ok = true;
         for job in group.iter_mut() {
             if !job.run(&tx) {
@@ -139,6 +183,7 @@ fn run_group(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), St
             }
         }
         if all_ok {
+            store_version(&tx)?;
             return tx.commit().map_err(|e| e.to_string());
         }
         // Dropping the transaction rolls everything back; run again, apart.
@@ -146,6 +191,7 @@ fn run_group(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), St
     let mut tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| e.to_string())?;
+    load_version(&tx)?;
     for job in group.iter_mut() {
         let savepoint = tx.savepoint().map_err(|e| e.to_string())?;
         if job.run(&savepoint) {
@@ -153,5 +199,6 @@ fn run_group(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), St
         }
         // A dropped savepoint rolls back that job's changes only.
     }
+    store_version(&tx)?;
     tx.commit().map_err(|e| e.to_string())
 }
