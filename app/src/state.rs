@@ -173,6 +173,12 @@ impl AppState {
         let _ = registration_id;
     }
 
+    /// Syncs now (in whichever tab holds the sync lock).
+    pub fn sync_now(&self) {
+        #[cfg(feature = "hydrate")]
+        crate::client::actions::sync_now(*self);
+    }
+
     pub fn dismiss(&self, seq: u64) {
         #[cfg(feature = "hydrate")]
         crate::client::actions::dismiss(*self, seq);

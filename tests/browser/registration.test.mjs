@@ -2,10 +2,14 @@
 // (a) register offline → reload offline → browser restart → network back:
 //     the server has it exactly once and the page shows the verdict;
 // (b) two attendees race offline for the last seat: one confirmed, one
-//     waitlisted, and promoted when the first cancels.
+//     waitlisted, and promoted when the first cancels;
+// (c) two tabs of one phone: only one syncs, a change made in the other
+//     reaches the server through it, and both show the verdict;
+// (d) the server's database is replaced: the phone keeps its unsent
+//     change, asks to sign in again, then sends it.
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -18,6 +22,7 @@ import {
   removeDir,
   runCli,
   signIn,
+  startServer,
   syncBadgeText,
   tempDir,
   waitForProgram,
@@ -95,6 +100,15 @@ describe("registration offline", () => {
     assert.equal(await page.locator(".agenda-item .register-status").textContent(), "Registered");
     assert.match(await syncBadgeText(page), /Saved on this device · Last synced/);
 
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Download calendar (.ics)")]);
+    const ics = readFileSync(await download.path(), "utf8");
+    assert.equal(download.suggestedFilename(), "hallpass-agenda.ics");
+    assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+    assert.equal(ics.match(/BEGIN:VEVENT/g).length, 1);
+    const escaped = title.replace(/\\/g, "\\\\").replace(/[,;]/g, (c) => `\\${c}`);
+    assert.ok(ics.replace(/\r\n /g, "").includes(`SUMMARY:${escaped}\r\n`), ics);
+    assert.match(ics, /STATUS:CONFIRMED/);
+
     const token = await apiSignIn(url, people[0]);
     const mine = [...latest(await pullAll(url, token), "registration").values()];
     assert.equal(mine.length, 1, "exactly one registration on the server");
@@ -146,6 +160,87 @@ describe("registration offline", () => {
       await alice.close();
       await bob.close();
       dirs.forEach(removeDir);
+    }
+  });
+
+  it("(c) in two tabs only one syncs, and a change made in the other reaches the server through it", async () => {
+    const dir = tempDir("tabs");
+    const context = await launchProfile(dir);
+    try {
+      const first = context.pages()[0] ?? (await context.newPage());
+      const tabErrors = watchErrors(first);
+      await signIn(first, url, people[0]);
+      await first.goto(url);
+      await waitForProgram(first);
+      await waitForServiceWorker(first);
+      const second = await context.newPage();
+      tabErrors.push(...watchErrors(second));
+      const syncRequests = { first: 0, second: 0 };
+      first.on("request", (r) => r.url().includes("/api/v1/sync/") && syncRequests.first++);
+      second.on("request", (r) => r.url().includes("/api/v1/sync/") && syncRequests.second++);
+      await second.goto(url);
+      await waitForProgram(second);
+
+      const target = second.locator(".session-card").filter({ has: second.locator("[data-action=register]") }).first();
+      const title = (await target.locator("h3 a").textContent()).trim();
+      await target.locator("[data-action=register]").click();
+      for (const page of [second, first]) {
+        await page.waitForFunction(
+          (t) => [...document.querySelectorAll(".session-card")].some((c) => c.querySelector("h3 a")?.textContent === t && c.querySelector("[data-standing=confirmed]")),
+          title,
+          { timeout: 20_000 },
+        );
+      }
+      assert.ok(syncRequests.first > 0, "the first tab synced");
+      assert.equal(syncRequests.second, 0, "the second tab never synced");
+      assert.deepEqual(tabErrors, []);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
+  });
+
+  it("(d) when the server's database is replaced, the phone keeps its change, asks to sign in again and sends it", async () => {
+    const dir = tempDir("replaced");
+    const context = await launchProfile(dir);
+    const freshDir = tempDir("fresh");
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const pageErrors = watchErrors(page);
+      await signIn(page, url, people[2]);
+      await page.goto(url);
+      await waitForProgram(page);
+      await waitForServiceWorker(page);
+      await context.setOffline(true);
+      const target = page.locator(".session-card").filter({ has: page.locator("[data-action=register]") }).first();
+      const title = (await target.locator("h3 a").textContent()).trim();
+      await target.locator("[data-action=register]").click();
+      await page.waitForSelector(".session-card [data-standing=pending]");
+
+      // A new database behind the same address: new epoch, no devices.
+      const addr = app.server.addr;
+      await app.server.stop();
+      app.server = await startServer({ db: join(freshDir, "hallpass.sqlite"), addr });
+      await context.setOffline(false);
+      await page.click(".sync-badge");
+      await page.waitForFunction(() => /Sign in again · 1 change waiting/.test(document.querySelector(".sync-badge")?.textContent ?? ""), null, { timeout: 20_000 });
+
+      await page.goto(`${url}/signin`);
+      await page.waitForSelector("text=changes waiting on this device are kept");
+      await signIn(page, url, people[2]);
+      await page.waitForSelector(".agenda-item[data-standing=confirmed]", { timeout: 20_000 });
+      assert.equal(await page.locator(".agenda-item .session-title").textContent(), title);
+
+      const token = await apiSignIn(url, people[2]);
+      const mine = [...latest(await pullAll(url, token), "registration").values()];
+      assert.equal(mine.length, 1, "the new server got the change once");
+      assert.equal(mine[0].status, "confirmed");
+      // The browser logs the refused token's 401 itself; that one is expected.
+      assert.deepEqual(pageErrors.filter((e) => !/status of 401/.test(e)), []);
+    } finally {
+      await context.close();
+      removeDir(dir);
+      removeDir(freshDir);
     }
   });
 });

@@ -69,6 +69,12 @@ pub fn cancel(state: AppState, registration_id: RegistrationId) {
     );
 }
 
+/// Asks for a sync now, of whichever tab is syncing.
+pub fn sync_now(state: AppState) {
+    state.sync_requested.update(|n| *n += 1);
+    tell_other_tabs();
+}
+
 pub fn dismiss(state: AppState, seq: u64) {
     spawn_local(async move {
         if let Some(store) = store() {

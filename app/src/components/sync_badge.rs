@@ -82,7 +82,7 @@ pub fn SyncBadge() -> impl IntoView {
             data-state=move || text.get().0
             aria-live="polite"
             title="Sync now"
-            on:click=move |_| state.sync_requested.update(|n| *n += 1)
+            on:click=move |_| state.sync_now()
         >
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-text">{move || text.get().1}</span>

@@ -71,7 +71,7 @@ pub fn ChangesPage() -> impl IntoView {
                             Some(t) => format!("Last synced at {t}. "),
                             None => "Not synced yet. ".to_owned(),
                         }}
-                        <button type="button" on:click=move |_| state.sync_requested.update(|n| *n += 1)>"Sync now"</button>
+                        <button type="button" on:click=move |_| state.sync_now()>"Sync now"</button>
                     </p>
                     <h2>"Waiting to sync"</h2>
                     {if pending.is_empty() {
