@@ -764,3 +764,13 @@ async fn pushes_and_pulls_record_when_the_device_was_last_heard_from_and_what_it
     assert_eq!(pending, Some(3));
     assert!(seen.is_some_and(|s| s.starts_with("20")));
 }
+
+#[tokio::test]
+async fn a_wrong_method_on_the_api_gets_a_json_error() {
+    let app = app_with(1).await;
+
+    let (status, code, message) = error_code(app.get("/api/v1/sync/push").await).await;
+
+    assert_eq!((status, code.as_str()), (405, "method_not_allowed"));
+    assert!(message.contains("/api/v1/sync/push"));
+}

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
-import { openApp, waitForProgram, waitForServiceWorker } from "./harness.mjs";
+import { demoCredentials, openApp, signIn, waitForProgram, waitForServiceWorker } from "./harness.mjs";
 
 describe("installable app", () => {
   let app, server, page;
@@ -81,6 +81,29 @@ describe("accessibility", () => {
       assert.deepEqual(summary(session.violations), []);
     });
   }
+
+  it("sign-in, the program with registrations, my agenda and the changes page pass axe at 360 px and 1080p", async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${server.url}/signin`);
+    await page.waitForSelector("#badge-code");
+    assert.deepEqual(summary((await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()).violations), []);
+    await signIn(page, server.url, demoCredentials(server)[0]);
+    await page.goto(server.url);
+    await waitForProgram(page);
+    await page.click(".session-card [data-action=register] >> nth=0");
+    await page.waitForSelector(".session-card [data-standing=confirmed]", { timeout: 20_000 });
+    for (const [width, height] of [[360, 740], [1920, 1080]]) {
+      await page.setViewportSize({ width, height });
+      for (const path of ["/", "/agenda", "/sync"]) {
+        await page.goto(`${server.url}${path}`);
+        await page.waitForSelector(path === "/" ? ".session-card" : path === "/agenda" ? ".agenda-item" : ".sync-summary");
+        const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+        assert.deepEqual(summary(result.violations), [], `${path} at ${width}px`);
+        const noHorizontalScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+        assert.ok(noHorizontalScroll, `no sideways scrolling on ${path} at ${width}px`);
+      }
+    }
+  });
 });
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];

@@ -13,7 +13,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,7 +22,6 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::store::Store;
@@ -73,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/auth/attendee", post(auth::sign_in_attendee))
         .route("/v1/auth/signout", post(auth::sign_out))
         .fallback(api_not_found)
+        .method_not_allowed_fallback(api_wrong_method)
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -114,15 +114,41 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
+        .layer(middleware::from_fn(time_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-async fn api_not_found(uri: Uri) -> Response {
+/// No request takes longer than this; the client is told to retry.
+const TIME_LIMIT: Duration = Duration::from_secs(30);
+
+/// Answers 503 in our error shape when a request runs out of time.
+async fn time_limit(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(TIME_LIMIT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            error::error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "The server is too busy to answer in time. Try again shortly.",
+            )
+        }
+    }
+}
+
+async fn api_wrong_method(
+    method: axum::http::Method,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> Response {
+    error::error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} does not accept {method}.", uri.path()),
+    )
+}
+
+async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> Response {
     error::error_response(
         StatusCode::NOT_FOUND,
         "not_found",
