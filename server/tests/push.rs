@@ -192,15 +192,7 @@ async fn cancelling_a_seat_promotes_the_first_waitlisted_and_moves_the_queue_up(
     // The last one in line moved from #2 to #1, and learns it by pull.
     let (changes, _) = app.pull_as(&phones[3], Some(&before.cursor)).await;
     assert_eq!(latest(&changes)[&rid(4)]["position"], 1);
-    let counts: (i64, i64) = app
-        .query(|c| {
-            c.query_row(
-                "SELECT confirmed_count, waitlist_count FROM sessions WHERE code = 'SMALL'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-        })
-        .await;
+    let counts = app.seat_counts("SMALL").await;
     assert_eq!(counts, (2, 1));
 }
 
@@ -252,9 +244,7 @@ async fn refused_mutations_consume_their_seq_and_do_not_block_the_queue() {
             .unwrap()
             .contains("Building Winning Teams")
     );
-    let rows: i64 = app
-        .query(|c| c.query_row("SELECT count(*) FROM registrations", [], |r| r.get(0)))
-        .await;
+    let rows = app.registration_count().await;
     assert_eq!(rows, 2);
 }
 
@@ -345,9 +335,7 @@ async fn a_gap_is_refused_with_the_expected_seq_and_applies_nothing() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "seq_gap");
     assert_eq!(body["error"]["expected_seq"], 1);
-    let rows: i64 = app
-        .query(|c| c.query_row("SELECT count(*) FROM registrations", [], |r| r.get(0)))
-        .await;
+    let rows = app.registration_count().await;
     assert_eq!(rows, 0);
 }
 
@@ -405,15 +393,7 @@ async fn a_storage_failure_rolls_the_whole_batch_back_and_a_retry_applies_it_onc
     let (status, code, message) = error_code(response).await;
     assert_eq!((status, code.as_str()), (500, "internal"));
     assert!(!message.contains("disk on fire"), "causes stay in the log");
-    let (rows, last_seq): (i64, i64) = app
-        .query(|c| {
-            c.query_row(
-                "SELECT (SELECT count(*) FROM registrations), (SELECT last_seq FROM devices)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-        })
-        .await;
+    let (rows, last_seq) = (app.registration_count().await, app.max_last_seq().await);
     assert_eq!((rows, last_seq), (0, 0), "nothing of the batch stayed");
 
     app.store
@@ -430,9 +410,7 @@ async fn a_storage_failure_rolls_the_whole_batch_back_and_a_retry_applies_it_onc
             .iter()
             .all(|r| r.status == ResultStatus::Applied)
     );
-    let rows: i64 = app
-        .query(|c| c.query_row("SELECT count(*) FROM registrations", [], |r| r.get(0)))
-        .await;
+    let rows = app.registration_count().await;
     assert_eq!(rows, 2);
 }
 
@@ -627,15 +605,7 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
         );
         assert!(!message.is_empty(), "{what}");
     }
-    let (rows, last_seq): (i64, i64) = app
-        .query(|c| {
-            c.query_row(
-                "SELECT (SELECT count(*) FROM registrations), (SELECT max(last_seq) FROM devices)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-        })
-        .await;
+    let (rows, last_seq) = (app.registration_count().await, app.max_last_seq().await);
     assert_eq!((rows, last_seq), (0, 0));
 }
 
@@ -727,15 +697,7 @@ async fn a_reimport_that_enlarges_the_room_seats_the_waitlist_in_order() {
         statuses,
         vec!["confirmed", "confirmed", "confirmed", "waitlisted"]
     );
-    let counts: (i64, i64) = app
-        .query(|c| {
-            c.query_row(
-                "SELECT confirmed_count, waitlist_count FROM sessions WHERE code = 'SMALL'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-        })
-        .await;
+    let counts = app.seat_counts("SMALL").await;
     assert_eq!(counts, (3, 1));
 }
 

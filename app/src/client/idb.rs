@@ -149,23 +149,28 @@ impl LocalStore {
         Ok(store.get(ACCOUNT_KEY).serde()?.await?)
     }
 
-    /// Records when the device last finished a sync.
-    pub async fn mark_synced(&self, at_ms: f64) -> Result<(), StoreError> {
-        let meta = SyncMeta {
-            last_synced_ms: Some(at_ms),
-            ..self.meta().await?
-        };
+    /// Writes one record of `meta` in a transaction of its own.
+    async fn put_meta<T: Serialize>(&self, key: &str, value: T) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction(META)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         tx.object_store(META)?
-            .put(meta)
-            .with_key(SYNC_KEY.to_owned())
+            .put(value)
+            .with_key(key.to_owned())
             .serde()?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Records when the device last finished a sync.
+    pub async fn mark_synced(&self, at_ms: f64) -> Result<(), StoreError> {
+        let meta = SyncMeta {
+            last_synced_ms: Some(at_ms),
+            ..self.meta().await?
+        };
+        self.put_meta(SYNC_KEY, meta).await
     }
 
     /// Starts a signed-in life on this device. Mutations left in the outbox
@@ -235,17 +240,7 @@ impl LocalStore {
             return Ok(());
         };
         account.token_refused = true;
-        let tx = self
-            .db
-            .transaction(META)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(META)?
-            .put(account)
-            .with_key(ACCOUNT_KEY.to_owned())
-            .serde()?;
-        tx.commit().await?;
-        Ok(())
+        self.put_meta(ACCOUNT_KEY, account).await
     }
 
     /// Puts a new mutation in the outbox with the next seq, in one

@@ -270,6 +270,33 @@ impl TestApp {
         }
     }
 
+    pub async fn registration_count(&self) -> i64 {
+        self.query(|c| c.query_row("SELECT count(*) FROM registrations", [], |r| r.get(0)))
+            .await
+    }
+
+    /// The highest `last_seq` of any device.
+    pub async fn max_last_seq(&self) -> i64 {
+        self.query(|c| {
+            c.query_row("SELECT coalesce(max(last_seq), 0) FROM devices", [], |r| {
+                r.get(0)
+            })
+        })
+        .await
+    }
+
+    /// (confirmed_count, waitlist_count) of the session with `code`.
+    pub async fn seat_counts(&self, code: &'static str) -> (i64, i64) {
+        self.query(move |c| {
+            c.query_row(
+                "SELECT confirmed_count, waitlist_count FROM sessions WHERE code = ?1",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        })
+        .await
+    }
+
     /// Reads the database directly.
     pub async fn query<T: Send + 'static>(
         &self,
