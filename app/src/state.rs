@@ -160,7 +160,10 @@ impl AppState {
         match self.check_register(session_id) {
             Err(refusal) => self.notice.set(Some(refusal.to_string())),
             #[cfg(feature = "hydrate")]
-            Ok(_) => crate::client::actions::register(*self, session_id.to_owned()),
+            Ok(_) => match SessionId::parse(session_id) {
+                Ok(id) => crate::client::actions::register(*self, id),
+                Err(e) => self.notice.set(Some(e.to_string())),
+            },
             #[cfg(not(feature = "hydrate"))]
             Ok(_) => {}
         }

@@ -9,8 +9,8 @@ use wasm_bindgen::JsCast;
 
 use super::idb::{Account, StoreError};
 use super::{show_local, store, tell_other_tabs};
-use crate::domain::RegistrationId;
-use crate::domain::ops::{REGISTRATION_CANCEL, REGISTRATION_CREATE};
+use crate::domain::ops::Operation;
+use crate::domain::{RegistrationId, SessionId};
 use crate::protocol::{ErrorBody, SIGN_IN_PATH, SIGN_OUT_PATH, SignInRequest, SignInResponse};
 use crate::state::AppState;
 
@@ -22,7 +22,9 @@ fn new_id() -> Option<String> {
     web_sys::window()?.crypto().ok().map(|c| c.random_uuid())
 }
 
-fn queue(state: AppState, op: &'static str, args: serde_json::Value) {
+/// Writes `op` to the outbox, then shows it. Its wire spelling comes from
+/// the domain's [`Operation`], the same type the server parses it into.
+fn queue(state: AppState, op: Operation) {
     spawn_local(async move {
         let Some(store) = store() else {
             state.notice.set(Some(
@@ -30,7 +32,7 @@ fn queue(state: AppState, op: &'static str, args: serde_json::Value) {
             ));
             return;
         };
-        match store.enqueue(op, args, device_clock()).await {
+        match store.enqueue(op.name(), op.args(), device_clock()).await {
             Ok(mutation) => {
                 state.notice.set(None);
                 state.outbox.update(|q| q.push(mutation));
@@ -47,8 +49,8 @@ fn queue(state: AppState, op: &'static str, args: serde_json::Value) {
     });
 }
 
-pub fn register(state: AppState, session_id: String) {
-    let Some(registration_id) = new_id() else {
+pub fn register(state: AppState, session_id: SessionId) {
+    let Some(registration_id) = new_id().and_then(|id| RegistrationId::parse(&id).ok()) else {
         state.notice.set(Some(
             "This browser cannot make ids; registration needs a newer browser.".into(),
         ));
@@ -56,17 +58,15 @@ pub fn register(state: AppState, session_id: String) {
     };
     queue(
         state,
-        REGISTRATION_CREATE,
-        serde_json::json!({"registration_id": registration_id, "session_id": session_id}),
+        Operation::RegistrationCreate {
+            registration_id,
+            session_id,
+        },
     );
 }
 
 pub fn cancel(state: AppState, registration_id: RegistrationId) {
-    queue(
-        state,
-        REGISTRATION_CANCEL,
-        serde_json::json!({"registration_id": registration_id.as_str()}),
-    );
+    queue(state, Operation::RegistrationCancel { registration_id });
 }
 
 /// Asks for a sync now, of whichever tab is syncing.

@@ -62,7 +62,6 @@ uuid_id!(
 pub struct Seq(u64);
 
 impl Seq {
-    pub const FIRST: Seq = Seq(1);
     /// Far beyond any device's life, and exact in a JavaScript number.
     pub const MAX: u64 = (1 << 53) - 1;
 
