@@ -12,6 +12,7 @@ pub const PULL_PATH: &str = "/api/v1/sync/pull";
 pub const PUSH_PATH: &str = "/api/v1/sync/push";
 pub const SIGN_IN_PATH: &str = "/api/v1/auth/attendee";
 pub const SIGN_OUT_PATH: &str = "/api/v1/auth/signout";
+pub const KIOSK_PAIR_PATH: &str = "/api/v1/auth/kiosk";
 /// A push carries at most this many mutations (and 1 MiB).
 pub const MAX_PUSH_MUTATIONS: usize = 500;
 /// Pull returns the results of this many of the device's latest seqs: a
@@ -111,6 +112,25 @@ pub struct RegistrationData {
     pub position: Option<u32>,
 }
 
+/// The `data` of a `checkin` change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinData {
+    pub id: String,
+    pub attendee_id: String,
+    /// `None`: the conference itself.
+    pub session_id: Option<String>,
+    pub kind: String,
+    /// The kiosk's clock when it recorded the check-in.
+    pub at: String,
+    pub device_id: String,
+    /// The first entry of the same person at the same place, when this is
+    /// a later one.
+    pub duplicate_of: Option<String>,
+    /// The name of the kiosk that recorded it, for "already checked in at
+    /// 9:02 (Kiosk B)".
+    pub kiosk: Option<String>,
+}
+
 /// The `data` of an `attendee` change. Never carries the email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttendeeData {
@@ -129,6 +149,24 @@ pub struct AttendeeData {
 pub struct SignInRequest {
     pub badge_code: String,
     pub last_name: String,
+}
+
+/// `POST /api/v1/auth/kiosk`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskPairRequest {
+    pub pairing_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskPairResponse {
+    pub token: String,
+    pub device_id: String,
+    pub kiosk: KioskData,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskData {
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -99,6 +99,7 @@ async fn make_devices(store: &Store, n: usize) -> Vec<Device> {
                         scope: DeviceScope::Attendee {
                             attendee_id: *attendee_id,
                         },
+                        name: None,
                         protocol: 1,
                         user_agent: None,
                         now: "2027-03-20T00:00:00Z",

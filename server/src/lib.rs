@@ -8,6 +8,7 @@
 pub mod demo;
 pub mod http;
 pub mod import;
+pub mod kiosks;
 pub mod store;
 pub mod sync;
 

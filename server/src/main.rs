@@ -38,6 +38,22 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Check-in kiosks.
+    Kiosk {
+        #[command(subcommand)]
+        what: KioskWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum KioskWhat {
+    /// Print a single-use pairing code for a kiosk called NAME.
+    Pair {
+        name: String,
+        /// How long the code works, in minutes.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=10080))]
+        minutes: u64,
+    },
 }
 
 #[derive(clap::Args, Default)]
@@ -94,6 +110,24 @@ async fn run(cli: Cli) -> Result<(), String> {
         Store::open(&cli.db).map_err(|e| format!("cannot open {}: {e}", cli.db.display()))?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(store, args).await,
+        Command::Kiosk {
+            what: KioskWhat::Pair { name, minutes },
+        } => {
+            let code = server::kiosks::make_pairing_code(
+                &store,
+                &name,
+                std::time::Duration::from_secs(minutes * 60),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let until = code
+                .expires
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            println!("Pairing code for kiosk “{}”: {}", code.name, code.code);
+            println!("Enter it once on the kiosk's setup page. It works once, until {until}.");
+            Ok(())
+        }
         Command::Import { what } => {
             let (file, kind) = match &what {
                 ImportWhat::Sessions { file } => (file, "sessions"),

@@ -118,3 +118,37 @@ fn a_missing_file_is_a_readable_error() {
     assert!(!ok);
     assert!(stderr.contains("cannot read /no/such.csv"), "{stderr}");
 }
+
+#[tokio::test]
+async fn kiosk_pair_prints_a_code_that_pairs_a_kiosk_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("h.sqlite");
+
+    let (ok, stdout, stderr) = hallpass(&[
+        "kiosk",
+        "pair",
+        "Kiosk B",
+        "--db",
+        db.to_str().unwrap_or(""),
+    ]);
+
+    assert!(ok, "{stderr}");
+    let code = stdout
+        .split_whitespace()
+        .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-')
+        .expect("a code like ABCD-EFGH")
+        .to_owned();
+    assert!(stdout.contains("Kiosk B"));
+    let store = server::Store::open(&db).expect("open");
+    let paired = server::kiosks::pair(&store, code.clone())
+        .await
+        .expect("pair");
+    assert!(matches!(paired, Ok(ref p) if p.name == "Kiosk B"));
+    let again = server::kiosks::pair(&store, code).await.expect("pair");
+    assert!(matches!(
+        again,
+        Err(server::store::devices::Pairing::AlreadyUsed)
+    ));
+    let (ok, _, stderr) = hallpass(&["kiosk", "pair", "   ", "--db", db.to_str().unwrap_or("")]);
+    assert!(!ok && stderr.contains("name"), "{stderr}");
+}

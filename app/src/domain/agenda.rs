@@ -90,6 +90,8 @@ pub fn overlay(
                     m.standing = Standing::Cancelling;
                 }
             }
+            // Kiosks' business, not the agenda's.
+            Operation::CheckinRecord { .. } => {}
         }
     }
     mine

@@ -12,6 +12,8 @@ pub enum IdError {
     BadSeq(i128),
     #[error("“{0}” is not a session id")]
     BadSessionId(String),
+    #[error("{0}")]
+    Other(String),
 }
 
 fn parse_uuid(value: &str) -> Result<String, IdError> {
@@ -55,6 +57,10 @@ uuid_id!(
     /// A registration, named by the device that created it, so that the
     /// device can refer to it (to cancel) before the server has seen it.
     RegistrationId
+);
+uuid_id!(
+    /// A check-in, named by the kiosk that recorded it: the idempotency key.
+    CheckinId
 );
 
 /// A device's mutation number: 1, 2, 3… with no gaps.

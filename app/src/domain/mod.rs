@@ -5,6 +5,7 @@
 pub mod agenda;
 pub mod attendee;
 pub mod career;
+pub mod checkin;
 pub mod ical;
 pub mod ids;
 pub mod ops;
@@ -16,6 +17,6 @@ pub mod text;
 
 pub use attendee::{BadgeCode, PersonName, Role, StateCode};
 pub use career::CareerFamily;
-pub use ids::{DeviceId, RegistrationId, Seq, SessionId};
+pub use ids::{CheckinId, DeviceId, RegistrationId, Seq, SessionId};
 pub use session::{Capacity, Session, SessionCode, SessionError, SessionKind, Timeslot};
 pub use standards::Standard;

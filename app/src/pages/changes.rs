@@ -38,6 +38,7 @@ fn describe(state: &AppState, m: &Mutation) -> String {
                 None => "Cancel a registration".to_owned(),
             }
         }
+        Ok(Operation::CheckinRecord { badge_code, .. }) => format!("Check in badge {badge_code}"),
         Err(_) => m.op.clone(),
     }
 }

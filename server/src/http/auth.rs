@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use app::domain::BadgeCode;
 use app::domain::text::search_key;
-use app::protocol::{PROTOCOL_VERSION, SignInRequest, SignInResponse};
+use app::protocol::{
+    KioskData, KioskPairRequest, KioskPairResponse, PROTOCOL_VERSION, SignInRequest, SignInResponse,
+};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{AUTHORIZATION, USER_AGENT};
@@ -23,7 +25,8 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::AppState;
 use super::error::{ApiError, Result};
-use crate::store::devices::{self, Device, DeviceScope, NewDevice, TokenCheck};
+use crate::kiosks;
+use crate::store::devices::{self, Device, DeviceScope, NewDevice, Pairing, TokenCheck};
 use crate::store::{WriteError, attendees};
 use crate::sync::push::rfc3339;
 
@@ -60,7 +63,9 @@ impl Default for SignInLimits {
 }
 
 impl SignInLimits {
-    fn check(&self, badge: &str, address: Option<IpAddr>) -> Result<()> {
+    /// Checks an attempt at `key` (what is being guessed: a badge code, a
+    /// pairing code) from `address`.
+    fn check(&self, key: &str, address: Option<IpAddr>) -> Result<()> {
         if self.per_badge.len() > TRIM_AT {
             self.per_badge.retain_recent();
         }
@@ -68,10 +73,10 @@ impl SignInLimits {
             self.per_address.retain_recent();
         }
         let now = DefaultClock::default().now();
-        if let Err(wait) = self.per_badge.check_key(&badge.to_owned()) {
+        if let Err(wait) = self.per_badge.check_key(&key.to_owned()) {
             return Err(ApiError::rate_limited(
                 wait.wait_time_from(now),
-                "Too many sign-in attempts for this badge code. Check the code and your last name, then try again shortly.",
+                "Too many attempts with this code. Check it, then try again shortly.",
             ));
         }
         if let Some(address) = address
@@ -178,6 +183,7 @@ pub async fn sign_in_attendee(
                         id: &device_id,
                         token: &token,
                         scope: DeviceScope::Attendee { attendee_id },
+                        name: None,
                         protocol: PROTOCOL_VERSION,
                         user_agent: user_agent.as_deref(),
                         now: &rfc3339(time::OffsetDateTime::now_utc()),
@@ -197,6 +203,52 @@ pub async fn sign_in_attendee(
         }),
     )
         .into_response())
+}
+
+/// `POST /api/v1/auth/kiosk {pairing_code}`: a kiosk pairs once with the
+/// code an organizer made.
+pub async fn pair_kiosk(
+    State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    body: std::result::Result<Json<KioskPairRequest>, JsonRejection>,
+) -> Result<Response> {
+    let Json(request) = body.map_err(ApiError::from_json)?;
+    let code = devices::normalize_pairing_code(&request.pairing_code).ok_or_else(|| {
+        ApiError::invalid(
+            "bad_pairing_code",
+            "A pairing code is eight letters and digits, like ABCD-EFGH.",
+        )
+    })?;
+    state.sign_in_limits.check(
+        &format!("pair:{code}"),
+        connect.map(|Extension(ConnectInfo(a))| a.ip()),
+    )?;
+    match kiosks::pair(&state.store, code).await? {
+        Ok(paired) => {
+            tracing::info!(device_id = %paired.device_id, "kiosk paired");
+            Ok((
+                StatusCode::CREATED,
+                Json(KioskPairResponse {
+                    token: paired.token,
+                    device_id: paired.device_id,
+                    kiosk: KioskData { name: paired.name },
+                }),
+            )
+                .into_response())
+        }
+        Err(Pairing::Expired) => Err(ApiError::unauthorized(
+            "pairing_code_expired",
+            "This pairing code has expired. Ask an organizer for a new one.",
+        )),
+        Err(Pairing::AlreadyUsed) => Err(ApiError::unauthorized(
+            "pairing_code_used",
+            "This pairing code was already used. Each code pairs one kiosk; ask an organizer for a new one.",
+        )),
+        Err(Pairing::Unknown | Pairing::Redeemed(_)) => Err(ApiError::unauthorized(
+            "bad_pairing_code",
+            "This pairing code is not known. Check it against the organizer's screen.",
+        )),
+    }
 }
 
 /// `POST /api/v1/auth/signout`: the token stops working at once.

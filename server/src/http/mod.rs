@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/auth/attendee", post(auth::sign_in_attendee))
         .route("/v1/auth/signout", post(auth::sign_out))
+        .route("/v1/auth/kiosk", post(auth::pair_kiosk))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_wrong_method)
         .layer(SetResponseHeaderLayer::overriding(

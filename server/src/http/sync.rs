@@ -140,6 +140,7 @@ pub async fn pull(
         None => Scope::Public,
         Some(d) => match d.scope {
             DeviceScope::Attendee { attendee_id } => Scope::Attendee { attendee_id },
+            DeviceScope::Kiosk => Scope::Kiosk,
         },
     };
     let device_id = device.as_ref().map(|d| d.id.clone());

@@ -6,16 +6,19 @@ use app::protocol::{Change, Entity};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::{StoreError, attendees, registrations, sessions};
+use super::{StoreError, attendees, checkins, registrations, sessions};
 
 /// Which rows a device may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// No token: the program and its seat counts.
     Public,
-    /// An attendee's phone: the program, their own attendee row and their
-    /// own registrations.
+    /// An attendee's phone: the program, their own attendee row, their
+    /// own registrations and check-ins.
     Attendee { attendee_id: i64 },
+    /// A check-in kiosk: the program, the roster (never emails), every
+    /// registration (for session-room mode) and every check-in.
+    Kiosk,
 }
 
 pub struct Page {
@@ -46,15 +49,22 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
         &mut all,
     )?;
     tombstones(conn, Entity::Session, after, fetch, &mut all)?;
-    if let Scope::Attendee { attendee_id } = scope {
+    // `?1` is the attendee's id in the attendee scope and unused (0) in the
+    // kiosk's; each query says which rows of its entity the scope holds.
+    let (who, filter) = match scope {
+        Scope::Public => (0, None),
+        Scope::Attendee { attendee_id } => (attendee_id, Some("= ?1")),
+        Scope::Kiosk => (0, Some("IS NOT NULL OR ?1 = 0")),
+    };
+    if let Some(filter) = filter {
         puts(
             conn,
             Entity::Attendee,
             &format!(
-                "SELECT {} FROM attendees WHERE id = ?1 AND version > ?2",
+                "SELECT {} FROM attendees WHERE (id {filter}) AND version > ?2 ORDER BY version LIMIT ?3",
                 attendees::DATA_COLUMNS
             ),
-            params![attendee_id, after],
+            params![who, after, fetch],
             |r| attendees::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
             &mut all,
         )?;
@@ -62,12 +72,24 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
             conn,
             Entity::Registration,
             &format!(
-                "SELECT {} FROM registrations r WHERE r.attendee_id = ?1 AND r.version > ?2
+                "SELECT {} FROM registrations r WHERE (r.attendee_id {filter}) AND r.version > ?2
                  ORDER BY r.version LIMIT ?3",
                 registrations::DATA_COLUMNS
             ),
-            params![attendee_id, after, fetch],
+            params![who, after, fetch],
             |r| registrations::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
+            &mut all,
+        )?;
+        puts(
+            conn,
+            Entity::Checkin,
+            &format!(
+                "SELECT {} FROM checkins c WHERE (c.attendee_id {filter}) AND c.version > ?2
+                 ORDER BY c.version LIMIT ?3",
+                checkins::DATA_COLUMNS
+            ),
+            params![who, after, fetch],
+            |r| checkins::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
             &mut all,
         )?;
     }

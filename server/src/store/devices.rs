@@ -12,12 +12,23 @@ use sha2::{Digest, Sha256};
 pub enum DeviceScope {
     /// An attendee's own phone: their registrations, their data.
     Attendee { attendee_id: i64 },
+    /// A check-in kiosk: check-ins, the roster (never emails), the program.
+    Kiosk,
 }
 
 impl DeviceScope {
+    /// In words, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviceScope::Attendee { .. } => "phone signed in as an attendee",
+            DeviceScope::Kiosk => "check-in kiosk",
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             DeviceScope::Attendee { .. } => "attendee",
+            DeviceScope::Kiosk => "kiosk",
         }
     }
 }
@@ -52,6 +63,8 @@ pub struct NewDevice<'a> {
     pub id: &'a str,
     pub token: &'a str,
     pub scope: DeviceScope,
+    /// A kiosk's name ("Kiosk B"); phones have none.
+    pub name: Option<&'a str>,
     pub protocol: u32,
     pub user_agent: Option<&'a str>,
     pub now: &'a str,
@@ -60,13 +73,14 @@ pub struct NewDevice<'a> {
 pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Error> {
     let attendee_id = match d.scope {
         DeviceScope::Attendee { attendee_id } => Some(attendee_id),
+        DeviceScope::Kiosk => None,
     };
     let user_agent = d
         .user_agent
         .map(|ua| ua.chars().take(200).collect::<String>());
     conn.execute(
-        "INSERT INTO devices (id, token_hash, scope, attendee_id, created_at, last_seen, protocol, user_agent)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
+        "INSERT INTO devices (id, token_hash, scope, attendee_id, created_at, last_seen, protocol, user_agent, name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
         params![
             d.id,
             hash_token(d.token),
@@ -74,7 +88,8 @@ pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Erro
             attendee_id,
             d.now,
             d.protocol,
-            user_agent
+            user_agent,
+            d.name
         ],
     )?;
     Ok(())
@@ -99,9 +114,100 @@ pub fn check_token(conn: &Connection, token_hash: &[u8]) -> Result<TokenCheck, r
                 scope: DeviceScope::Attendee { attendee_id },
             })
         }
-        // Other scopes arrive with kiosks and organizers.
+        Some((id, scope, None, false)) if scope == "kiosk" => TokenCheck::Valid(Device {
+            id,
+            scope: DeviceScope::Kiosk,
+        }),
+        // Organizer devices arrive with the organizer's pages.
         Some(_) => TokenCheck::Unknown,
     })
+}
+
+/// Letters and digits nobody confuses when reading them off a screen.
+const PAIRING_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A fresh pairing code, `XXXX-XXXX`: 40 random bits, single use, short
+/// lived, and kept only as a hash.
+pub fn new_pairing_code() -> String {
+    let mut rng = rand::rng();
+    let chars: String = (0..8)
+        .map(|_| {
+            PAIRING_ALPHABET[rand::Rng::random_range(&mut rng, 0..PAIRING_ALPHABET.len())] as char
+        })
+        .collect();
+    format!("{}-{}", &chars[..4], &chars[4..])
+}
+
+/// The code as typed, in its one spelling: case, spaces and dashes do not
+/// matter. `None` when it cannot be a pairing code at all.
+pub fn normalize_pairing_code(typed: &str) -> Option<String> {
+    let chars: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (chars.len() == 8 && chars.bytes().all(|b| PAIRING_ALPHABET.contains(&b)))
+        .then(|| format!("{}-{}", &chars[..4], &chars[4..]))
+}
+
+pub fn create_pairing_code(
+    conn: &Connection,
+    code: &str,
+    name: &str,
+    now: &str,
+    expires_unix: i64,
+) -> Result<(), rusqlite::Error> {
+    conn.execute(
+        "INSERT INTO pairing_codes (code_hash, name, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![hash_token(code), name, now, expires_unix],
+    )?;
+    Ok(())
+}
+
+/// What a pairing code turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pairing {
+    /// Good: the kiosk's name. The code is now used.
+    Redeemed(String),
+    Unknown,
+    Expired,
+    AlreadyUsed,
+}
+
+/// Whether the code (normalized) is still good; [`mark_pairing_code_used`]
+/// then spends it, in the same transaction.
+pub fn check_pairing_code(
+    conn: &Connection,
+    code: &str,
+    now_unix: i64,
+) -> Result<Pairing, rusqlite::Error> {
+    let hash = hash_token(code);
+    let row: Option<(String, i64, bool)> = conn
+        .query_row(
+            "SELECT name, expires_at, used_at IS NOT NULL FROM pairing_codes WHERE code_hash = ?1",
+            [&hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        None => Pairing::Unknown,
+        Some((_, _, true)) => Pairing::AlreadyUsed,
+        Some((_, expires, false)) if expires <= now_unix => Pairing::Expired,
+        Some((name, _, false)) => Pairing::Redeemed(name),
+    })
+}
+
+pub fn mark_pairing_code_used(
+    conn: &Connection,
+    code: &str,
+    device_id: &str,
+    now: &str,
+) -> Result<(), rusqlite::Error> {
+    conn.execute(
+        "UPDATE pairing_codes SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1",
+        params![hash_token(code), now, device_id],
+    )?;
+    Ok(())
 }
 
 pub fn revoke(conn: &Connection, device_id: &str, now: &str) -> Result<(), rusqlite::Error> {

@@ -8,6 +8,7 @@ mod writer;
 
 pub mod attendees;
 pub mod changes;
+pub mod checkins;
 pub mod devices;
 pub mod registrations;
 pub mod sessions;
@@ -40,6 +41,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/001_init.sql")),
         M::up(include_str!("migrations/002_devices_registrations.sql")),
+        M::up(include_str!("migrations/003_kiosks_checkins.sql")),
     ])
 }
 

@@ -4,13 +4,16 @@
 //! rejected and still consumes its seq, so one bad change never blocks the
 //! queue behind it; a storage error fails the whole job, which rolls back.
 
-use app::domain::ops::Operation;
+use app::domain::CheckinId;
+use app::domain::ops::{Actor, Operation};
 use app::domain::registration::{self, Refusal};
+use app::protocol::CheckinData;
 use app::protocol::{Mutation, MutationResult, PushResponse, ResultStatus};
 use rusqlite::Connection;
 use time::OffsetDateTime;
 
 use crate::store::WriteError;
+use crate::store::checkins;
 use crate::store::devices::{self, Device, DeviceScope};
 use crate::store::registrations::{self, NewRegistration};
 
@@ -118,7 +121,16 @@ fn apply_one(
         Ok(op) => op,
         Err(e) => return Ok(Err((e.code(), e.to_string()))),
     };
-    let DeviceScope::Attendee { attendee_id } = device.scope;
+    let (actor, attendee_id) = match device.scope {
+        DeviceScope::Attendee { attendee_id } => (Actor::Attendee, attendee_id),
+        DeviceScope::Kiosk => (Actor::Kiosk, 0),
+    };
+    if !op.permitted(actor) {
+        return Ok(Err((
+            "forbidden",
+            format!("A {} cannot send {}.", device.scope.label(), op.name()),
+        )));
+    }
     // Stored as the device sent it, within reason: it is only ever shown.
     let device_at: String = m.at.chars().take(40).collect();
     match op {
@@ -164,7 +176,63 @@ fn apply_one(
             let outcome = registrations::cancel(conn, &registration_id, session, effect)?;
             Ok(Ok(to_json(&outcome)))
         }
+        Operation::CheckinRecord {
+            checkin_id,
+            badge_code,
+            session_id,
+            kind,
+        } => {
+            // The same check-in id is one row forever: answer what it was.
+            if let Some(existing) = checkins::find(conn, &checkin_id)? {
+                return Ok(Ok(checkin_outcome(&existing, conn)?));
+            }
+            let Some((attendee, _, _)) = checkins::attendee_by_badge(conn, &badge_code)? else {
+                return Ok(Err((
+                    "unknown_badge",
+                    format!("No attendee has badge code {badge_code}."),
+                )));
+            };
+            let session_row = match &session_id {
+                None => None,
+                Some(id) => match id.as_str().parse::<i64>() {
+                    Ok(row) if checkins::session_exists(conn, row)? => Some(row),
+                    _ => return Ok(refused(Refusal::UnknownSession)),
+                },
+            };
+            let recorded = checkins::record(
+                conn,
+                &checkins::NewCheckin {
+                    id: &checkin_id,
+                    attendee_id: attendee,
+                    session_id: session_row,
+                    kind,
+                    device_id: &device.id,
+                    device_at: &device_at,
+                    now: now_text,
+                },
+            )?;
+            Ok(Ok(checkin_outcome(&recorded, conn)?))
+        }
     }
+}
+
+/// `{"checkin_id", "attendee_id", "duplicate_of", "first_at", "first_kiosk"}`:
+/// enough for a kiosk to say "already checked in at 9:02 (Kiosk B)".
+fn checkin_outcome(c: &CheckinData, conn: &Connection) -> Result<serde_json::Value, WriteError> {
+    let first = match &c.duplicate_of {
+        Some(id) => match CheckinId::parse(id) {
+            Ok(id) => checkins::find(conn, &id)?,
+            Err(_) => None,
+        },
+        None => None,
+    };
+    Ok(serde_json::json!({
+        "checkin_id": c.id,
+        "attendee_id": c.attendee_id,
+        "duplicate_of": c.duplicate_of,
+        "first_at": first.as_ref().map(|f| f.at.clone()),
+        "first_kiosk": first.and_then(|f| f.kiosk),
+    }))
 }
 
 fn refused(refusal: Refusal) -> Verdict {

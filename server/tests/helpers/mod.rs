@@ -308,3 +308,48 @@ impl TestApp {
             .expect("query")
     }
 }
+
+impl TestApp {
+    pub async fn pair_raw(&self, code: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/kiosk"))
+            .json(&serde_json::json!({"pairing_code": code}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A kiosk paired with a fresh code, as a device numbering its mutations.
+    pub async fn kiosk(&self, name: &str) -> Phone {
+        let code =
+            server::kiosks::make_pairing_code(&self.store, name, server::kiosks::DEFAULT_VALID)
+                .await
+                .expect("pairing code");
+        let response = self.pair_raw(&code.code).await;
+        assert_eq!(response.status(), 201, "pairing");
+        let body: app::protocol::KioskPairResponse = response.json().await.expect("pair body");
+        assert_eq!(body.kiosk.name, name);
+        Phone {
+            token: body.token,
+            device_id: body.device_id,
+            attendee_id: String::new(),
+            next_seq: 1,
+        }
+    }
+}
+
+impl Phone {
+    /// A kiosk's check-in of `badge` at `session` (None: the conference).
+    pub fn check_in(
+        &mut self,
+        checkin_id: &str,
+        badge: &str,
+        session: Option<&str>,
+        kind: &str,
+    ) -> serde_json::Value {
+        self.mutation(
+            "checkin.record",
+            serde_json::json!({"checkin_id": checkin_id, "badge_code": badge, "session_id": session, "kind": kind}),
+        )
+    }
+}

@@ -1,0 +1,283 @@
+//! Black-box tests of kiosk pairing, `checkin.record` and the kiosk scope,
+//! against a real server on a loopback port with a fresh SQLite file.
+//! Run: `cargo test -p server --test kiosk`.
+
+mod helpers;
+
+use std::time::Duration;
+
+use app::protocol::{Change, Entity, ResultStatus};
+use helpers::{TestApp, error_code, rid, roster, small_program};
+use serde_json::json;
+
+async fn app_with(attendees: usize) -> TestApp {
+    let app = TestApp::spawn().await;
+    app.import_sessions(&small_program()).await;
+    app.import_attendees(&roster(attendees)).await;
+    app
+}
+
+fn of(changes: &[Change], kind: Entity) -> Vec<serde_json::Value> {
+    let mut latest = std::collections::BTreeMap::new();
+    for c in changes {
+        if let Change::Put { entity, id, data } = c
+            && *entity == kind
+        {
+            latest.insert(id.clone(), data.clone());
+        }
+    }
+    latest.into_values().collect()
+}
+
+#[tokio::test]
+async fn a_pairing_code_pairs_one_kiosk_once() {
+    let app = app_with(1).await;
+    let code = server::kiosks::make_pairing_code(&app.store, "Kiosk B", Duration::from_secs(600))
+        .await
+        .unwrap();
+
+    let response = app
+        .pair_raw(&code.code.to_lowercase().replace('-', " "))
+        .await;
+
+    assert_eq!(response.status(), 201);
+    let body: app::protocol::KioskPairResponse = response.json().await.unwrap();
+    assert_eq!(body.kiosk.name, "Kiosk B");
+    assert_eq!(body.token.len(), 64);
+    let (status, code_again, _) = error_code(app.pair_raw(&code.code).await).await;
+    assert_eq!((status, code_again.as_str()), (401, "pairing_code_used"));
+    let stored: i64 = app
+        .query(|c| {
+            c.query_row(
+                "SELECT count(*) FROM devices WHERE scope = 'kiosk' AND name = 'Kiosk B'",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .await;
+    assert_eq!(stored, 1);
+}
+
+#[tokio::test]
+async fn unknown_expired_and_malformed_pairing_codes_are_refused_clearly() {
+    let app = app_with(1).await;
+    let expired = server::kiosks::make_pairing_code(&app.store, "Old", Duration::ZERO)
+        .await
+        .unwrap();
+    for (code, status, expected) in [
+        ("ABCD-EFGH", 401, "bad_pairing_code"),
+        (expired.code.as_str(), 401, "pairing_code_expired"),
+        ("ABC", 422, "bad_pairing_code"),
+        ("ABCD-EFG0", 422, "bad_pairing_code"),
+    ] {
+        let (got, code_got, message) = error_code(app.pair_raw(code).await).await;
+        assert_eq!(
+            (got, code_got.as_str()),
+            (status, expected),
+            "{code}: {message}"
+        );
+    }
+    let kiosks: i64 = app
+        .query(|c| c.query_row("SELECT count(*) FROM devices", [], |r| r.get(0)))
+        .await;
+    assert_eq!(kiosks, 0);
+}
+
+#[tokio::test]
+async fn a_kiosk_records_check_ins_and_flags_a_second_entry_as_a_duplicate() {
+    let app = app_with(2).await;
+    let session = app.session_id("A-1").await;
+    let mut a = app.kiosk("Kiosk A").await;
+    let mut b = app.kiosk("Kiosk B").await;
+
+    let first = a.check_in(&rid(1), "t-0001", None, "entry");
+    let at_session = a.check_in(&rid(2), "T-0001", Some(&session), "entry");
+    let exit = a.check_in(&rid(3), "T-0001", None, "exit");
+    let answer_a = app.push(&a, vec![first, at_session, exit]).await;
+    let again = b.check_in(&rid(4), "T-0001", None, "entry");
+    let answer_b = app.push(&b, vec![again]).await;
+
+    assert!(
+        answer_a
+            .results
+            .iter()
+            .all(|r| r.status == ResultStatus::Applied)
+    );
+    assert_eq!(
+        answer_a.results[0].outcome.as_ref().unwrap()["duplicate_of"],
+        json!(null)
+    );
+    assert_eq!(
+        answer_a.results[1].outcome.as_ref().unwrap()["duplicate_of"],
+        json!(null),
+        "another place"
+    );
+    let outcome = answer_b.results[0].outcome.clone().unwrap();
+    assert_eq!(outcome["duplicate_of"], rid(1));
+    assert_eq!(outcome["first_kiosk"], "Kiosk A");
+    assert_eq!(outcome["first_at"], "2027-03-20T09:00:00Z");
+    let rows: Vec<(String, Option<String>)> = app
+        .query(|c| {
+            c.prepare("SELECT id, duplicate_of FROM checkins ORDER BY id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        })
+        .await;
+    assert_eq!(
+        rows,
+        vec![
+            (rid(1), None),
+            (rid(2), None),
+            (rid(3), None),
+            (rid(4), Some(rid(1)))
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_same_check_in_id_is_one_row_forever() {
+    let app = app_with(1).await;
+    let mut kiosk = app.kiosk("Kiosk A").await;
+    let once = kiosk.check_in(&rid(1), "T-0001", None, "entry");
+    app.push(&kiosk, vec![once]).await;
+
+    // The kiosk lost its outbox's acknowledgement and queued it again under a new seq.
+    let replay = kiosk.check_in(&rid(1), "T-0001", None, "entry");
+    let answer = app.push(&kiosk, vec![replay]).await;
+
+    assert_eq!(answer.results[0].status, ResultStatus::Applied);
+    assert_eq!(
+        answer.results[0].outcome.as_ref().unwrap()["checkin_id"],
+        rid(1)
+    );
+    let rows: i64 = app
+        .query(|c| c.query_row("SELECT count(*) FROM checkins", [], |r| r.get(0)))
+        .await;
+    assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn unknown_badges_and_sessions_are_rejected_and_consume_their_seq() {
+    let app = app_with(1).await;
+    let mut kiosk = app.kiosk("Kiosk A").await;
+    let batch = vec![
+        kiosk.check_in(&rid(1), "NOPE-0000", None, "entry"),
+        kiosk.check_in(&rid(2), "T-0001", Some("999"), "entry"),
+        kiosk.check_in(&rid(3), "T-0001", None, "entry"),
+    ];
+
+    let answer = app.push(&kiosk, batch).await;
+
+    let codes: Vec<Option<&str>> = answer.results.iter().map(|r| r.code.as_deref()).collect();
+    assert_eq!(
+        codes,
+        vec![Some("unknown_badge"), Some("unknown_session"), None]
+    );
+    assert_eq!(answer.last_seq, 3);
+}
+
+#[tokio::test]
+async fn kiosks_cannot_register_and_attendees_cannot_check_in() {
+    let app = app_with(1).await;
+    let session = app.session_id("A-1").await;
+    let mut kiosk = app.kiosk("Kiosk A").await;
+    let mut phone = app.phone(1).await;
+
+    let register = kiosk.register(&rid(1), &session);
+    let by_kiosk = app.push(&kiosk, vec![register]).await;
+    let check_in = phone.check_in(&rid(2), "T-0001", None, "entry");
+    let by_phone = app.push(&phone, vec![check_in]).await;
+
+    assert_eq!(by_kiosk.results[0].code.as_deref(), Some("forbidden"));
+    assert_eq!(by_phone.results[0].code.as_deref(), Some("forbidden"));
+    let (regs, checkins): (i64, i64) = app
+        .query(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM registrations), (SELECT count(*) FROM checkins)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        })
+        .await;
+    assert_eq!((regs, checkins), (0, 0));
+}
+
+#[tokio::test]
+async fn a_kiosk_pulls_the_roster_without_emails_every_registration_and_every_check_in() {
+    let app = app_with(3).await;
+    let session = app.session_id("A-1").await;
+    for n in 1..=2 {
+        let mut phone = app.phone(n).await;
+        let m = phone.register(&rid(n as u32), &session);
+        app.push(&phone, vec![m]).await;
+    }
+    let mut kiosk = app.kiosk("Kiosk A").await;
+    let m = kiosk.check_in(&rid(9), "T-0003", None, "entry");
+    app.push(&kiosk, vec![m]).await;
+
+    let (changes, _) = app.pull_as(&kiosk, None).await;
+
+    let attendees = of(&changes, Entity::Attendee);
+    assert_eq!(attendees.len(), 3);
+    let text = serde_json::to_string(&changes).unwrap();
+    assert!(
+        !text.contains("example.org") && !text.contains("email"),
+        "no email ever reaches a kiosk"
+    );
+    assert_eq!(of(&changes, Entity::Registration).len(), 2);
+    let checkins = of(&changes, Entity::Checkin);
+    assert_eq!(checkins.len(), 1);
+    assert_eq!(checkins[0]["kiosk"], "Kiosk A");
+    assert_eq!(of(&changes, Entity::Session).len(), 3);
+}
+
+#[tokio::test]
+async fn an_attendee_pulls_their_own_check_ins_only() {
+    let app = app_with(2).await;
+    let mut kiosk = app.kiosk("Kiosk A").await;
+    let batch = vec![
+        kiosk.check_in(&rid(1), "T-0001", None, "entry"),
+        kiosk.check_in(&rid(2), "T-0002", None, "entry"),
+    ];
+    app.push(&kiosk, batch).await;
+    let phone = app.phone(2).await;
+
+    let (changes, _) = app.pull_as(&phone, None).await;
+
+    let mine: Vec<String> = of(&changes, Entity::Checkin)
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(mine, vec![rid(2)]);
+}
+
+#[tokio::test]
+async fn two_kiosks_offline_at_once_leave_one_check_in_and_one_flagged_duplicate() {
+    let app = app_with(1).await;
+    let mut a = app.kiosk("Kiosk A").await;
+    let mut b = app.kiosk("Kiosk B").await;
+    // Both scanned the same badge while offline; both sync at once.
+    let ma = a.check_in(&rid(1), "T-0001", None, "entry");
+    let mb = b.check_in(&rid(2), "T-0001", None, "entry");
+    let (ra, rb) = tokio::join!(app.push(&a, vec![ma]), app.push(&b, vec![mb]));
+
+    let duplicates: Vec<bool> = [ra, rb]
+        .iter()
+        .map(|r| !r.results[0].outcome.as_ref().unwrap()["duplicate_of"].is_null())
+        .collect();
+    assert_eq!(
+        duplicates.iter().filter(|d| **d).count(),
+        1,
+        "{duplicates:?}"
+    );
+    let (rows, flagged): (i64, i64) = app
+        .query(|c| {
+            c.query_row(
+                "SELECT count(*), count(duplicate_of) FROM checkins",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        })
+        .await;
+    assert_eq!((rows, flagged), (2, 1));
+}
