@@ -239,6 +239,15 @@ pub struct SessionData {
     pub presenter: String,
     pub confirmed_count: u32,
     pub waitlist_count: u32,
+    /// Kiosk scope only: who holds a seat and who waits (attendee ids, in
+    /// arrival order), for session-room check-in. Carried on the session
+    /// rather than as registration rows because a kiosk needs thousands of
+    /// them and nothing else about them; the session row changes with
+    /// every registration anyway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_attendees: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waitlisted_attendees: Option<Vec<String>>,
 }
 
 impl SessionData {
@@ -263,6 +272,8 @@ impl SessionData {
             presenter: session.presenter.clone(),
             confirmed_count,
             waitlist_count,
+            confirmed_attendees: None,
+            waitlisted_attendees: None,
         }
     }
 }
@@ -341,6 +352,8 @@ mod tests {
             presenter: String::new(),
             confirmed_count: 4,
             waitlist_count: 0,
+            confirmed_attendees: None,
+            waitlisted_attendees: None,
         };
         let listing = Listing::try_from(data.clone()).unwrap();
         assert_eq!(listing.seats_left(), Some(26));

@@ -543,11 +543,17 @@ const LAST_NAMES: [&str; 40] = [
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 pub fn attendees_csv() -> String {
+    roster_csv(ATTENDEE_COUNT)
+}
+
+/// A deterministic roster of `count` attendees (the demo's first
+/// `ATTENDEE_COUNT`, or more for benchmarks).
+pub fn roster_csv(count: usize) -> String {
     let states: Vec<StateCode> = StateCode::all().collect();
     let mut rng = Rng(0x5EED_E5B0_2027_0325);
     let mut out = csv::Writer::from_writer(Vec::new());
     let _ = out.write_record(ATTENDEE_COLUMNS);
-    for n in 0..ATTENDEE_COUNT {
+    for n in 0..count {
         let first = rng.pick(&FIRST_NAMES).to_string();
         let last = rng.pick(&LAST_NAMES).to_string();
         // Codes are unique by construction: the serial number is part of them.

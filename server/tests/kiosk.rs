@@ -203,7 +203,7 @@ async fn kiosks_cannot_register_and_attendees_cannot_check_in() {
 }
 
 #[tokio::test]
-async fn a_kiosk_pulls_the_roster_without_emails_every_registration_and_every_check_in() {
+async fn a_kiosk_pulls_the_roster_without_emails_who_is_registered_where_and_every_check_in() {
     let app = app_with(3).await;
     let session = app.session_id("A-1").await;
     for n in 1..=2 {
@@ -224,11 +224,26 @@ async fn a_kiosk_pulls_the_roster_without_emails_every_registration_and_every_ch
         !text.contains("example.org") && !text.contains("email"),
         "no email ever reaches a kiosk"
     );
-    assert_eq!(of(&changes, Entity::Registration).len(), 2);
+    let sessions = of(&changes, Entity::Session);
+    assert_eq!(sessions.len(), 3);
+    let a1 = sessions.iter().find(|s| s["code"] == "A-1").unwrap();
+    let ids: Vec<&str> = attendees
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        a1["confirmed_attendees"],
+        json!([ids[0], ids[1]]),
+        "seats in arrival order"
+    );
+    assert_eq!(a1["waitlisted_attendees"], json!([]));
+    assert!(
+        of(&changes, Entity::Registration).is_empty(),
+        "registrations travel on the session rows"
+    );
     let checkins = of(&changes, Entity::Checkin);
     assert_eq!(checkins.len(), 1);
     assert_eq!(checkins[0]["kiosk"], "Kiosk A");
-    assert_eq!(of(&changes, Entity::Session).len(), 3);
 }
 
 #[tokio::test]

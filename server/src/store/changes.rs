@@ -16,8 +16,9 @@ pub enum Scope {
     /// An attendee's phone: the program, their own attendee row, their
     /// own registrations and check-ins.
     Attendee { attendee_id: i64 },
-    /// A check-in kiosk: the program, the roster (never emails), every
-    /// registration (for session-room mode) and every check-in.
+    /// A check-in kiosk: the program with who is registered for each
+    /// session (for session-room mode), the roster (never emails) and every
+    /// check-in.
     Kiosk,
 }
 
@@ -37,15 +38,19 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
     let mut all: Vec<(i64, Change)> = Vec::new();
     // Each query returns at most `fetch` rows; merged and cut to `limit`,
     // every row at or below the last version kept is in the page.
+    let (columns, read): (&str, fn(&rusqlite::Row<'_>) -> rusqlite::Result<_>) = match scope {
+        Scope::Kiosk => (
+            sessions::DATA_COLUMNS_WITH_REGISTRANTS,
+            sessions::from_row_with_registrants,
+        ),
+        _ => (sessions::DATA_COLUMNS, sessions::from_row),
+    };
     puts(
         conn,
         Entity::Session,
-        &format!(
-            "SELECT {} FROM sessions WHERE version > ?1 ORDER BY version LIMIT ?2",
-            sessions::DATA_COLUMNS
-        ),
+        &format!("SELECT {columns} FROM sessions WHERE version > ?1 ORDER BY version LIMIT ?2"),
         params![after, fetch],
-        |r| sessions::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
+        |r| read(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
         &mut all,
     )?;
     tombstones(conn, Entity::Session, after, fetch, &mut all)?;
@@ -68,18 +73,20 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
             |r| attendees::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
             &mut all,
         )?;
-        puts(
-            conn,
-            Entity::Registration,
-            &format!(
+        if scope != Scope::Kiosk {
+            puts(
+                conn,
+                Entity::Registration,
+                &format!(
                 "SELECT {} FROM registrations r WHERE (r.attendee_id {filter}) AND r.version > ?2
                  ORDER BY r.version LIMIT ?3",
                 registrations::DATA_COLUMNS
             ),
-            params![who, after, fetch],
-            |r| registrations::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
-            &mut all,
-        )?;
+                params![who, after, fetch],
+                |r| registrations::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
+                &mut all,
+            )?;
+        }
         puts(
             conn,
             Entity::Checkin,

@@ -114,8 +114,37 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, SessionData), rusqlite::Error> {
         presenter: r.get(12)?,
         confirmed_count: r.get(13)?,
         waitlist_count: r.get(14)?,
+        confirmed_attendees: None,
+        waitlisted_attendees: None,
     };
     Ok((r.get(15)?, data))
+}
+
+/// [`DATA_COLUMNS`] and who is registered, for kiosks: attendee ids,
+/// comma-separated, confirmed then waitlisted, in arrival order.
+pub const DATA_COLUMNS_WITH_REGISTRANTS: &str =
+    "id, code, title, description, kind, topic, standard, career_families, room,
+     starts_at, ends_at, capacity, presenter, confirmed_count, waitlist_count, version,
+     (SELECT group_concat(attendee_id) FROM (SELECT attendee_id FROM registrations r
+         WHERE r.session_id = sessions.id AND r.status = 'confirmed' ORDER BY r.queued)),
+     (SELECT group_concat(attendee_id) FROM (SELECT attendee_id FROM registrations r
+         WHERE r.session_id = sessions.id AND r.status = 'waitlisted' ORDER BY r.queued))";
+
+/// Reads a row selected with [`DATA_COLUMNS_WITH_REGISTRANTS`].
+pub fn from_row_with_registrants(r: &Row<'_>) -> Result<(i64, SessionData), rusqlite::Error> {
+    let (version, mut data) = from_row(r)?;
+    let ids = |text: Option<String>| {
+        text.map(|t| {
+            t.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .or(Some(Vec::new()))
+    };
+    data.confirmed_attendees = ids(r.get(16)?);
+    data.waitlisted_attendees = ids(r.get(17)?);
+    Ok((version, data))
 }
 
 pub fn count(conn: &Connection) -> Result<i64, rusqlite::Error> {
