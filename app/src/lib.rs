@@ -22,8 +22,8 @@ use leptos_router::path;
 
 use components::sync_badge::SyncBadge;
 use pages::{
-    agenda::AgendaPage, changes::ChangesPage, program::ProgramPage, session::SessionPage,
-    signin::SignInPage,
+    agenda::AgendaPage, badge::BadgePage, changes::ChangesPage, program::ProgramPage,
+    session::SessionPage, signin::SignInPage,
 };
 
 /// A route that must open offline, and the cached page that serves it.
@@ -50,6 +50,10 @@ pub const OFFLINE_ROUTES: &[OfflineRoute] = &[
     OfflineRoute {
         path: "/agenda",
         pattern: "^/agenda/?$",
+    },
+    OfflineRoute {
+        path: "/badge",
+        pattern: "^/badge/?$",
     },
     OfflineRoute {
         path: "/signin",
@@ -129,6 +133,7 @@ pub fn App() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/" exact=true>"Program"</A>
                     <A href="/agenda">"My agenda"</A>
+                    <A href="/badge">"My badge"</A>
                     <A href="/sync">
                         "Changes"
                         {move || {
@@ -156,6 +161,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=ProgramPage/>
                     <Route path=path!("/sessions/:id") view=SessionPage/>
                     <Route path=path!("/agenda") view=AgendaPage/>
+                    <Route path=path!("/badge") view=BadgePage/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/sync") view=ChangesPage/>
                 </Routes>

@@ -142,6 +142,10 @@ pub struct AttendeeData {
     pub local: String,
     pub career_family: String,
     pub role: String,
+    /// The attendee's own scope only: the QR code of their badge code as
+    /// `0`/`1` modules, row after row (a square), for the My badge page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge_qr: Option<String>,
 }
 
 /// `POST /api/v1/auth/attendee`.

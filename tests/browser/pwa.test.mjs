@@ -82,7 +82,7 @@ describe("accessibility", () => {
     });
   }
 
-  it("sign-in, the program with registrations, my agenda and the changes page pass axe at 360 px and 1080p", async () => {
+  it("sign-in, the program with registrations, my agenda, my badge and the changes page pass axe at 360 px and 1080p", async () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${server.url}/signin`);
     await page.waitForSelector("#badge-code");
@@ -94,9 +94,10 @@ describe("accessibility", () => {
     await page.waitForSelector(".session-card [data-standing=confirmed]", { timeout: 20_000 });
     for (const [width, height] of [[360, 740], [1920, 1080]]) {
       await page.setViewportSize({ width, height });
-      for (const path of ["/", "/agenda", "/sync"]) {
+      const ready = { "/": ".session-card", "/agenda": ".agenda-item", "/sync": ".sync-summary", "/badge": "svg.badge-qr" };
+      for (const [path, selector] of Object.entries(ready)) {
         await page.goto(`${server.url}${path}`);
-        await page.waitForSelector(path === "/" ? ".session-card" : path === "/agenda" ? ".agenda-item" : ".sync-summary");
+        await page.waitForSelector(selector);
         const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
         assert.deepEqual(summary(result.violations), [], `${path} at ${width}px`);
         const noHorizontalScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);

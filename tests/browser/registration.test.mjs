@@ -94,6 +94,14 @@ describe("registration offline", () => {
     assert.equal(await page.locator(".agenda-item .session-title").textContent(), title);
     assert.equal(await page.locator(".agenda-item").getAttribute("data-standing"), "pending");
 
+    // The badge and its QR code open offline too (they came with the sign-in).
+    await page.goto(`${url}/badge`);
+    await page.waitForSelector("svg.badge-qr path");
+    assert.equal(await page.locator(".badge-code").textContent(), people[0].badge);
+    assert.ok(Number(await page.locator("svg.badge-qr").getAttribute("data-modules")) >= 21);
+    await page.goto(`${url}/agenda`);
+    await page.waitForSelector(".agenda-item");
+
     await app.context.setOffline(false);
     await page.click(".sync-badge");
     await page.waitForSelector(".agenda-item[data-standing=confirmed]", { timeout: 20_000 });

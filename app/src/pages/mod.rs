@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod agenda;
+pub mod badge;
 pub mod changes;
 pub mod program;
 pub mod session;

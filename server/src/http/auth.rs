@@ -153,7 +153,7 @@ pub async fn sign_in_attendee(
             .await?
     };
     // One answer for an unknown badge and a wrong name: no oracle for codes.
-    let attendee = found
+    let mut attendee = found
         .filter(|a| search_key(a.last_name.trim()) == search_key(request.last_name.trim()))
         .ok_or_else(|| {
             ApiError::unauthorized(
@@ -165,6 +165,7 @@ pub async fn sign_in_attendee(
         .id
         .parse()
         .map_err(|_| ApiError::Internal("attendee id is not a number".into()))?;
+    attendee.badge_qr = crate::badge::qr_modules(&attendee.badge_code);
     let token = devices::new_token();
     let device_id = uuid::Uuid::new_v4().hyphenated().to_string();
     let user_agent = headers

@@ -93,6 +93,7 @@ pub fn from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AttendeeData), rusqlite::
             local: r.get(5)?,
             career_family: r.get(6)?,
             role: r.get(7)?,
+            badge_qr: None,
         },
     ))
 }

@@ -70,7 +70,15 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
                 attendees::DATA_COLUMNS
             ),
             params![who, after, fetch],
-            |r| attendees::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
+            |r| {
+                attendees::from_row(r).map(|(v, mut d)| {
+                    // Only the attendee's own phone shows their badge.
+                    if let Scope::Attendee { .. } = scope {
+                        d.badge_qr = crate::badge::qr_modules(&d.badge_code);
+                    }
+                    (v, d.id.clone(), json(&d))
+                })
+            },
             &mut all,
         )?;
         if scope != Scope::Kiosk {
