@@ -62,7 +62,11 @@ export async function startServer({ db, addr = "127.0.0.1:0" }) {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise((r) => proc.on("exit", r));
       proc.kill("SIGTERM");
+      // A graceful shutdown waits for open connections; a browser may keep
+      // one open from a page it froze. A test's teardown does not wait long.
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -39,6 +39,8 @@ const CHANNEL_NAME: &str = "hallpass";
 
 thread_local! {
     static STORE: RefCell<Option<Rc<LocalStore>>> = const { RefCell::new(None) };
+    /// While this page holds the sync lock: the function that releases it.
+    static LEADING: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
     static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
 
@@ -76,6 +78,7 @@ pub fn start(state: AppState) {
         if state.account.with_untracked(Option::is_some) {
             actions::ask_persistent_storage();
         }
+        step_aside_when_hidden(Rc::clone(&store), state);
         lead_when_allowed(store, state);
     });
 }
@@ -83,13 +86,14 @@ pub fn start(state: AppState) {
 /// Runs the sync loop once this tab holds the sync lock (at once where the
 /// browser has no Web Locks).
 fn lead_when_allowed(store: Rc<LocalStore>, state: AppState) {
-    let run = Rc::new(RefCell::new(Some(store)));
     let callback = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock| {
-        if let Some(store) = run.borrow_mut().take() {
-            spawn_local(sync_loop(store, state));
-        }
-        // Never settles: the lock is held for as long as this tab lives.
-        js_sys::Promise::new(&mut |_, _| {})
+        // Settles when the page is put away (below): the lock is held for
+        // as long as this page is alive and shown.
+        let held = js_sys::Promise::new(&mut |resolve, _| {
+            LEADING.with(|l| *l.borrow_mut() = Some(resolve));
+        });
+        spawn_local(sync_loop(Rc::clone(&store), state));
+        held
     });
     let requested = request_lock(LOCK_NAME, callback.as_ref().unchecked_ref());
     if requested.is_err() {
@@ -101,9 +105,41 @@ fn lead_when_allowed(store: Rc<LocalStore>, state: AppState) {
     callback.forget(); // lives as long as the page
 }
 
+/// A page going into the back/forward cache keeps its JavaScript state but
+/// runs nothing: holding the sync lock there would stop every other tab
+/// (and the page that replaced it) from syncing. So the lock is given up on
+/// `pagehide` and asked for again on `pageshow`.
+fn step_aside_when_hidden(store: Rc<LocalStore>, state: AppState) {
+    let on_hide = Closure::<dyn Fn()>::new(|| {
+        if let Some(release) = LEADING.with(|l| l.borrow_mut().take()) {
+            let _ = release.call0(&JsValue::NULL);
+        }
+    });
+    let on_show = Closure::<dyn Fn(web_sys::PageTransitionEvent)>::new(
+        move |event: web_sys::PageTransitionEvent| {
+            if event.persisted() && !is_leading() {
+                lead_when_allowed(Rc::clone(&store), state);
+            }
+        },
+    );
+    if let Some(window) = web_sys::window() {
+        let _ =
+            window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
+    }
+    on_hide.forget();
+    on_show.forget();
+}
+
+fn is_leading() -> bool {
+    LEADING.with(|l| l.borrow().is_some())
+}
+
+/// Syncs for as long as this page holds the sync lock.
 async fn sync_loop(store: Rc<LocalStore>, state: AppState) {
     let mut backoff = RETRY_FIRST_MS;
-    loop {
+    while is_leading() {
         let wait = if sync_once(&store, state).await {
             backoff = RETRY_FIRST_MS;
             REFRESH_MS
@@ -284,7 +320,7 @@ async fn wait_for_wake(ms: u32, requested: RwSignal<u32>) {
     const TICK_MS: u32 = 100;
     let start = requested.get_untracked();
     let mut waited = 0;
-    while waited < ms && requested.get_untracked() == start {
+    while waited < ms && requested.get_untracked() == start && is_leading() {
         sleep(TICK_MS).await;
         waited += TICK_MS;
     }
