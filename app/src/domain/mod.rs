@@ -11,6 +11,7 @@ pub mod ids;
 pub mod ops;
 pub mod program;
 pub mod registration;
+pub mod roster;
 pub mod session;
 pub mod standards;
 pub mod text;
