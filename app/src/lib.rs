@@ -22,8 +22,8 @@ use leptos_router::path;
 
 use components::sync_badge::SyncBadge;
 use pages::{
-    agenda::AgendaPage, badge::BadgePage, changes::ChangesPage, program::ProgramPage,
-    session::SessionPage, signin::SignInPage,
+    agenda::AgendaPage, badge::BadgePage, changes::ChangesPage, kiosk::KioskPage,
+    kiosk::KioskSessionPage, program::ProgramPage, session::SessionPage, signin::SignInPage,
 };
 
 /// A route that must open offline, and the cached page that serves it.
@@ -37,7 +37,7 @@ pub struct OfflineRoute {
     pub pattern: &'static str,
 }
 
-/// Every attendee route. The service worker precaches each `path`.
+/// Every attendee and kiosk route. The service worker precaches each `path`.
 pub const OFFLINE_ROUTES: &[OfflineRoute] = &[
     OfflineRoute {
         path: "/",
@@ -62,6 +62,14 @@ pub const OFFLINE_ROUTES: &[OfflineRoute] = &[
     OfflineRoute {
         path: "/sync",
         pattern: "^/sync/?$",
+    },
+    OfflineRoute {
+        path: "/kiosk",
+        pattern: "^/kiosk/?$",
+    },
+    OfflineRoute {
+        path: "/kiosk/sessions/_",
+        pattern: "^/kiosk/sessions/[^/]+/?$",
     },
 ];
 
@@ -131,9 +139,16 @@ pub fn App() -> impl IntoView {
                     <span>"Hallpass"</span>
                 </A>
                 <nav aria-label="Main">
-                    <A href="/" exact=true>"Program"</A>
-                    <A href="/agenda">"My agenda"</A>
-                    <A href="/badge">"My badge"</A>
+                    {move || if state.account.with(|a| a.as_ref().is_some_and(|a| a.kiosk().is_some())) {
+                        view! { <A href="/kiosk">"Check-in"</A> }.into_any()
+                    } else {
+                        view! {
+                            <A href="/" exact=true>"Program"</A>
+                            <A href="/agenda">"My agenda"</A>
+                            <A href="/badge">"My badge"</A>
+                        }
+                        .into_any()
+                    }}
                     <A href="/sync">
                         "Changes"
                         {move || {
@@ -164,6 +179,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/badge") view=BadgePage/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/sync") view=ChangesPage/>
+                    <Route path=path!("/kiosk") view=KioskPage/>
+                    <Route path=path!("/kiosk/sessions/:id") view=KioskSessionPage/>
                 </Routes>
             </main>
         </Router>

@@ -17,7 +17,8 @@ use crate::domain::ids::{RegistrationId, SessionId};
 use crate::domain::ops::Operation;
 use crate::domain::program::{Listing, ProgramFilter};
 use crate::domain::registration::{self, Held, Placement, Refusal, Status, Target};
-use crate::protocol::{AttendeeData, Mutation, RegistrationData};
+use crate::domain::roster::Roster;
+use crate::protocol::{AttendeeData, CheckinData, KioskData, Mutation, RegistrationData};
 
 /// Why the last sync did not finish.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,12 +50,55 @@ pub struct RejectedChange {
     pub message: String,
 }
 
+/// Who this device works for: an attendee's own phone, or a check-in kiosk
+/// paired by the organizers. Each can send only its own operations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Holder {
+    Attendee(AttendeeData),
+    Kiosk(KioskData),
+}
+
 /// Who is signed in on this device.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountView {
-    pub attendee: AttendeeData,
+    pub holder: Holder,
     /// The server stopped accepting the sign-in; changes wait for a new one.
     pub token_refused: bool,
+}
+
+impl AccountView {
+    pub fn attendee(&self) -> Option<&AttendeeData> {
+        match &self.holder {
+            Holder::Attendee(a) => Some(a),
+            Holder::Kiosk(_) => None,
+        }
+    }
+
+    pub fn kiosk(&self) -> Option<&KioskData> {
+        match &self.holder {
+            Holder::Kiosk(k) => Some(k),
+            Holder::Attendee(_) => None,
+        }
+    }
+}
+
+/// Who holds a seat in a session and who waits, for session-room check-in.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Room {
+    pub session_id: String,
+    pub confirmed: Vec<String>,
+    pub waitlisted: Vec<String>,
+}
+
+/// What a kiosk holds besides the program: empty on attendees' phones.
+#[derive(Clone, Copy)]
+pub struct KioskState {
+    pub roster: RwSignal<Roster>,
+    /// Check-ins as last pulled (every kiosk's), and this kiosk's own once
+    /// the server has answered for them.
+    pub checkins: RwSignal<Vec<CheckinData>>,
+    pub rooms: RwSignal<Vec<Room>>,
 }
 
 #[derive(Clone, Copy)]
@@ -74,6 +118,7 @@ pub struct AppState {
     pub mine: Memo<Vec<Mine>>,
     /// A message about the last thing the person tried, if it failed.
     pub notice: RwSignal<Option<String>>,
+    pub kiosk: KioskState,
 }
 
 impl AppState {
@@ -103,6 +148,11 @@ impl AppState {
             rejected: RwSignal::new(Vec::new()),
             mine,
             notice: RwSignal::new(None),
+            kiosk: KioskState {
+                roster: RwSignal::new(Roster::default()),
+                checkins: RwSignal::new(Vec::new()),
+                rooms: RwSignal::new(Vec::new()),
+            },
         };
         provide_context(state);
         state

@@ -178,14 +178,42 @@ export async function signIn(page, url, { badge, lastName }) {
 }
 
 /** Signs in over the API as a new device and returns its token. */
-export async function apiSignIn(url, { badge, lastName }) {
-  const response = await fetch(`${url}/api/v1/auth/attendee`, {
+export async function apiSignIn(url, person) {
+  return (await apiDevice(url, "attendee", { badge_code: person.badge, last_name: person.lastName })).token;
+}
+
+/**
+ * Signs in (`kind` "attendee") or pairs a kiosk ("kiosk") over the API as a
+ * new device: `{ token, device_id, push(mutations) }`.
+ */
+export async function apiDevice(url, kind, body) {
+  const response = await fetch(`${url}/api/v1/auth/${kind}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ badge_code: badge, last_name: lastName }),
+    body: JSON.stringify(body),
   });
-  if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-  return (await response.json()).token;
+  if (response.status !== 201) throw new Error(`${kind} sign-in failed: ${response.status} ${await response.text()}`);
+  const device = await response.json();
+  let seq = 0;
+  device.push = async (mutations) => {
+    const numbered = mutations.map((m) => ({ seq: ++seq, at: new Date().toISOString(), ...m }));
+    const pushed = await fetch(`${url}/api/v1/sync/push`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${device.token}` },
+      body: JSON.stringify({ protocol: 1, device_id: device.device_id, mutations: numbered }),
+    });
+    if (!pushed.ok) throw new Error(`push failed: ${pushed.status} ${await pushed.text()}`);
+    return (await pushed.json()).results;
+  };
+  return device;
+}
+
+/** Makes a pairing code with the CLI, as an organizer would. */
+export async function pairingCode(db, name) {
+  const output = await runCli(db, ["kiosk", "pair", name]);
+  const code = output.match(/: ([A-Z0-9]{4}-[A-Z0-9]{4})/)?.[1];
+  if (!code) throw new Error(`no pairing code in: ${output}`);
+  return code;
 }
 
 /** Every change in `token`'s scope (public without one), all pages. */

@@ -9,10 +9,15 @@ use wasm_bindgen::JsCast;
 
 use super::idb::{Account, StoreError};
 use super::{show_local, store, tell_other_tabs};
+use crate::domain::checkin::CheckinKind;
 use crate::domain::ops::Operation;
+use crate::domain::{BadgeCode, CheckinId};
 use crate::domain::{RegistrationId, SessionId};
-use crate::protocol::{ErrorBody, SIGN_IN_PATH, SIGN_OUT_PATH, SignInRequest, SignInResponse};
-use crate::state::AppState;
+use crate::protocol::{
+    ErrorBody, KIOSK_PAIR_PATH, KioskPairRequest, KioskPairResponse, Mutation, SIGN_IN_PATH,
+    SIGN_OUT_PATH, SignInRequest, SignInResponse,
+};
+use crate::state::{AppState, Holder};
 
 fn device_clock() -> String {
     js_sys::Date::new_0().to_iso_string().into()
@@ -26,27 +31,54 @@ fn new_id() -> Option<String> {
 /// the domain's [`Operation`], the same type the server parses it into.
 fn queue(state: AppState, op: Operation) {
     spawn_local(async move {
-        let Some(store) = store() else {
-            state.notice.set(Some(
-                "This device's storage is not open yet. Try again in a moment.".into(),
-            ));
-            return;
-        };
-        match store.enqueue(op.name(), op.args(), device_clock()).await {
-            Ok(mutation) => {
-                state.notice.set(None);
-                state.outbox.update(|q| q.push(mutation));
-                tell_other_tabs();
-                state.sync_requested.update(|n| *n += 1);
-            }
-            Err(StoreError::SignedOut) => state.notice.set(Some(
+        match enqueue(state, op).await {
+            Ok(_) => state.notice.set(None),
+            Err(Some(message)) => state.notice.set(Some(message)),
+            Err(None) => state.notice.set(Some(
                 "Sign in with your badge code to register for sessions.".into(),
             )),
-            Err(e) => state
-                .notice
-                .set(Some(format!("This device could not save the change: {e}"))),
         }
     });
+}
+
+/// Puts `op` in the outbox and, once it is durable there, in the signals;
+/// then wakes the sync. `Err(None)`: nobody is signed in.
+async fn enqueue(state: AppState, op: Operation) -> Result<Mutation, Option<String>> {
+    let store = store()
+        .ok_or("This device's storage is not open yet. Try again in a moment.".to_owned())?;
+    match store.enqueue(op.name(), op.args(), device_clock()).await {
+        Ok(mutation) => {
+            state.outbox.update(|q| q.push(mutation.clone()));
+            tell_other_tabs();
+            state.sync_requested.update(|n| *n += 1);
+            Ok(mutation)
+        }
+        Err(StoreError::SignedOut) => Err(None),
+        Err(e) => Err(Some(format!("This device could not save the change: {e}"))),
+    }
+}
+
+/// Records that the person with `badge_code` came in, at the conference
+/// (`session_id` `None`) or a session; returns once the check-in is
+/// durable on this kiosk. Every scan is recorded: a second one is flagged
+/// as a duplicate by the server, never refused.
+pub async fn check_in(
+    state: AppState,
+    badge_code: BadgeCode,
+    session_id: Option<SessionId>,
+) -> Result<Mutation, String> {
+    let checkin_id = new_id()
+        .and_then(|id| CheckinId::parse(&id).ok())
+        .ok_or("This browser cannot make ids; the kiosk needs a newer browser.")?;
+    let op = Operation::CheckinRecord {
+        checkin_id,
+        badge_code,
+        session_id,
+        kind: CheckinKind::Entry,
+    };
+    enqueue(state, op)
+        .await
+        .map_err(|e| e.unwrap_or_else(|| "This kiosk is not paired.".to_owned()))
 }
 
 pub fn register(state: AppState, session_id: SessionId) {
@@ -105,40 +137,78 @@ pub fn ask_persistent_storage() {
 /// Signs in with a badge code and last name. `Err` holds a message for the
 /// person.
 pub async fn sign_in(state: AppState, badge_code: String, last_name: String) -> Result<(), String> {
-    let store = store().ok_or("This device's storage is not open yet. Try again in a moment.")?;
     let body = SignInRequest {
         badge_code,
         last_name,
     };
-    let response = Request::post(SIGN_IN_PATH)
-        .json(&body)
+    let answer: SignInResponse = ask_for_token(
+        SIGN_IN_PATH,
+        &body,
+        "Signing in needs the internet once. Connect and try again; after that this device works offline.",
+    )
+    .await?;
+    let holder = Holder::Attendee(answer.attendee);
+    begin(state, answer.token, answer.device_id, holder).await
+}
+
+/// Pairs this device as a check-in kiosk with a code from the organizers.
+/// `Err` holds a message for the person at the kiosk.
+pub async fn pair_kiosk(state: AppState, pairing_code: String) -> Result<(), String> {
+    let answer: KioskPairResponse = ask_for_token(
+        KIOSK_PAIR_PATH,
+        &KioskPairRequest { pairing_code },
+        "Pairing needs the internet once. Connect and try again; after that the kiosk works offline.",
+    )
+    .await?;
+    let holder = Holder::Kiosk(answer.kiosk);
+    begin(state, answer.token, answer.device_id, holder).await
+}
+
+/// Posts a sign-in or pairing request; the server answers 201 with a token.
+async fn ask_for_token<B: serde::Serialize, R: serde::de::DeserializeOwned>(
+    path: &str,
+    body: &B,
+    offline: &str,
+) -> Result<R, String> {
+    let response = Request::post(path)
+        .json(body)
         .map_err(|e| e.to_string())?
         .send()
         .await
-        .map_err(|_| "Signing in needs the internet once. Connect and try again; after that this device works offline.".to_owned())?;
+        .map_err(|_| offline.to_owned())?;
     if response.status() != 201 {
         return Err(match response.json::<ErrorBody>().await {
             Ok(body) => body.error.message,
             Err(_) => format!(
-                "The server could not sign you in (HTTP {}). Try again.",
+                "The server could not take the request (HTTP {}). Try again.",
                 response.status()
             ),
         });
     }
-    let answer: SignInResponse = response
+    response
         .json()
         .await
-        .map_err(|_| "The server's answer was cut off. Try again.".to_owned())?;
+        .map_err(|_| "The server's answer was cut off. Try again.".to_owned())
+}
+
+/// Starts the device's life with a new token, then syncs.
+async fn begin(
+    state: AppState,
+    token: String,
+    device_id: String,
+    holder: Holder,
+) -> Result<(), String> {
+    let store = store().ok_or("This device's storage is not open yet. Try again in a moment.")?;
     store
         .sign_in(Account {
-            token: answer.token,
-            device_id: answer.device_id,
-            attendee: answer.attendee,
+            token,
+            device_id,
+            holder,
             next_seq: 1,
             token_refused: false,
         })
         .await
-        .map_err(|e| format!("This device could not save your sign-in: {e}"))?;
+        .map_err(|e| format!("This device could not save the sign-in: {e}"))?;
     ask_persistent_storage();
     show_local(&store, state).await;
     tell_other_tabs();

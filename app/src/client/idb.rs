@@ -2,11 +2,13 @@
 //! `hallpass`, with one object store per kind of row:
 //!
 //! - `sessions`, `registrations`: the server's rows as last pulled;
+//! - `attendees`, `checkins`: the same, on kiosks only (the roster and
+//!   every kiosk's check-ins);
 //! - `outbox`: mutations not yet acknowledged, keyed by zero-padded seq so
 //!   that key order is seq order;
 //! - `rejected`: mutations the server refused, kept until dismissed;
-//! - `meta`: the pull cursor and sync times (`sync`) and the signed-in
-//!   account with the next seq (`account`).
+//! - `meta`: the pull cursor and sync times (`sync`) and the device's
+//!   account (an attendee or a kiosk) with the next seq (`account`).
 //!
 //! A change the person makes is written to the outbox, in one transaction
 //! with the seq counter, before anything shows it. Transactions only ever
@@ -18,17 +20,22 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ops::REGISTRATION_CANCEL;
+use crate::domain::ops::{CHECKIN_RECORD, REGISTRATION_CANCEL};
 use crate::domain::registration::Status;
 use crate::protocol::{
-    AttendeeData, Change, Entity, Mutation, MutationResult, PullResponse, RegistrationData,
-    RegistrationOutcome, ResultStatus, SessionData,
+    AttendeeData, Change, CheckinData, Entity, Mutation, MutationResult, PullResponse,
+    RegistrationData, RegistrationOutcome, ResultStatus, SessionData,
 };
+use crate::state::Holder;
 
 const DB_NAME: &str = "hallpass";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 const SESSIONS: &str = "sessions";
 const REGISTRATIONS: &str = "registrations";
+const ATTENDEES: &str = "attendees";
+const CHECKINS: &str = "checkins";
+/// Everything that belongs to the signed-in holder, wiped with it.
+const HOLDER_DATA: [&str; 4] = [REGISTRATIONS, ATTENDEES, CHECKINS, REJECTED];
 const OUTBOX: &str = "outbox";
 const REJECTED: &str = "rejected";
 const META: &str = "meta";
@@ -41,12 +48,12 @@ pub struct SyncMeta {
     pub last_synced_ms: Option<f64>,
 }
 
-/// The person signed in on this device.
+/// Who this device works for, with its token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     pub token: String,
     pub device_id: String,
-    pub attendee: AttendeeData,
+    pub holder: Holder,
     /// The seq the next mutation takes.
     pub next_seq: u64,
     /// The server no longer accepts the token (signed out elsewhere, or the
@@ -106,6 +113,10 @@ impl LocalStore {
                     db.create_object_store(OUTBOX).build()?;
                     db.create_object_store(REJECTED).build()?;
                 }
+                if event.old_version() < 3.0 {
+                    db.create_object_store(ATTENDEES).build()?;
+                    db.create_object_store(CHECKINS).build()?;
+                }
                 Ok(())
             })
             .await?;
@@ -125,6 +136,15 @@ impl LocalStore {
 
     pub async fn registrations(&self) -> Result<Vec<RegistrationData>, StoreError> {
         self.all(REGISTRATIONS).await
+    }
+
+    /// The kiosk's roster.
+    pub async fn attendees(&self) -> Result<Vec<AttendeeData>, StoreError> {
+        self.all(ATTENDEES).await
+    }
+
+    pub async fn checkins(&self) -> Result<Vec<CheckinData>, StoreError> {
+        self.all(CHECKINS).await
     }
 
     /// Unacknowledged mutations, oldest first.
@@ -174,15 +194,21 @@ impl LocalStore {
     }
 
     /// Starts a signed-in life on this device. Mutations left in the outbox
-    /// from an earlier sign-in of the same attendee (whose token the server
-    /// stopped accepting) are renumbered for the new device from seq 1, so
-    /// they are sent again; anyone else's are dropped with the rest of
-    /// their data. The pull cursor is reset: the new scope holds more.
+    /// from an earlier sign-in of the same attendee, or from this kiosk's
+    /// earlier pairing (whose token the server stopped accepting), are
+    /// renumbered for the new device from seq 1, so they are sent again;
+    /// anyone else's are dropped with the rest of their data. The pull
+    /// cursor is reset: the new scope holds more.
     pub async fn sign_in(&self, mut account: Account) -> Result<(), StoreError> {
         let previous = self.account().await?;
         let keep = previous
             .as_ref()
-            .is_some_and(|p| p.attendee.id == account.attendee.id);
+            .is_some_and(|p| match (&p.holder, &account.holder) {
+                (Holder::Attendee(a), Holder::Attendee(b)) => a.id == b.id,
+                // Check-ins scanned here are real whoever re-paired the kiosk.
+                (Holder::Kiosk(_), Holder::Kiosk(_)) => true,
+                _ => false,
+            });
         let queued = if keep {
             self.outbox().await?
         } else {
@@ -190,7 +216,7 @@ impl LocalStore {
         };
         let tx = self
             .db
-            .transaction([OUTBOX, REGISTRATIONS, REJECTED, META])
+            .transaction([OUTBOX, REGISTRATIONS, ATTENDEES, CHECKINS, REJECTED, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let outbox = tx.object_store(OUTBOX)?;
@@ -202,8 +228,9 @@ impl LocalStore {
             outbox.put(m.clone()).with_key(seq_key(m.seq)).serde()?;
         }
         if !keep {
-            tx.object_store(REGISTRATIONS)?.clear()?;
-            tx.object_store(REJECTED)?.clear()?;
+            for name in HOLDER_DATA {
+                tx.object_store(name)?.clear()?;
+            }
         }
         let meta = tx.object_store(META)?;
         meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
@@ -214,17 +241,19 @@ impl LocalStore {
         Ok(())
     }
 
-    /// Forgets the person: their account, registrations, outbox and
-    /// rejections. The program stays (it is public).
+    /// Forgets the person or kiosk: the account, outbox, rejections and
+    /// everything pulled for it (a kiosk's roster and check-ins). The
+    /// program stays (it is public).
     pub async fn sign_out(&self) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction([OUTBOX, REGISTRATIONS, REJECTED, META])
+            .transaction([OUTBOX, REGISTRATIONS, ATTENDEES, CHECKINS, REJECTED, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         tx.object_store(OUTBOX)?.clear()?;
-        tx.object_store(REGISTRATIONS)?.clear()?;
-        tx.object_store(REJECTED)?.clear()?;
+        for name in HOLDER_DATA {
+            tx.object_store(name)?.clear()?;
+        }
         let meta = tx.object_store(META)?;
         meta.delete(ACCOUNT_KEY.to_owned()).build()?;
         meta.put(SyncMeta::default())
@@ -302,14 +331,14 @@ impl LocalStore {
     }
 
     /// Takes the server's verdicts on outbox entries: acknowledged ones
-    /// leave the outbox (a registration's outcome is written at once so the
-    /// verdict shows before the next pull), refused ones move to `rejected`.
-    /// Results for seqs no longer in the outbox are ignored. `Ok(true)` when
-    /// anything changed.
+    /// leave the outbox (a registration's or check-in's outcome is written
+    /// at once, so it shows before the next pull), refused ones move to
+    /// `rejected`. Results for seqs no longer in the outbox are ignored.
+    /// `Ok(true)` when anything changed.
     pub async fn settle(
         &self,
         results: &[MutationResult],
-        attendee_id: &str,
+        account: &Account,
     ) -> Result<bool, StoreError> {
         let queued = self.outbox().await?;
         let settled: Vec<(&Mutation, &MutationResult)> = results
@@ -321,12 +350,13 @@ impl LocalStore {
         }
         let tx = self
             .db
-            .transaction([OUTBOX, REJECTED, REGISTRATIONS])
+            .transaction([OUTBOX, REJECTED, REGISTRATIONS, CHECKINS])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let outbox = tx.object_store(OUTBOX)?;
         let rejected = tx.object_store(REJECTED)?;
         let registrations = tx.object_store(REGISTRATIONS)?;
+        let checkins = tx.object_store(CHECKINS)?;
         for (mutation, result) in settled {
             outbox.delete(seq_key(mutation.seq)).build()?;
             match result.status {
@@ -355,8 +385,17 @@ impl LocalStore {
                         registrations.put(row).with_key(id.to_owned()).serde()?;
                     }
                 }
+                ResultStatus::Applied | ResultStatus::Duplicate
+                    if mutation.op == CHECKIN_RECORD =>
+                {
+                    if let Some(row) = checkin_row(mutation, result, account) {
+                        checkins.put(row.clone()).with_key(row.id).serde()?;
+                    }
+                }
                 ResultStatus::Applied | ResultStatus::Duplicate => {
-                    if let Some(row) = outcome_row(mutation, result, attendee_id) {
+                    if let Holder::Attendee(a) = &account.holder
+                        && let Some(row) = outcome_row(mutation, result, &a.id)
+                    {
                         registrations.put(row.clone()).with_key(row.id).serde()?;
                     }
                 }
@@ -384,16 +423,22 @@ impl LocalStore {
         let previous = self.meta().await?;
         let tx = self
             .db
-            .transaction([SESSIONS, REGISTRATIONS, META])
+            .transaction([SESSIONS, REGISTRATIONS, ATTENDEES, CHECKINS, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let sessions = tx.object_store(SESSIONS)?;
         let registrations = tx.object_store(REGISTRATIONS)?;
+        let attendees = tx.object_store(ATTENDEES)?;
+        let checkins = tx.object_store(CHECKINS)?;
         let meta = tx.object_store(META)?;
         if page.reset {
             sessions.clear()?;
             registrations.clear()?;
+            attendees.clear()?;
+            checkins.clear()?;
         }
+        let holder: Option<Account> = meta.get(ACCOUNT_KEY).serde()?.await?;
+        let kiosk = holder.is_some_and(|a| matches!(a.holder, Holder::Kiosk(_)));
         let mut account: Option<Account> = None;
         for change in &page.changes {
             match change {
@@ -419,17 +464,46 @@ impl LocalStore {
                 }
                 Change::Put {
                     entity: Entity::Attendee,
+                    id,
                     data,
-                    ..
                 } => {
-                    if let Ok(row) = serde_json::from_value::<AttendeeData>(data.clone()) {
-                        if account.is_none() {
-                            account = meta.get(ACCOUNT_KEY).serde()?.await?;
-                        }
-                        if let Some(a) = account.as_mut().filter(|a| a.attendee.id == row.id) {
-                            a.attendee = row;
-                        }
+                    let Ok(row) = serde_json::from_value::<AttendeeData>(data.clone()) else {
+                        continue;
+                    };
+                    if kiosk {
+                        attendees.put(row).with_key(id.clone()).serde()?;
+                        continue;
                     }
+                    // An attendee's own row: their name or badge changed.
+                    if account.is_none() {
+                        account = meta.get(ACCOUNT_KEY).serde()?.await?;
+                    }
+                    if let Some(a) = account.as_mut()
+                        && matches!(&a.holder, Holder::Attendee(me) if me.id == row.id)
+                    {
+                        a.holder = Holder::Attendee(row);
+                    }
+                }
+                Change::Put {
+                    entity: Entity::Checkin,
+                    id,
+                    data,
+                } => {
+                    if let Ok(row) = serde_json::from_value::<CheckinData>(data.clone()) {
+                        checkins.put(row).with_key(id.clone()).serde()?;
+                    }
+                }
+                Change::Del {
+                    entity: Entity::Attendee,
+                    id,
+                } => {
+                    attendees.delete(id.clone()).build()?;
+                }
+                Change::Del {
+                    entity: Entity::Checkin,
+                    id,
+                } => {
+                    checkins.delete(id.clone()).build()?;
                 }
                 Change::Del {
                     entity: Entity::Session,
@@ -443,7 +517,7 @@ impl LocalStore {
                 } => {
                     registrations.delete(id.clone()).build()?;
                 }
-                // Entities of other scopes arrive with kiosks and mentoring.
+                // Mentoring entries arrive with the mentoring log.
                 _ => {}
             }
         }
@@ -478,5 +552,29 @@ fn outcome_row(
         session_id,
         status: outcome.status,
         position: outcome.position,
+    })
+}
+
+/// The check-in row an acknowledged `checkin.record` leaves, from its
+/// outcome (the server's `duplicate_of` included).
+fn checkin_row(
+    mutation: &Mutation,
+    result: &MutationResult,
+    account: &Account,
+) -> Option<CheckinData> {
+    let outcome = result.outcome.as_ref()?;
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    Some(CheckinData {
+        id: text(&outcome["checkin_id"])?,
+        attendee_id: text(&outcome["attendee_id"])?,
+        session_id: text(&mutation.args["session_id"]),
+        kind: text(&mutation.args["kind"])?,
+        at: mutation.at.clone(),
+        device_id: account.device_id.clone(),
+        duplicate_of: text(&outcome["duplicate_of"]),
+        kiosk: match &account.holder {
+            Holder::Kiosk(k) => Some(k.name.clone()),
+            Holder::Attendee(_) => None,
+        },
     })
 }

@@ -10,6 +10,7 @@
 //! syncs.
 
 pub mod actions;
+pub mod camera;
 mod idb;
 mod sync;
 
@@ -22,8 +23,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::domain::program::Listing;
+use crate::domain::roster::Roster;
 use crate::protocol::SessionData;
-use crate::state::{AccountView, AppState, RejectedChange, SyncProblem};
+use crate::state::{AccountView, AppState, Holder, RejectedChange, Room, SyncProblem};
 
 use idb::LocalStore;
 
@@ -199,18 +201,31 @@ async fn show_local(store: &LocalStore, state: AppState) {
             .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())))
     };
     match store.sessions().await {
-        Ok(sessions) => set_if_changed(state.listings, to_listings(sessions)),
+        Ok(sessions) => {
+            set_if_changed(state.kiosk.rooms, to_rooms(&sessions));
+            set_if_changed(state.listings, to_listings(sessions));
+        }
         Err(e) => problem(e),
     }
-    match store.account().await {
-        Ok(account) => set_if_changed(
-            state.account,
-            account.map(|a| AccountView {
-                attendee: a.attendee,
-                token_refused: a.token_refused,
-            }),
-        ),
-        Err(e) => problem(e),
+    let kiosk = match store.account().await {
+        Ok(account) => {
+            let kiosk = matches!(&account, Some(a) if matches!(a.holder, Holder::Kiosk(_)));
+            set_if_changed(
+                state.account,
+                account.map(|a| AccountView {
+                    holder: a.holder,
+                    token_refused: a.token_refused,
+                }),
+            );
+            kiosk
+        }
+        Err(e) => {
+            problem(e);
+            false
+        }
+    };
+    if kiosk {
+        show_kiosk(store, state).await.unwrap_or_else(problem);
     }
     match store.registrations().await {
         Ok(rows) => set_if_changed(state.registrations, rows),
@@ -238,6 +253,35 @@ async fn show_local(store: &LocalStore, state: AppState) {
             .sync
             .update(|s| s.last_synced_ms = meta.last_synced_ms);
     }
+}
+
+/// A kiosk's roster and check-ins. The roster is indexed again only when
+/// its rows changed: a kiosk holds thousands.
+async fn show_kiosk(store: &LocalStore, state: AppState) -> Result<(), idb::StoreError> {
+    let people = store.attendees().await?;
+    if state
+        .kiosk
+        .roster
+        .with_untracked(|r| !r.holds_exactly(&people))
+    {
+        state.kiosk.roster.set(Roster::new(people));
+    }
+    set_if_changed(state.kiosk.checkins, store.checkins().await?);
+    Ok(())
+}
+
+/// Who holds a seat and who waits, per session: kiosks get the lists on
+/// the session rows; phones get none, and no rooms.
+fn to_rooms(sessions: &[SessionData]) -> Vec<Room> {
+    sessions
+        .iter()
+        .filter(|s| s.confirmed_attendees.is_some() || s.waitlisted_attendees.is_some())
+        .map(|s| Room {
+            session_id: s.id.clone(),
+            confirmed: s.confirmed_attendees.clone().unwrap_or_default(),
+            waitlisted: s.waitlisted_attendees.clone().unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// Sets the signal only when the value differs, so that a sync that

@@ -77,7 +77,7 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
             200 => {
                 let answer: PushResponse = response.json().await.map_err(|_| SyncError::Offline)?;
                 changed |= store
-                    .settle(&answer.results, &account.attendee.id)
+                    .settle(&answer.results, account)
                     .await
                     .map_err(storage)?;
             }
@@ -131,7 +131,7 @@ pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<b
         if let Some(account) = account {
             // Verdicts of pushes whose response was lost.
             changed |= store
-                .settle(&page.results, &account.attendee.id)
+                .settle(&page.results, account)
                 .await
                 .map_err(storage)?;
         }

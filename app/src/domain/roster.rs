@@ -43,6 +43,18 @@ impl Roster {
         }
     }
 
+    /// Whether this roster was built from exactly `rows` (in any order), so
+    /// that a sync which changed nobody does not index it again.
+    pub fn holds_exactly(&self, rows: &[AttendeeData]) -> bool {
+        rows.len() == self.people.len()
+            && rows.iter().all(|row| {
+                BadgeCode::parse(&row.badge_code)
+                    .ok()
+                    .and_then(|code| self.by_badge.get(code.as_str()))
+                    .is_some_and(|&i| self.people[i] == *row)
+            })
+    }
+
     pub fn len(&self) -> usize {
         self.people.len()
     }

@@ -22,13 +22,12 @@ pub fn BadgePage() -> impl IntoView {
                 if !state.loaded.get() {
                     return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
                 }
-                let Some(account) = account.get() else {
+                let Some(a) = account.get().and_then(|a| a.attendee().cloned()) else {
                     return view! {
                         <p class="placeholder"><A href="/signin">"Sign in"</A>" to show your badge's QR code here, offline too."</p>
                     }
                     .into_any();
                 };
-                let a = account.attendee;
                 let state_name = StateCode::parse(&a.state).map(|s| s.name().to_owned()).unwrap_or(a.state.clone());
                 let label = format!("QR code of badge {}", a.badge_code);
                 view! {

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use crate::components::sync_badge::{changes_label, time_label};
 use crate::domain::ops::Operation;
 use crate::protocol::Mutation;
-use crate::state::AppState;
+use crate::state::{AccountView, AppState, Holder};
 
 /// `Register for “Beat Privatization”`, in words.
 fn describe(state: &AppState, m: &Mutation) -> String {
@@ -38,7 +38,24 @@ fn describe(state: &AppState, m: &Mutation) -> String {
                 None => "Cancel a registration".to_owned(),
             }
         }
-        Ok(Operation::CheckinRecord { badge_code, .. }) => format!("Check in badge {badge_code}"),
+        Ok(Operation::CheckinRecord {
+            badge_code,
+            session_id,
+            ..
+        }) => {
+            let who = state
+                .kiosk
+                .roster
+                .with(|r| {
+                    r.by_badge(badge_code.as_str())
+                        .map(|p| format!("{} {} (badge {badge_code})", p.first_name, p.last_name))
+                })
+                .unwrap_or_else(|| format!("badge {badge_code}"));
+            match session_id {
+                Some(id) => format!("Check in {who} at “{}”", title(id.as_str())),
+                None => format!("Check in {who}"),
+            }
+        }
         Err(_) => m.op.clone(),
     }
 }
@@ -111,12 +128,18 @@ pub fn ChangesPage() -> impl IntoView {
             <h2>"Account"</h2>
             {move || match state.account.get() {
                 None => view! { <p><A href="/signin">"Sign in"</A>" to register for sessions."</p> }.into_any(),
-                Some(account) => {
+                Some(AccountView { holder: Holder::Kiosk(k), .. }) => view! {
+                    <p>
+                        "This device is the check-in kiosk "<strong>{k.name}</strong>". "
+                        <A href="/kiosk">"Unpair it on the check-in page"</A>"."
+                    </p>
+                }.into_any(),
+                Some(AccountView { holder: Holder::Attendee(a), .. }) => {
                     let waiting = state.outbox.with(Vec::len);
                     view! {
                         <p>
-                            "Signed in as "<strong>{format!("{} {}", account.attendee.first_name, account.attendee.last_name)}</strong>
-                            {format!(" (badge {}).", account.attendee.badge_code)}
+                            "Signed in as "<strong>{format!("{} {}", a.first_name, a.last_name)}</strong>
+                            {format!(" (badge {}).", a.badge_code)}
                         </p>
                         {move || if confirm_sign_out.get() {
                             view! {

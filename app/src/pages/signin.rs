@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::state::AppState;
+use crate::state::{AppState, Holder};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -23,13 +23,22 @@ pub fn SignInPage() -> impl IntoView {
                     return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
                 }
                 if let Some(account) = account.get().filter(|a| !a.token_refused) {
-                    return view! {
-                        <p>
-                            "You are signed in as "<strong>{format!("{} {}", account.attendee.first_name, account.attendee.last_name)}</strong>
-                            ". "<A href="/agenda">"Go to my agenda"</A>"."
-                        </p>
-                    }
-                    .into_any();
+                    return match account.holder {
+                        Holder::Attendee(a) => view! {
+                            <p>
+                                "You are signed in as "<strong>{format!("{} {}", a.first_name, a.last_name)}</strong>
+                                ". "<A href="/agenda">"Go to my agenda"</A>"."
+                            </p>
+                        }
+                        .into_any(),
+                        Holder::Kiosk(k) => view! {
+                            <p>
+                                "This device is the check-in kiosk "<strong>{k.name}</strong>
+                                ". "<A href="/kiosk">"Go to check-in"</A>"."
+                            </p>
+                        }
+                        .into_any(),
+                    };
                 }
                 let again = account.with(|a| a.as_ref().is_some_and(|a| a.token_refused));
                 view! {

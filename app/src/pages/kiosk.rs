@@ -1,0 +1,595 @@
+//! The check-in kiosk: pairing, then the desk where people are checked in
+//! by badge scan (a keyboard-wedge scanner types the code and Enter into
+//! the always-focused field; a camera where the browser has
+//! `BarcodeDetector`) or by name. Everything works from the kiosk's own
+//! copy of the roster, offline; each check-in goes to the outbox first.
+//!
+//! `/kiosk` checks people into the conference; `/kiosk/sessions/:id` into
+//! one session, showing who is confirmed, waitlisted or walking in, and the
+//! room count against capacity.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::components::camera::CameraScan;
+use crate::domain::checkin::{self, Known, RoomStanding};
+use crate::domain::ops::Operation;
+use crate::domain::session::{clock_label, day_label};
+use crate::domain::{BadgeCode, StateCode};
+use crate::protocol::AttendeeData;
+use crate::state::{AppState, Holder};
+
+/// How long a verdict stays up before the desk is ready for the next person.
+const VERDICT_MS: u64 = 5_000;
+
+#[component]
+pub fn KioskPage() -> impl IntoView {
+    view! { <Kiosk session_id=Signal::derive(|| None)/> }
+}
+
+#[component]
+pub fn KioskSessionPage() -> impl IntoView {
+    let params = use_params_map();
+    let session_id = Signal::derive(move || params.with(|p| p.get("id")));
+    view! { <Kiosk session_id/> }
+}
+
+#[component]
+fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
+    let state = AppState::get();
+    // Memos: a sync that changed nothing here must not redraw the desk (and
+    // empty the scan field under a scanner's fingers).
+    let loaded = Memo::new(move |_| state.loaded.get());
+    let holder = Memo::new(move |_| {
+        state
+            .account
+            .with(|a| a.as_ref().map(|a| (a.holder.clone(), a.token_refused)))
+    });
+    view! {
+        <Title text="Check-in"/>
+        <section class="page kiosk">
+            {move || {
+                if !loaded.get() {
+                    return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
+                }
+                match holder.get() {
+                    None => view! {
+                        <h1>"Set up a check-in kiosk"</h1>
+                        <PairForm/>
+                    }
+                    .into_any(),
+                    Some((Holder::Attendee(a), _)) => view! {
+                        <h1>"Check-in kiosk"</h1>
+                        <p>
+                            {format!("This device is signed in as {} {}. ", a.first_name, a.last_name)}
+                            "To use it as a kiosk, sign out on the "<A href="/sync">"Changes"</A>
+                            " page first, then pair it with a code from the organizers."
+                        </p>
+                    }
+                    .into_any(),
+                    Some((Holder::Kiosk(k), refused)) => view! {
+                        {refused.then(|| view! {
+                            <div class="warning" role="alert">
+                                <p>
+                                    "The server no longer accepts this kiosk's pairing. Keep checking people in: \
+                                     the check-ins are kept here and sent once the kiosk is paired again."
+                                </p>
+                                <PairForm/>
+                            </div>
+                        })}
+                        <Desk kiosk=k.name session_id/>
+                    }
+                    .into_any(),
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn PairForm() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    let state = AppState::get();
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = code.get_untracked();
+        if busy.get_untracked() {
+            return;
+        }
+        if typed.trim().is_empty() {
+            error.set(Some(
+                "Enter the pairing code the organizers gave you, like K7QM-3XRP.".into(),
+            ));
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        {
+            busy.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let result = crate::client::actions::pair_kiosk(state, typed).await;
+                busy.set(false);
+                if let Err(message) = result {
+                    error.set(Some(message));
+                }
+            });
+        }
+    };
+    view! {
+        <form class="pair-form" on:submit=submit novalidate>
+            <p>"Organizers make a one-time code with "<code>"hallpass kiosk pair NAME"</code>
+               ". Pair once while online; the kiosk then works without a connection."</p>
+            <div class="field">
+                <label for="pairing-code">"Pairing code"</label>
+                <input
+                    id="pairing-code"
+                    name="pairing_code"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    required
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                />
+            </div>
+            <p class="form-error" role="alert">{move || error.get()}</p>
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || if busy.get() { "Pairing…" } else { "Pair this kiosk" }}
+            </button>
+        </form>
+    }
+}
+
+/// What the desk shows after a scan.
+#[derive(Debug, Clone, PartialEq)]
+enum Verdict {
+    In {
+        person: AttendeeData,
+        /// "at 9:02 (Kiosk B)" when this person had already come in here.
+        earlier: Option<String>,
+        standing: Option<RoomStanding>,
+    },
+    NotFound {
+        typed: String,
+    },
+    Failed(String),
+}
+
+#[component]
+fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
+    let state = AppState::get();
+    let typed = RwSignal::new(String::new());
+    let verdict = RwSignal::new(None::<Verdict>);
+    // Each verdict's number: a timer only clears the verdict it was set for.
+    let shown = StoredValue::new(0u32);
+    let field = NodeRef::<leptos::html::Input>::new();
+    let kiosk_name = StoredValue::new(kiosk.clone());
+
+    let focus_field = move || {
+        if let Some(input) = field.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+    let show = move |v: Verdict| {
+        let number = shown.get_value() + 1;
+        shown.set_value(number);
+        verdict.set(Some(v));
+        typed.set(String::new());
+        set_timeout(
+            move || {
+                if shown.get_value() == number {
+                    verdict.set(None);
+                    focus_field();
+                }
+            },
+            Duration::from_millis(VERDICT_MS),
+        );
+        focus_field();
+    };
+
+    let session = Memo::new(move |_| {
+        let id = session_id.get()?;
+        state
+            .listings
+            .with(|l| l.iter().find(|l| l.id == id).cloned())
+    });
+    let count = Memo::new(move |_| {
+        let place = session_id.get();
+        with_known(state, &kiosk_name.get_value(), |known| {
+            checkin::people_in(known, place.as_deref())
+        })
+    });
+    let matches = Memo::new(move |_| {
+        typed.with(|t| {
+            state
+                .kiosk
+                .roster
+                .with(|r| r.search(t).into_iter().cloned().collect::<Vec<_>>())
+        })
+    });
+
+    // Records the check-in, then says so: the verdict shows only once the
+    // check-in is durable on this kiosk.
+    let admit = move |person: AttendeeData| {
+        let place = session_id.get_untracked();
+        let earlier = with_known(state, &kiosk_name.get_value(), |known| {
+            checkin::first_entry(known, &person.id, place.as_deref())
+                .map(|first| earlier_label(state, &first))
+        });
+        let standing = place.as_ref().map(|id| {
+            state.kiosk.rooms.with_untracked(|rooms| {
+                rooms
+                    .iter()
+                    .find(|r| &r.session_id == id)
+                    .map_or(RoomStanding::NotRegistered, |r| {
+                        checkin::room_standing(&r.confirmed, &r.waitlisted, &person.id)
+                    })
+            })
+        });
+        let badge_code = person.badge_code.clone();
+        record(state, &badge_code, place, move |result| match result {
+            Ok(()) => show(Verdict::In {
+                person,
+                earlier,
+                standing,
+            }),
+            Err(message) => show(Verdict::Failed(message)),
+        });
+    };
+
+    let scan = move |code: String| {
+        let code = code.trim().to_owned();
+        if code.is_empty() {
+            return;
+        }
+        let found = state
+            .kiosk
+            .roster
+            .with_untracked(|r| r.by_badge(&code).cloned());
+        match found {
+            Some(person) => admit(person),
+            None => {
+                // Someone typed a name and pressed Enter: one match is them.
+                let named = matches.with_untracked(|m| (m.len() == 1).then(|| m[0].clone()));
+                match named {
+                    Some(person) => admit(person),
+                    None if matches.with_untracked(|m| !m.is_empty()) => {}
+                    None => show(Verdict::NotFound { typed: code }),
+                }
+            }
+        }
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        scan(typed.get_untracked());
+    };
+    // The scanner types into whatever has focus: keep it on the field
+    // unless the person moved it to another control on purpose.
+    let keep_focus = move |_| {
+        set_timeout(
+            move || {
+                let elsewhere = document()
+                    .active_element()
+                    .is_some_and(|e| e.tag_name() != "BODY");
+                if !elsewhere {
+                    focus_field();
+                }
+            },
+            Duration::from_millis(0),
+        );
+    };
+    let navigate = use_navigate();
+    let choose_place = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        let to = if id.is_empty() {
+            "/kiosk".to_owned()
+        } else {
+            format!("/kiosk/sessions/{id}")
+        };
+        navigate(&to, Default::default());
+    };
+
+    view! {
+        <header class="desk-header" data-roster=move || state.kiosk.roster.with(|r| r.len())>
+            <h1>
+                {move || match session.get() {
+                    Some(l) => format!("Check-in: {}", l.session.title),
+                    None if session_id.with(Option::is_some) => "Check-in: session not found".to_owned(),
+                    None => "Conference check-in".to_owned(),
+                }}
+            </h1>
+            <p class="desk-meta">
+                <span class="kiosk-name">{kiosk}</span>
+                {move || session.get().map(|l| format!(
+                    " · {} · {}, {}",
+                    l.session.room,
+                    day_label(l.session.slot.day()),
+                    l.session.slot.time_range_label(),
+                ))}
+            </p>
+            <p class="desk-count" data-count=move || count.get()>
+                {move || {
+                    let n = count.get();
+                    match session.get() {
+                        Some(l) => match l.session.capacity.as_option() {
+                            Some(seats) => format!("{n} in the room · {seats} seats · {} registered", l.confirmed),
+                            None => format!("{n} in the room · {} registered", l.confirmed),
+                        },
+                        None => format!("{n} checked in"),
+                    }
+                }}
+            </p>
+        </header>
+        <form class="scan-form" on:submit=on_submit autocomplete="off">
+            <label for="scan">"Scan a badge, or type a name or badge code"</label>
+            <input
+                id="scan"
+                name="scan"
+                node_ref=field
+                autofocus
+                autocomplete="off"
+                autocapitalize="off"
+                spellcheck="false"
+                enterkeyhint="go"
+                aria-describedby="scan-help"
+                prop:value=move || typed.get()
+                on:input=move |ev| {
+                    if verdict.with_untracked(Option::is_some) {
+                        verdict.set(None);
+                    }
+                    typed.set(event_target_value(&ev));
+                }
+                on:blur=keep_focus
+            />
+            <p id="scan-help" class="help">"A scanner checks in at once. For a name, pick the person below."</p>
+            <CameraScan on_code=Callback::new(scan)/>
+        </form>
+        <ul class="name-matches" aria-label="People matching the name">
+            {move || matches.get().into_iter().map(|person| {
+                let label = format!("{} {}", person.first_name, person.last_name);
+                let detail = format!("{} · {} · {}", person.badge_code, person.state, person.career_family);
+                view! {
+                    <li>
+                        <button type="button" class="match" on:click=move |_| admit(person.clone())>
+                            <span class="match-name">{label}</span>
+                            <span class="match-detail">{detail}</span>
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <div class="verdict-area" role="status" aria-live="assertive">
+            {move || verdict.get().map(|v| view! { <VerdictPanel verdict=v/> })}
+        </div>
+        <footer class="desk-footer">
+            <label for="place">"Checking in for"</label>
+            <select id="place" on:change=choose_place>
+                <option value="" selected=move || session_id.with(Option::is_none)>"The conference"</option>
+                {move || state.listings.with(|listings| {
+                    let mut sorted: Vec<_> = listings.iter().collect();
+                    sorted.sort_by_key(|l| (l.session.slot.starts(), l.session.title.clone()));
+                    sorted.into_iter().map(|l| {
+                        let id = l.id.clone();
+                        let selected = session_id.with_untracked(|s| s.as_deref() == Some(id.as_str()));
+                        let label = format!(
+                            "{} {} · {}",
+                            crate::domain::session::short_day_label(l.session.slot.day()),
+                            clock_label(l.session.slot.starts()),
+                            l.session.title,
+                        );
+                        view! { <option value=id selected=selected>{label}</option> }
+                    }).collect_view()
+                })}
+            </select>
+            <Unpair/>
+        </footer>
+    }
+}
+
+/// Queues the check-in; `then` runs once it is durable (or could not be
+/// saved). On the server, nothing happens.
+fn record(
+    state: AppState,
+    badge_code: &str,
+    session_id: Option<String>,
+    then: impl FnOnce(Result<(), String>) + 'static,
+) {
+    let code = match BadgeCode::parse(badge_code) {
+        Ok(code) => code,
+        Err(e) => return then(Err(e.to_string())),
+    };
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        let session = match session_id
+            .map(|id| crate::domain::SessionId::parse(&id))
+            .transpose()
+        {
+            Ok(session) => session,
+            Err(e) => return then(Err(e.to_string())),
+        };
+        let result = crate::client::actions::check_in(state, code, session).await;
+        then(result.map(|_| ()));
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (state, code, session_id, then);
+}
+
+#[component]
+fn VerdictPanel(verdict: Verdict) -> impl IntoView {
+    match verdict {
+        Verdict::In {
+            person,
+            earlier,
+            standing,
+        } => {
+            let state_name = StateCode::parse(&person.state).map_or(person.state.clone(), |s| s.name().to_owned());
+            let again = if earlier.is_some() { "again" } else { "in" };
+            let (class, headline) = match (&earlier, standing) {
+                (Some(_), _) => ("verdict again", "Already checked in"),
+                (None, Some(RoomStanding::NotRegistered)) => ("verdict walk-in", "Walk-in"),
+                (None, _) => ("verdict in", "Checked in"),
+            };
+            view! {
+                <div class=class data-verdict=again>
+                    <p class="verdict-headline">{headline}</p>
+                    <p class="verdict-name">{format!("{} {}", person.first_name, person.last_name)}</p>
+                    <p class="verdict-meta">{format!("{state_name} · {} · {}", person.local, person.career_family)}</p>
+                    {earlier.map(|at| view! { <p class="verdict-earlier">{format!("Already checked in {at}.")}</p> })}
+                    {standing.map(|s| view! {
+                        <p class="verdict-standing" data-standing=standing_code(s)>{standing_label(s)}</p>
+                    })}
+                </div>
+            }
+            .into_any()
+        }
+        Verdict::NotFound { typed } => view! {
+            <div class="verdict miss" data-verdict="not-found">
+                <p class="verdict-headline">"Not found"</p>
+                <p class="verdict-meta">{format!("No one on this kiosk's list has badge “{typed}”.")}</p>
+                <p>"Try their name, or send them to the registration desk."</p>
+            </div>
+        }
+        .into_any(),
+        Verdict::Failed(message) => view! {
+            <div class="verdict miss" data-verdict="failed">
+                <p class="verdict-headline">"Not recorded"</p>
+                <p>{message}</p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+fn standing_code(s: RoomStanding) -> &'static str {
+    match s {
+        RoomStanding::Confirmed => "confirmed",
+        RoomStanding::Waitlisted(_) => "waitlisted",
+        RoomStanding::NotRegistered => "not-registered",
+    }
+}
+
+fn standing_label(s: RoomStanding) -> String {
+    match s {
+        RoomStanding::Confirmed => "Registered: has a seat.".to_owned(),
+        RoomStanding::Waitlisted(n) => format!("On the waitlist (#{n}): no seat yet."),
+        RoomStanding::NotRegistered => "Not registered: recorded as a walk-in.".to_owned(),
+    }
+}
+
+/// "at 9:02 AM (Kiosk B)", in the conference's time zone.
+fn earlier_label(state: AppState, first: &Known<'_>) -> String {
+    let time = OffsetDateTime::parse(first.at, &Rfc3339)
+        .map(|at| clock_label(at.to_offset(state.conference_offset())))
+        .unwrap_or_else(|_| first.at.to_owned());
+    match first.kiosk {
+        Some(kiosk) => format!("at {time} ({kiosk})"),
+        None => format!("at {time}"),
+    }
+}
+
+/// Runs `f` over every check-in this kiosk knows: the server's, and its
+/// own still in the outbox (placed by the roster).
+fn with_known<R>(state: AppState, kiosk: &str, f: impl FnOnce(&[Known<'_>]) -> R) -> R {
+    state.kiosk.checkins.with(|pulled| {
+        state.outbox.with(|outbox| {
+            state.kiosk.roster.with(|roster| {
+                let queued: Vec<(String, Operation, &str)> = outbox
+                    .iter()
+                    .filter_map(|m| {
+                        let op = Operation::parse(&m.op, &m.args).ok()?;
+                        let Operation::CheckinRecord { badge_code, .. } = &op else {
+                            return None;
+                        };
+                        let person = roster.by_badge(badge_code.as_str())?;
+                        Some((person.id.clone(), op, m.at.as_str()))
+                    })
+                    .collect();
+                let mut known: Vec<Known<'_>> = pulled
+                    .iter()
+                    .filter_map(|c| {
+                        Some(Known {
+                            attendee_id: &c.attendee_id,
+                            session_id: c.session_id.as_deref(),
+                            kind: checkin::CheckinKind::parse(&c.kind)?,
+                            at: &c.at,
+                            kiosk: c.kiosk.as_deref(),
+                            queued: false,
+                            duplicate: c.duplicate_of.is_some(),
+                        })
+                    })
+                    .collect();
+                known.extend(queued.iter().filter_map(|(attendee_id, op, at)| {
+                    let Operation::CheckinRecord {
+                        session_id, kind, ..
+                    } = op
+                    else {
+                        return None;
+                    };
+                    Some(Known {
+                        attendee_id,
+                        session_id: session_id.as_ref().map(|s| s.as_str()),
+                        kind: *kind,
+                        at,
+                        kiosk: Some(kiosk),
+                        queued: true,
+                        duplicate: false,
+                    })
+                }));
+                f(&known)
+            })
+        })
+    })
+}
+
+/// Unpairing wipes the kiosk; check-ins not yet sent would be lost, so it
+/// says how many first.
+#[component]
+fn Unpair() -> impl IntoView {
+    let state = AppState::get();
+    let asking = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let unpair = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::client::actions::sign_out(state).await {
+                Ok(()) => asking.set(false),
+                Err(message) => error.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        {move || if asking.get() {
+            let waiting = state.outbox.with(Vec::len);
+            view! {
+                <div class="warning" role="alert">
+                    <p>
+                        {if waiting > 0 {
+                            match waiting {
+                                1 => "1 check-in on this kiosk has not reached the server. Unpairing deletes it for good.".to_owned(),
+                                n => format!("{n} check-ins on this kiosk have not reached the server. Unpairing deletes them for good."),
+                            }
+                        } else {
+                            "Unpairing deletes the roster and check-ins from this kiosk. They stay on the server.".to_owned()
+                        }}
+                    </p>
+                    <button type="button" class="danger" data-action="confirm-unpair" on:click=unpair>"Unpair and delete"</button>
+                    <button type="button" on:click=move |_| asking.set(false)>"Keep paired"</button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <button type="button" class="link-button" data-action="unpair" on:click=move |_| asking.set(true)>"Unpair this kiosk"</button> }.into_any()
+        }}
+        <p class="form-error" role="alert">{move || error.get()}</p>
+    }
+}
