@@ -40,7 +40,7 @@ async function verdictFor(page, name) {
 }
 
 async function count(page) {
-  return Number(await page.locator(".desk-count").getAttribute("data-count"));
+  return Number(await page.locator(".desk-header").getAttribute("data-count"));
 }
 
 /** Waits until nothing waits in the outbox (the Changes link has no count). */
@@ -111,7 +111,7 @@ describe("check-in kiosk", () => {
 
     await page.reload();
     await page.waitForSelector("#scan");
-    await page.waitForFunction(() => document.querySelector(".desk-count")?.dataset.count === "50", null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector(".desk-header")?.dataset.count === "50", null, { timeout: 10_000 });
     assert.equal((await serverCheckins()).length, 0, "nothing reached the server while offline");
 
     await app.context.setOffline(false);
@@ -154,10 +154,10 @@ describe("check-in kiosk", () => {
       const page = pages[0];
       await page.reload();
       await page.waitForSelector("#scan");
-      await page.waitForFunction(() => Number(document.querySelector(".desk-count")?.dataset.count) > 50, null, { timeout: 20_000 });
+      await page.waitForFunction(() => Number(document.querySelector(".desk-header")?.dataset.count) > 50, null, { timeout: 20_000 });
       await scan(page, person.badge_code);
       assert.equal(await verdictFor(page, fullName(person)), "again");
-      const earlier = await page.locator(".verdict-earlier").textContent();
+      const earlier = await page.locator(".verdict").textContent();
       assert.match(earlier, new RegExp(`Already checked in at \\d{1,2}:\\d\\d [AP]M \\(${first.kiosk}\\)`));
     } finally {
       await Promise.all(contexts.map((c) => c.close()));

@@ -38,12 +38,12 @@ pub fn scan(video: web_sys::HtmlVideoElement, running: RwSignal<bool>, on_code: 
             leptos::logging::warn!("camera scanning stopped: {e:?}");
         }
         running.set(false);
-        if let Some(stream) = video.src_object() {
-            if let Ok(stream) = stream.dyn_into::<web_sys::MediaStream>() {
-                for track in stream.get_tracks() {
-                    if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-                        track.stop();
-                    }
+        if let Some(stream) = video.src_object()
+            && let Ok(stream) = stream.dyn_into::<web_sys::MediaStream>()
+        {
+            for track in stream.get_tracks() {
+                if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                    track.stop();
                 }
             }
         }

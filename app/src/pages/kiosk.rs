@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::web_sys;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -20,7 +21,9 @@ use time::format_description::well_known::Rfc3339;
 use crate::components::camera::CameraScan;
 use crate::domain::checkin::{self, Known, RoomStanding};
 use crate::domain::ops::Operation;
-use crate::domain::session::{clock_label, day_label};
+use crate::domain::program::Listing;
+use crate::domain::session::{clock_label, day_label, short_day_label};
+use crate::domain::text::escape_html as escape;
 use crate::domain::{BadgeCode, StateCode};
 use crate::protocol::AttendeeData;
 use crate::state::{AppState, Holder};
@@ -109,19 +112,19 @@ fn PairForm() -> impl IntoView {
             error.set(Some(
                 "Enter the pairing code the organizers gave you, like K7QM-3XRP.".into(),
             ));
-            return;
-        }
-        #[cfg(feature = "hydrate")]
-        {
-            busy.set(true);
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                let result = crate::client::actions::pair_kiosk(state, typed).await;
-                busy.set(false);
-                if let Err(message) = result {
-                    error.set(Some(message));
-                }
-            });
+        } else {
+            #[cfg(feature = "hydrate")]
+            {
+                busy.set(true);
+                error.set(None);
+                leptos::task::spawn_local(async move {
+                    let result = crate::client::actions::pair_kiosk(state, typed).await;
+                    busy.set(false);
+                    if let Err(message) = result {
+                        error.set(Some(message));
+                    }
+                });
+            }
         }
     };
     view! {
@@ -153,7 +156,7 @@ fn PairForm() -> impl IntoView {
 #[derive(Debug, Clone, PartialEq)]
 enum Verdict {
     In {
-        person: AttendeeData,
+        person: Box<AttendeeData>,
         /// "at 9:02 (Kiosk B)" when this person had already come in here.
         earlier: Option<String>,
         standing: Option<RoomStanding>,
@@ -172,7 +175,7 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
     // Each verdict's number: a timer only clears the verdict it was set for.
     let shown = StoredValue::new(0u32);
     let field = NodeRef::<leptos::html::Input>::new();
-    let kiosk_name = StoredValue::new(kiosk.clone());
+    let kiosk_name = StoredValue::new(kiosk);
 
     let focus_field = move || {
         if let Some(input) = field.get_untracked() {
@@ -238,7 +241,7 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
         let badge_code = person.badge_code.clone();
         record(state, &badge_code, place, move |result| match result {
             Ok(()) => show(Verdict::In {
-                person,
+                person: Box::new(person),
                 earlier,
                 standing,
             }),
@@ -288,6 +291,23 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
             Duration::from_millis(0),
         );
     };
+    // A tap on a name: the button carries the badge code.
+    let pick = move |ev: leptos::ev::MouseEvent| {
+        let badge = event_target::<web_sys::Element>(&ev)
+            .closest("button[data-badge]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.get_attribute("data-badge"));
+        let person = badge.and_then(|code| {
+            state
+                .kiosk
+                .roster
+                .with_untracked(|r| r.by_badge(&code).cloned())
+        });
+        if let Some(person) = person {
+            admit(person);
+        }
+    };
     let navigate = use_navigate();
     let choose_place = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
@@ -300,35 +320,9 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
     };
 
     view! {
-        <header class="desk-header" data-roster=move || state.kiosk.roster.with(|r| r.len())>
-            <h1>
-                {move || match session.get() {
-                    Some(l) => format!("Check-in: {}", l.session.title),
-                    None if session_id.with(Option::is_some) => "Check-in: session not found".to_owned(),
-                    None => "Conference check-in".to_owned(),
-                }}
-            </h1>
-            <p class="desk-meta">
-                <span class="kiosk-name">{kiosk}</span>
-                {move || session.get().map(|l| format!(
-                    " · {} · {}, {}",
-                    l.session.room,
-                    day_label(l.session.slot.day()),
-                    l.session.slot.time_range_label(),
-                ))}
-            </p>
-            <p class="desk-count" data-count=move || count.get()>
-                {move || {
-                    let n = count.get();
-                    match session.get() {
-                        Some(l) => match l.session.capacity.as_option() {
-                            Some(seats) => format!("{n} in the room · {seats} seats · {} registered", l.confirmed),
-                            None => format!("{n} in the room · {} registered", l.confirmed),
-                        },
-                        None => format!("{n} checked in"),
-                    }
-                }}
-            </p>
+        <header class="desk-header" data-roster=move || state.kiosk.roster.with(|r| r.len())
+            data-count=move || count.get()
+            inner_html=move || session.with(|l| header_html(l.as_ref(), session_id.with(Option::is_some), &kiosk_name.get_value(), count.get()))>
         </header>
         <form class="scan-form" on:submit=on_submit autocomplete="off">
             <label for="scan">"Scan a badge, or type a name or badge code"</label>
@@ -354,42 +348,21 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
             <p id="scan-help" class="help">"A scanner checks in at once. For a name, pick the person below."</p>
             <CameraScan on_code=Callback::new(scan)/>
         </form>
-        <ul class="name-matches" aria-label="People matching the name">
-            {move || matches.get().into_iter().map(|person| {
-                let label = format!("{} {}", person.first_name, person.last_name);
-                let detail = format!("{} · {} · {}", person.badge_code, person.state, person.career_family);
-                view! {
-                    <li>
-                        <button type="button" class="match" on:click=move |_| admit(person.clone())>
-                            <span class="match-name">{label}</span>
-                            <span class="match-detail">{detail}</span>
-                        </button>
-                    </li>
-                }
-            }).collect_view()}
+        // The lists below are drawn as markup strings: a kiosk redraws them
+        // on every keystroke, and one string view costs the bundle far less
+        // than a view per row kind. Every text goes through `escape`.
+        <ul class="name-matches" aria-label="People matching the name" on:click=pick
+            inner_html=move || matches.with(|m| m.iter().map(match_html).collect::<String>())>
         </ul>
-        <div class="verdict-area" role="status" aria-live="assertive">
-            {move || verdict.get().map(|v| view! { <VerdictPanel verdict=v/> })}
+        <div class="verdict-area" role="status" aria-live="assertive"
+            inner_html=move || verdict.with(|v| v.as_ref().map(verdict_html).unwrap_or_default())>
         </div>
         <footer class="desk-footer">
             <label for="place">"Checking in for"</label>
-            <select id="place" on:change=choose_place>
-                <option value="" selected=move || session_id.with(Option::is_none)>"The conference"</option>
-                {move || state.listings.with(|listings| {
-                    let mut sorted: Vec<_> = listings.iter().collect();
-                    sorted.sort_by_key(|l| (l.session.slot.starts(), l.session.title.clone()));
-                    sorted.into_iter().map(|l| {
-                        let id = l.id.clone();
-                        let selected = session_id.with_untracked(|s| s.as_deref() == Some(id.as_str()));
-                        let label = format!(
-                            "{} {} · {}",
-                            crate::domain::session::short_day_label(l.session.slot.day()),
-                            clock_label(l.session.slot.starts()),
-                            l.session.title,
-                        );
-                        view! { <option value=id selected=selected>{label}</option> }
-                    }).collect_view()
-                })}
+            <select id="place" on:change=choose_place inner_html=move || {
+                let chosen = session_id.get();
+                state.listings.with(|l| places_html(l, chosen.as_deref()))
+            }>
             </select>
             <Unpair/>
         </footer>
@@ -424,50 +397,133 @@ fn record(
     let _ = (state, code, session_id, then);
 }
 
-#[component]
-fn VerdictPanel(verdict: Verdict) -> impl IntoView {
-    match verdict {
+/// What and where the desk checks in for, and how many came (see the note
+/// in [`Desk`]'s view).
+fn header_html(session: Option<&Listing>, wanted: bool, kiosk: &str, count: usize) -> String {
+    let kiosk = escape(kiosk);
+    match session {
+        Some(l) => {
+            let seats = match l.session.capacity.as_option() {
+                Some(seats) => format!(" · {seats} seats"),
+                None => String::new(),
+            };
+            format!(
+                r#"<h1>Check-in: {}</h1><p class="desk-meta"><span class="kiosk-name">{kiosk}</span> · {} · {}, {}</p><p class="desk-count">{count} in the room{seats} · {} registered</p>"#,
+                escape(&l.session.title),
+                escape(&l.session.room),
+                day_label(l.session.slot.day()),
+                l.session.slot.time_range_label(),
+                l.confirmed,
+            )
+        }
+        None => {
+            let title = if wanted {
+                "Check-in: session not found"
+            } else {
+                "Conference check-in"
+            };
+            format!(
+                r#"<h1>{title}</h1><p class="desk-meta"><span class="kiosk-name">{kiosk}</span></p><p class="desk-count">{count} checked in</p>"#
+            )
+        }
+    }
+}
+
+/// The verdict as markup (see the note in [`Desk`]'s view).
+fn verdict_html(verdict: &Verdict) -> String {
+    let (kind, headline, name, lines, standing) = match verdict {
         Verdict::In {
             person,
             earlier,
             standing,
         } => {
-            let state_name = StateCode::parse(&person.state).map_or(person.state.clone(), |s| s.name().to_owned());
-            let again = if earlier.is_some() { "again" } else { "in" };
-            let (class, headline) = match (&earlier, standing) {
-                (Some(_), _) => ("verdict again", "Already checked in"),
-                (None, Some(RoomStanding::NotRegistered)) => ("verdict walk-in", "Walk-in"),
-                (None, _) => ("verdict in", "Checked in"),
+            let state_name = StateCode::parse(&person.state)
+                .map_or(person.state.clone(), |s| s.name().to_owned());
+            let (kind, headline) = match (earlier, standing) {
+                (Some(_), _) => ("again", "Already checked in"),
+                (None, Some(RoomStanding::NotRegistered)) => ("walk-in", "Walk-in"),
+                (None, _) => ("in", "Checked in"),
             };
-            view! {
-                <div class=class data-verdict=again>
-                    <p class="verdict-headline">{headline}</p>
-                    <p class="verdict-name">{format!("{} {}", person.first_name, person.last_name)}</p>
-                    <p class="verdict-meta">{format!("{state_name} · {} · {}", person.local, person.career_family)}</p>
-                    {earlier.map(|at| view! { <p class="verdict-earlier">{format!("Already checked in {at}.")}</p> })}
-                    {standing.map(|s| view! {
-                        <p class="verdict-standing" data-standing=standing_code(s)>{standing_label(s)}</p>
-                    })}
-                </div>
-            }
-            .into_any()
+            let mut lines = vec![format!(
+                "{state_name} · {} · {}",
+                person.local, person.career_family
+            )];
+            lines.extend(
+                earlier
+                    .as_ref()
+                    .map(|at| format!("Already checked in {at}.")),
+            );
+            (
+                kind,
+                headline,
+                Some(format!("{} {}", person.first_name, person.last_name)),
+                lines,
+                *standing,
+            )
         }
-        Verdict::NotFound { typed } => view! {
-            <div class="verdict miss" data-verdict="not-found">
-                <p class="verdict-headline">"Not found"</p>
-                <p class="verdict-meta">{format!("No one on this kiosk's list has badge “{typed}”.")}</p>
-                <p>"Try their name, or send them to the registration desk."</p>
-            </div>
-        }
-        .into_any(),
-        Verdict::Failed(message) => view! {
-            <div class="verdict miss" data-verdict="failed">
-                <p class="verdict-headline">"Not recorded"</p>
-                <p>{message}</p>
-            </div>
-        }
-        .into_any(),
+        Verdict::NotFound { typed } => (
+            "not-found",
+            "Not found",
+            None,
+            vec![
+                format!("No one on this kiosk's list has badge “{typed}”."),
+                "Try their name, or send them to the registration desk.".to_owned(),
+            ],
+            None,
+        ),
+        Verdict::Failed(message) => ("failed", "Not recorded", None, vec![message.clone()], None),
+    };
+    let mut html = format!(
+        r#"<div class="verdict {kind}" data-verdict="{kind}"><p class="verdict-headline">{headline}</p>"#
+    );
+    if let Some(name) = name {
+        html += &format!(r#"<p class="verdict-name">{}</p>"#, escape(&name));
     }
+    for line in lines {
+        html += &format!(r#"<p class="verdict-line">{}</p>"#, escape(&line));
+    }
+    if let Some(s) = standing {
+        html += &format!(
+            r#"<p class="verdict-standing" data-standing="{}">{}</p>"#,
+            standing_code(s),
+            standing_label(s)
+        );
+    }
+    html + "</div>"
+}
+
+fn match_html(person: &AttendeeData) -> String {
+    format!(
+        r#"<li><button type="button" class="match" data-badge="{}"><span class="match-name">{} {}</span><span class="match-detail">{} · {} · {}</span></button></li>"#,
+        escape(&person.badge_code),
+        escape(&person.first_name),
+        escape(&person.last_name),
+        escape(&person.badge_code),
+        escape(&person.state),
+        escape(&person.career_family),
+    )
+}
+
+/// The place picker's options: the conference, then every session by time.
+fn places_html(listings: &[Listing], chosen: Option<&str>) -> String {
+    let mut sorted: Vec<&Listing> = listings.iter().collect();
+    sorted.sort_by_key(|l| (l.session.slot.starts(), l.session.title.clone()));
+    let selected = |yes: bool| if yes { " selected" } else { "" };
+    let mut html = format!(
+        r#"<option value=""{}>The conference</option>"#,
+        selected(chosen.is_none())
+    );
+    for l in sorted {
+        html += &format!(
+            r#"<option value="{}"{}>{} {} · {}</option>"#,
+            escape(&l.id),
+            selected(chosen == Some(l.id.as_str())),
+            short_day_label(l.session.slot.day()),
+            clock_label(l.session.slot.starts()),
+            escape(&l.session.title),
+        );
+    }
+    html
 }
 
 fn standing_code(s: RoomStanding) -> &'static str {
