@@ -23,22 +23,14 @@ pub fn SignInPage() -> impl IntoView {
                     return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
                 }
                 if let Some(account) = account.get().filter(|a| !a.token_refused) {
-                    return match account.holder {
-                        Holder::Attendee(a) => view! {
-                            <p>
-                                "You are signed in as "<strong>{format!("{} {}", a.first_name, a.last_name)}</strong>
-                                ". "<A href="/agenda">"Go to my agenda"</A>"."
-                            </p>
-                        }
-                        .into_any(),
-                        Holder::Kiosk(k) => view! {
-                            <p>
-                                "This device is the check-in kiosk "<strong>{k.name}</strong>
-                                ". "<A href="/kiosk">"Go to check-in"</A>"."
-                            </p>
-                        }
-                        .into_any(),
+                    let (lead, name, href, go) = match account.holder {
+                        Holder::Attendee(a) => ("You are signed in as ", format!("{} {}", a.first_name, a.last_name), "/agenda", "Go to my agenda"),
+                        Holder::Kiosk(k) => ("This device is the check-in kiosk ", k.name, "/kiosk", "Go to check-in"),
                     };
+                    return view! {
+                        <p>{lead}<strong>{name}</strong>". "<A href=href>{go}</A>"."</p>
+                    }
+                    .into_any();
                 }
                 let again = account.with(|a| a.as_ref().is_some_and(|a| a.token_refused));
                 view! {
