@@ -16,6 +16,7 @@
 //! the browser commit it early.
 
 use indexed_db_futures::database::Database;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ use crate::protocol::{
 use crate::state::Holder;
 
 const DB_NAME: &str = "hallpass";
-const DB_VERSION: u32 = 3;
+const DB_VERSION: u32 = 4;
 const SESSIONS: &str = "sessions";
 const REGISTRATIONS: &str = "registrations";
 const ATTENDEES: &str = "attendees";
@@ -90,6 +91,24 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
     }
 }
 
+/// Rows are kept as JSON text. The wire format needs `serde_json` in the
+/// bundle anyway; storing JS objects would add a second serializer for
+/// every row type (serde-wasm-bindgen), which the bundle budget cannot
+/// afford.
+fn encode<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Idb(e.to_string()))
+}
+
+/// One record by key; `None` when absent.
+async fn read<T: for<'de> Deserialize<'de>>(
+    store: &ObjectStore<'_>,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
+    let text: Option<String> = store.get(key).primitive()?.await?;
+    text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Idb(e.to_string())))
+        .transpose()
+}
+
 fn seq_key(seq: u64) -> String {
     format!("{seq:016}")
 }
@@ -103,19 +122,24 @@ impl LocalStore {
         let db = Database::open(DB_NAME)
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(|event, db| {
-                // Versions only move forward; each step adds what it needs.
-                if event.old_version() < 1.0 {
-                    db.create_object_store(SESSIONS).build()?;
-                    db.create_object_store(META).build()?;
-                }
-                if event.old_version() < 2.0 {
-                    db.create_object_store(REGISTRATIONS).build()?;
-                    db.create_object_store(OUTBOX).build()?;
-                    db.create_object_store(REJECTED).build()?;
-                }
-                if event.old_version() < 3.0 {
-                    db.create_object_store(ATTENDEES).build()?;
-                    db.create_object_store(CHECKINS).build()?;
+                // Versions 1–3 stored rows as JS objects and never left
+                // development; from 4 on, rows are JSON text (`encode`).
+                // Later versions only move forward, adding what they need.
+                if event.old_version() < 4.0 {
+                    for name in db.object_store_names() {
+                        db.delete_object_store(&name)?;
+                    }
+                    for name in [
+                        SESSIONS,
+                        META,
+                        REGISTRATIONS,
+                        OUTBOX,
+                        REJECTED,
+                        ATTENDEES,
+                        CHECKINS,
+                    ] {
+                        db.create_object_store(name).build()?;
+                    }
                 }
                 Ok(())
             })
@@ -126,8 +150,13 @@ impl LocalStore {
     async fn all<T: for<'de> Deserialize<'de>>(&self, name: &str) -> Result<Vec<T>, StoreError> {
         let tx = self.db.transaction(name).build()?;
         let store = tx.object_store(name)?;
-        let rows = store.get_all::<T>().serde()?.await?;
-        Ok(rows.filter_map(Result::ok).collect())
+        let rows = store.get_all::<String>().primitive()?.await?;
+        // A row this version cannot read is skipped, not fatal: the next
+        // pull brings the server's copy.
+        Ok(rows
+            .filter_map(Result::ok)
+            .filter_map(|text| serde_json::from_str(&text).ok())
+            .collect())
     }
 
     pub async fn sessions(&self) -> Result<Vec<SessionData>, StoreError> {
@@ -159,14 +188,14 @@ impl LocalStore {
     pub async fn meta(&self) -> Result<SyncMeta, StoreError> {
         let tx = self.db.transaction(META).build()?;
         let store = tx.object_store(META)?;
-        let meta: Option<SyncMeta> = store.get(SYNC_KEY).serde()?.await?;
+        let meta: Option<SyncMeta> = read(&store, SYNC_KEY).await?;
         Ok(meta.unwrap_or_default())
     }
 
     pub async fn account(&self) -> Result<Option<Account>, StoreError> {
         let tx = self.db.transaction(META).build()?;
         let store = tx.object_store(META)?;
-        Ok(store.get(ACCOUNT_KEY).serde()?.await?)
+        read(&store, ACCOUNT_KEY).await
     }
 
     /// Writes one record of `meta` in a transaction of its own.
@@ -177,9 +206,9 @@ impl LocalStore {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         tx.object_store(META)?
-            .put(value)
+            .put(encode(&value)?)
             .with_key(key.to_owned())
-            .serde()?;
+            .build()?;
         tx.commit().await?;
         Ok(())
     }
@@ -225,7 +254,10 @@ impl LocalStore {
         for mut m in queued {
             m.seq = account.next_seq;
             account.next_seq += 1;
-            outbox.put(m.clone()).with_key(seq_key(m.seq)).serde()?;
+            outbox
+                .put(encode(&m.clone())?)
+                .with_key(seq_key(m.seq))
+                .build()?;
         }
         if !keep {
             for name in HOLDER_DATA {
@@ -233,10 +265,12 @@ impl LocalStore {
             }
         }
         let meta = tx.object_store(META)?;
-        meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
-        meta.put(SyncMeta::default())
+        meta.put(encode(&account)?)
+            .with_key(ACCOUNT_KEY.to_owned())
+            .build()?;
+        meta.put(encode(&SyncMeta::default())?)
             .with_key(SYNC_KEY.to_owned())
-            .serde()?;
+            .build()?;
         tx.commit().await?;
         Ok(())
     }
@@ -256,9 +290,9 @@ impl LocalStore {
         }
         let meta = tx.object_store(META)?;
         meta.delete(ACCOUNT_KEY.to_owned()).build()?;
-        meta.put(SyncMeta::default())
+        meta.put(encode(&SyncMeta::default())?)
             .with_key(SYNC_KEY.to_owned())
-            .serde()?;
+            .build()?;
         tx.commit().await?;
         Ok(())
     }
@@ -286,7 +320,7 @@ impl LocalStore {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let meta = tx.object_store(META)?;
-        let account: Option<Account> = meta.get(ACCOUNT_KEY).serde()?.await?;
+        let account: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
         let mut account = account.ok_or(StoreError::SignedOut)?;
         let mutation = Mutation {
             seq: account.next_seq,
@@ -296,10 +330,12 @@ impl LocalStore {
         };
         account.next_seq += 1;
         tx.object_store(OUTBOX)?
-            .put(mutation.clone())
+            .put(encode(&mutation)?)
             .with_key(seq_key(mutation.seq))
-            .serde()?;
-        meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
+            .build()?;
+        meta.put(encode(&account)?)
+            .with_key(ACCOUNT_KEY.to_owned())
+            .build()?;
         tx.commit().await?;
         Ok(mutation)
     }
@@ -315,7 +351,7 @@ impl LocalStore {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let meta = tx.object_store(META)?;
-        let account: Option<Account> = meta.get(ACCOUNT_KEY).serde()?.await?;
+        let account: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
         let mut account = account.ok_or(StoreError::SignedOut)?;
         let outbox = tx.object_store(OUTBOX)?;
         outbox.clear()?;
@@ -323,9 +359,14 @@ impl LocalStore {
         for mut m in queued {
             m.seq = account.next_seq;
             account.next_seq += 1;
-            outbox.put(m.clone()).with_key(seq_key(m.seq)).serde()?;
+            outbox
+                .put(encode(&m.clone())?)
+                .with_key(seq_key(m.seq))
+                .build()?;
         }
-        meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
+        meta.put(encode(&account)?)
+            .with_key(ACCOUNT_KEY.to_owned())
+            .build()?;
         tx.commit().await?;
         Ok(())
     }
@@ -366,7 +407,10 @@ impl LocalStore {
                         code: result.code.clone().unwrap_or_default(),
                         message: result.message.clone().unwrap_or_default(),
                     };
-                    rejected.put(row).with_key(seq_key(mutation.seq)).serde()?;
+                    rejected
+                        .put(encode(&row)?)
+                        .with_key(seq_key(mutation.seq))
+                        .build()?;
                 }
                 ResultStatus::Applied | ResultStatus::Duplicate
                     if mutation.op == REGISTRATION_CANCEL =>
@@ -378,25 +422,34 @@ impl LocalStore {
                     else {
                         continue;
                     };
-                    let row: Option<RegistrationData> = registrations.get(id).serde()?.await?;
+                    let row: Option<RegistrationData> = read(&registrations, id).await?;
                     if let Some(mut row) = row {
                         row.status = Status::Cancelled.as_str().to_owned();
                         row.position = None;
-                        registrations.put(row).with_key(id.to_owned()).serde()?;
+                        registrations
+                            .put(encode(&row)?)
+                            .with_key(id.to_owned())
+                            .build()?;
                     }
                 }
                 ResultStatus::Applied | ResultStatus::Duplicate
                     if mutation.op == CHECKIN_RECORD =>
                 {
                     if let Some(row) = checkin_row(mutation, result, account) {
-                        checkins.put(row.clone()).with_key(row.id).serde()?;
+                        checkins
+                            .put(encode(&row.clone())?)
+                            .with_key(row.id)
+                            .build()?;
                     }
                 }
                 ResultStatus::Applied | ResultStatus::Duplicate => {
                     if let Holder::Attendee(a) = &account.holder
                         && let Some(row) = outcome_row(mutation, result, &a.id)
                     {
-                        registrations.put(row.clone()).with_key(row.id).serde()?;
+                        registrations
+                            .put(encode(&row.clone())?)
+                            .with_key(row.id)
+                            .build()?;
                     }
                 }
             }
@@ -437,7 +490,7 @@ impl LocalStore {
             attendees.clear()?;
             checkins.clear()?;
         }
-        let holder: Option<Account> = meta.get(ACCOUNT_KEY).serde()?.await?;
+        let holder: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
         let kiosk = holder.is_some_and(|a| matches!(a.holder, Holder::Kiosk(_)));
         let mut account: Option<Account> = None;
         for change in &page.changes {
@@ -450,7 +503,7 @@ impl LocalStore {
                     // Keep the row as the server sent it; the page decides
                     // how to show it.
                     if let Ok(row) = serde_json::from_value::<SessionData>(data.clone()) {
-                        sessions.put(row).with_key(id.clone()).serde()?;
+                        sessions.put(encode(&row)?).with_key(id.clone()).build()?;
                     }
                 }
                 Change::Put {
@@ -459,7 +512,10 @@ impl LocalStore {
                     data,
                 } => {
                     if let Ok(row) = serde_json::from_value::<RegistrationData>(data.clone()) {
-                        registrations.put(row).with_key(id.clone()).serde()?;
+                        registrations
+                            .put(encode(&row)?)
+                            .with_key(id.clone())
+                            .build()?;
                     }
                 }
                 Change::Put {
@@ -471,12 +527,12 @@ impl LocalStore {
                         continue;
                     };
                     if kiosk {
-                        attendees.put(row).with_key(id.clone()).serde()?;
+                        attendees.put(encode(&row)?).with_key(id.clone()).build()?;
                         continue;
                     }
                     // An attendee's own row: their name or badge changed.
                     if account.is_none() {
-                        account = meta.get(ACCOUNT_KEY).serde()?.await?;
+                        account = read(&meta, ACCOUNT_KEY).await?;
                     }
                     if let Some(a) = account.as_mut()
                         && matches!(&a.holder, Holder::Attendee(me) if me.id == row.id)
@@ -490,7 +546,7 @@ impl LocalStore {
                     data,
                 } => {
                     if let Ok(row) = serde_json::from_value::<CheckinData>(data.clone()) {
-                        checkins.put(row).with_key(id.clone()).serde()?;
+                        checkins.put(encode(&row)?).with_key(id.clone()).build()?;
                     }
                 }
                 Change::Del {
@@ -522,13 +578,17 @@ impl LocalStore {
             }
         }
         if let Some(account) = account {
-            meta.put(account).with_key(ACCOUNT_KEY.to_owned()).serde()?;
+            meta.put(encode(&account)?)
+                .with_key(ACCOUNT_KEY.to_owned())
+                .build()?;
         }
         let sync = SyncMeta {
             cursor: Some(page.cursor.clone()),
             last_synced_ms: previous.last_synced_ms,
         };
-        meta.put(sync).with_key(SYNC_KEY.to_owned()).serde()?;
+        meta.put(encode(&sync)?)
+            .with_key(SYNC_KEY.to_owned())
+            .build()?;
         tx.commit().await?;
         Ok(())
     }
