@@ -43,6 +43,21 @@ enum Command {
         #[command(subcommand)]
         what: KioskWhat,
     },
+    /// Demo data, for trying Hallpass at scale.
+    Demo {
+        #[command(subcommand)]
+        what: DemoWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoWhat {
+    /// Print an attendees.csv of COUNT made-up people (the demo's first
+    /// ones, then more), to import with `import attendees`.
+    Roster {
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        count: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -106,6 +121,14 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
+    // Needs no database: answered before one is opened (and created).
+    if let Some(Command::Demo {
+        what: DemoWhat::Roster { count },
+    }) = &cli.command
+    {
+        print!("{}", server::demo::roster_csv(*count as usize));
+        return Ok(());
+    }
     let store =
         Store::open(&cli.db).map_err(|e| format!("cannot open {}: {e}", cli.db.display()))?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
@@ -128,6 +151,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Enter it once on the kiosk's setup page. It works once, until {until}.");
             Ok(())
         }
+        Command::Demo { .. } => Ok(()),
         Command::Import { what } => {
             let (file, kind) = match &what {
                 ImportWhat::Sessions { file } => (file, "sessions"),

@@ -152,3 +152,34 @@ async fn kiosk_pair_prints_a_code_that_pairs_a_kiosk_once() {
     let (ok, _, stderr) = hallpass(&["kiosk", "pair", "   ", "--db", db.to_str().unwrap_or("")]);
     assert!(!ok && stderr.contains("name"), "{stderr}");
 }
+
+#[test]
+fn demo_roster_prints_a_csv_that_imports_and_touches_no_database() {
+    let dir = tempfile::tempdir().expect("dir");
+    let untouched = dir.path().join("never.sqlite");
+    let (ok, csv, stderr) = hallpass(&[
+        "--db",
+        untouched.to_str().unwrap_or(""),
+        "demo",
+        "roster",
+        "--count",
+        "1500",
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(!untouched.exists(), "printing a roster opens no database");
+    assert_eq!(csv.lines().count(), 1 + 1500);
+    let file = dir.path().join("attendees.csv");
+    std::fs::write(&file, &csv).expect("write");
+    let db = dir.path().join("h.sqlite");
+    let (ok, _, stderr) = hallpass(&[
+        "--db",
+        db.to_str().unwrap_or(""),
+        "import",
+        "attendees",
+        file.to_str().unwrap_or(""),
+    ]);
+    assert!(ok, "{stderr}");
+    assert_eq!(count(&db, "attendees"), 1500);
+    let (ok, _, stderr) = hallpass(&["demo", "roster", "--count", "0"]);
+    assert!(!ok && stderr.contains("0"), "{stderr}");
+}

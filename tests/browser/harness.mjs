@@ -71,12 +71,15 @@ export async function startServer({ db, addr = "127.0.0.1:0" }) {
   };
 }
 
-/** A Chromium profile that survives `close()`: relaunch it on the same dir. */
-export async function launchProfile(profileDir) {
+/**
+ * A Chromium profile that survives `close()`: relaunch it on the same dir.
+ * `extraArgs` are added to the usual flags (a fake camera, say).
+ */
+export async function launchProfile(profileDir, extraArgs = []) {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 390, height: 844 },
   });
 }

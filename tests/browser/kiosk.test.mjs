@@ -6,7 +6,10 @@
 //     server has one check-in plus one flagged duplicate, and the next
 //     scan says "already checked in at … (Kiosk …)";
 // (c) session-room mode: confirmed, walk-in, and the room count;
-// (d) unpairing warns about unsent check-ins, then wipes the kiosk.
+// (d) unpairing warns about unsent check-ins, then wipes the kiosk;
+// (e) the camera scanner: Chromium's fake camera, and a stand-in for the
+//     Barcode Detection API (which Chromium on Linux lacks) reporting the
+//     badge "in view".
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -199,6 +202,48 @@ describe("check-in kiosk", () => {
     await drained(page);
     const here = (await serverCheckins()).filter((r) => r.session_id === session.id);
     assert.deepEqual(new Set(here.map((r) => r.attendee_id)), new Set([registered.id, walkIn.id]));
+  });
+
+  it("(e) a badge held up to the camera checks in once, and the camera switches off", async () => {
+    const dir = tempDir("kiosk-camera");
+    const context = await launchProfile(dir, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+    try {
+      // Everything but the decoding is real: getUserMedia, the video, our
+      // frame loop and the check-in. The stand-in reads whatever badge the
+      // test puts "in view".
+      await context.addInitScript(() => {
+        window.BarcodeDetector = class {
+          constructor(options) {
+            this.formats = options?.formats ?? [];
+          }
+          async detect(source) {
+            if (!(source instanceof HTMLVideoElement) || source.readyState < 2) return [];
+            return window.__badgeInView ? [{ rawValue: window.__badgeInView, format: "qr_code" }] : [];
+          }
+        };
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      await pair(page, url, await pairingCode(app.server.db, "Kiosk D"));
+      const taken = new Set((await serverCheckins()).map((r) => r.attendee_id));
+      const person = roster.find((p) => !taken.has(p.id));
+      const before = await count(page);
+      await page.click("[data-action=camera]");
+      await page.waitForFunction(() => document.querySelector("video.camera")?.srcObject?.active === true);
+      await page.evaluate((code) => (window.__badgeInView = code), person.badge_code);
+      assert.equal(await verdictFor(page, fullName(person)), "in");
+      // Held up for another second: still one check-in.
+      await page.waitForTimeout(1000);
+      assert.equal(await count(page), before + 1);
+      await page.evaluate(() => (window.__badgeInView = null));
+      await page.click("[data-action=camera]");
+      await page.waitForFunction(() => document.querySelector("video.camera")?.hidden && !document.querySelector("video.camera").srcObject);
+      await drained(page);
+      const theirs = (await serverCheckins()).filter((r) => r.attendee_id === person.id && r.kiosk === "Kiosk D");
+      assert.equal(theirs.length, 1);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
   });
 
   it("(d) unpairing warns about unsent check-ins, then wipes the kiosk", async () => {

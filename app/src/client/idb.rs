@@ -15,6 +15,8 @@
 //! wait on IndexedDB requests: awaiting anything else inside one would let
 //! the browser commit it early.
 
+use std::cell::Cell;
+
 use indexed_db_futures::database::Database;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
@@ -115,6 +117,11 @@ fn seq_key(seq: u64) -> String {
 
 pub struct LocalStore {
     db: Database,
+    /// The kiosk's roster, and its check-ins, may differ from what the page
+    /// last read. A kiosk holds thousands of both; re-reading them after
+    /// every sync that changed neither would stall the desk between scans.
+    roster_changed: Cell<bool>,
+    checkins_changed: Cell<bool>,
 }
 
 impl LocalStore {
@@ -144,7 +151,27 @@ impl LocalStore {
                 Ok(())
             })
             .await?;
-        Ok(LocalStore { db })
+        Ok(LocalStore {
+            db,
+            roster_changed: Cell::new(true),
+            checkins_changed: Cell::new(true),
+        })
+    }
+
+    /// Whether the kiosk's roster may have changed since the last call.
+    pub fn take_roster_changed(&self) -> bool {
+        self.roster_changed.replace(false)
+    }
+
+    /// Whether the kiosk's check-ins may have changed since the last call.
+    pub fn take_checkins_changed(&self) -> bool {
+        self.checkins_changed.replace(false)
+    }
+
+    /// Another tab (or a new sign-in) wrote to the store: read it all again.
+    pub fn mark_all_changed(&self) {
+        self.roster_changed.set(true);
+        self.checkins_changed.set(true);
     }
 
     async fn all<T: for<'de> Deserialize<'de>>(&self, name: &str) -> Result<Vec<T>, StoreError> {
@@ -272,6 +299,7 @@ impl LocalStore {
             .with_key(SYNC_KEY.to_owned())
             .build()?;
         tx.commit().await?;
+        self.mark_all_changed();
         Ok(())
     }
 
@@ -294,6 +322,7 @@ impl LocalStore {
             .with_key(SYNC_KEY.to_owned())
             .build()?;
         tx.commit().await?;
+        self.mark_all_changed();
         Ok(())
     }
 
@@ -398,6 +427,7 @@ impl LocalStore {
         let rejected = tx.object_store(REJECTED)?;
         let registrations = tx.object_store(REGISTRATIONS)?;
         let checkins = tx.object_store(CHECKINS)?;
+        let mut settled_checkin = false;
         for (mutation, result) in settled {
             outbox.delete(seq_key(mutation.seq)).build()?;
             match result.status {
@@ -435,6 +465,7 @@ impl LocalStore {
                 ResultStatus::Applied | ResultStatus::Duplicate
                     if mutation.op == CHECKIN_RECORD =>
                 {
+                    settled_checkin = true;
                     if let Some(row) = checkin_row(mutation, result, account) {
                         checkins
                             .put(encode(&row.clone())?)
@@ -455,6 +486,9 @@ impl LocalStore {
             }
         }
         tx.commit().await?;
+        if settled_checkin {
+            self.checkins_changed.set(true);
+        }
         Ok(true)
     }
 
@@ -489,6 +523,7 @@ impl LocalStore {
             registrations.clear()?;
             attendees.clear()?;
             checkins.clear()?;
+            self.mark_all_changed();
         }
         let holder: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
         let kiosk = holder.is_some_and(|a| matches!(a.holder, Holder::Kiosk(_)));
@@ -527,6 +562,7 @@ impl LocalStore {
                         continue;
                     };
                     if kiosk {
+                        self.roster_changed.set(true);
                         attendees.put(encode(&row)?).with_key(id.clone()).build()?;
                         continue;
                     }
@@ -546,6 +582,7 @@ impl LocalStore {
                     data,
                 } => {
                     if let Ok(row) = serde_json::from_value::<CheckinData>(data.clone()) {
+                        self.checkins_changed.set(true);
                         checkins.put(encode(&row)?).with_key(id.clone()).build()?;
                     }
                 }
@@ -553,12 +590,14 @@ impl LocalStore {
                     entity: Entity::Attendee,
                     id,
                 } => {
+                    self.roster_changed.set(true);
                     attendees.delete(id.clone()).build()?;
                 }
                 Change::Del {
                     entity: Entity::Checkin,
                     id,
                 } => {
+                    self.checkins_changed.set(true);
                     checkins.delete(id.clone()).build()?;
                 }
                 Change::Del {

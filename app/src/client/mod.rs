@@ -174,6 +174,7 @@ fn listen_to_other_tabs(state: AppState) {
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
         spawn_local(async move {
             if let Some(store) = store() {
+                store.mark_all_changed();
                 show_local(&store, state).await;
             }
             state.sync_requested.update(|n| *n += 1);
@@ -258,15 +259,24 @@ async fn show_local(store: &LocalStore, state: AppState) {
 /// A kiosk's roster and check-ins. The roster is indexed again only when
 /// its rows changed: a kiosk holds thousands.
 async fn show_kiosk(store: &LocalStore, state: AppState) -> Result<(), idb::StoreError> {
-    let people = store.attendees().await?;
-    if state
-        .kiosk
-        .roster
-        .with_untracked(|r| !r.holds_exactly(&people))
-    {
-        state.kiosk.roster.set(Roster::new(people));
+    // A failed read is tried again next time.
+    let retry = |e| {
+        store.mark_all_changed();
+        e
+    };
+    if store.take_roster_changed() {
+        let people = store.attendees().await.map_err(retry)?;
+        if state
+            .kiosk
+            .roster
+            .with_untracked(|r| !r.holds_exactly(&people))
+        {
+            state.kiosk.roster.set(Roster::new(people));
+        }
     }
-    set_if_changed(state.kiosk.checkins, store.checkins().await?);
+    if store.take_checkins_changed() {
+        set_if_changed(state.kiosk.checkins, store.checkins().await.map_err(retry)?);
+    }
     Ok(())
 }
 

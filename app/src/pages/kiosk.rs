@@ -213,10 +213,12 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
     });
     let matches = Memo::new(move |_| {
         typed.with(|t| {
-            state
-                .kiosk
-                .roster
-                .with(|r| r.search(t).into_iter().cloned().collect::<Vec<_>>())
+            timed("hallpass:name-search", || {
+                state
+                    .kiosk
+                    .roster
+                    .with(|r| r.search(t).into_iter().cloned().collect::<Vec<_>>())
+            })
         })
     });
 
@@ -254,10 +256,12 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
         if code.is_empty() {
             return;
         }
-        let found = state
-            .kiosk
-            .roster
-            .with_untracked(|r| r.by_badge(&code).cloned());
+        let found = timed("hallpass:badge-lookup", || {
+            state
+                .kiosk
+                .roster
+                .with_untracked(|r| r.by_badge(&code).cloned())
+        });
         match found {
             Some(person) => admit(person),
             None => {
@@ -366,6 +370,38 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
             </select>
             <Unpair/>
         </footer>
+    }
+}
+
+/// Runs `f` and leaves its duration as the User Timing measure `name`
+/// (the latest one only), for `bench/kiosk.mjs` and the browser's profiler.
+fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::{JsCast, JsValue};
+        let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+            return f();
+        };
+        // Only the two clock readings surround `f`: creating the entry
+        // allocates, and a collection it set off must not count.
+        let start = performance.now();
+        let out = f();
+        let end = performance.now();
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"start".into(), &JsValue::from_f64(start));
+        let _ = js_sys::Reflect::set(&options, &"end".into(), &JsValue::from_f64(end));
+        if let Ok(measure) = js_sys::Reflect::get(&performance, &"measure".into())
+            .and_then(|m| m.dyn_into::<js_sys::Function>())
+        {
+            performance.clear_measures_with_measure_name(name);
+            let _ = measure.call2(&performance, &name.into(), &options);
+        }
+        out
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = name;
+        f()
     }
 }
 

@@ -69,6 +69,12 @@ impl BuildAssets {
                 }
             }
         }
+        // Public files keep their names when they change: their bytes go
+        // into the id, so that a changed one is precached anew.
+        for asset in PUBLIC_ASSETS {
+            let path = Path::new(options.site_root.as_ref()).join(asset.trim_start_matches('/'));
+            std::fs::read(path).unwrap_or_default().hash(&mut hasher);
+        }
         BuildAssets {
             id: format!("{:016x}", hasher.finish()),
             bundle,
