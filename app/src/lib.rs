@@ -16,7 +16,7 @@ pub mod state;
 pub mod client;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
@@ -83,6 +83,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                // Static head tags live here, rendered on the server only,
+                // so that the browser bundle carries no code for them.
+                <meta name="description" content="The NEA ESP National Conference program, on your phone, online or not."/>
+                <meta name="theme-color" content="#0b4f6c"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -126,11 +133,6 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Hallpass".to_owned() } else { format!("{page} · Hallpass") }/>
-        <Meta name="description" content="The NEA ESP National Conference program, on your phone, online or not."/>
-        <Meta name="theme-color" content="#0b4f6c"/>
-        <Link rel="manifest" href="/manifest.webmanifest"/>
-        <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml"/>
-        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="app-header">
@@ -138,17 +140,13 @@ pub fn App() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"H"</span>
                     <span>"Hallpass"</span>
                 </A>
-                <nav aria-label="Main">
-                    {move || if state.account.with(|a| a.as_ref().is_some_and(|a| a.kiosk().is_some())) {
-                        view! { <A href="/kiosk">"Check-in"</A> }.into_any()
-                    } else {
-                        view! {
-                            <A href="/" exact=true>"Program"</A>
-                            <A href="/agenda">"My agenda"</A>
-                            <A href="/badge">"My badge"</A>
-                        }
-                        .into_any()
-                    }}
+                // A kiosk's nav shows check-in instead of the attendee pages
+                // (a class, not two views: cheaper in the bundle).
+                <nav aria-label="Main" class:kiosk-nav=move || state.account.with(|a| a.as_ref().is_some_and(|a| a.kiosk().is_some()))>
+                    <A href="/" exact=true attr:class="attendee-only">"Program"</A>
+                    <A href="/agenda" attr:class="attendee-only">"My agenda"</A>
+                    <A href="/badge" attr:class="attendee-only">"My badge"</A>
+                    <A href="/kiosk" attr:class="kiosk-only">"Check-in"</A>
                     <A href="/sync">
                         "Changes"
                         {move || {

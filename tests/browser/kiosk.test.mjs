@@ -7,10 +7,13 @@
 //     scan says "already checked in at … (Kiosk …)";
 // (c) session-room mode: confirmed, walk-in, and the room count;
 // (d) unpairing warns about unsent check-ins, then wipes the kiosk;
+// (f) the pairing page and the desk (name list and verdict showing) pass
+//     axe at tablet and phone widths;
 // (e) the camera scanner: Chromium's fake camera, and a stand-in for the
 //     Barcode Detection API (which Chromium on Linux lacks) reporting the
 //     badge "in view".
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
+import AxeBuilder from "@axe-core/playwright";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { apiDevice, latest, launchProfile, openApp, pairingCode, pullAll, removeDir, tempDir, waitForServiceWorker, watchErrors } from "./harness.mjs";
@@ -240,6 +243,37 @@ describe("check-in kiosk", () => {
       await drained(page);
       const theirs = (await serverCheckins()).filter((r) => r.attendee_id === person.id && r.kiosk === "Kiosk D");
       assert.equal(theirs.length, 1);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
+  });
+
+  it("(f) the pairing page and the desk pass axe, with no sideways scrolling", async () => {
+    const dir = tempDir("kiosk-axe");
+    const context = await launchProfile(dir);
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const check = async (what) => {
+        const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+        assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], what);
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scrolling: ${what}`);
+      };
+      await page.goto(`${url}/kiosk`);
+      await page.waitForSelector("#pairing-code");
+      await check("pairing page");
+      await pair(page, url, await pairingCode(app.server.db, "Kiosk E"));
+      for (const [width, height] of [[1024, 768], [360, 740]]) {
+        await page.setViewportSize({ width, height });
+        const person = roster[5];
+        await scan(page, person.badge_code);
+        await verdictFor(page, fullName(person));
+        await check(`desk with a verdict at ${width}px`);
+        await page.fill("#scan", plain(person.last_name).slice(0, 4));
+        await page.waitForSelector(".name-matches button.match");
+        await check(`desk with names at ${width}px`);
+        await page.fill("#scan", "");
+      }
     } finally {
       await context.close();
       removeDir(dir);

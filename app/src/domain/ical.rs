@@ -5,7 +5,6 @@
 //! parser checks our output in the tests.
 
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 /// One session in the exported calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,12 +55,18 @@ pub fn calendar(name: &str, events: &[Event], stamp: OffsetDateTime) -> String {
     out
 }
 
+/// `20270312T140000Z` (by hand: see `session::day_label`).
 fn utc(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(format_description!(
-            "[year][month][day]T[hour][minute][second]Z"
-        ))
-        .unwrap_or_default()
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// TEXT values escape backslash, semicolon, comma and line breaks.

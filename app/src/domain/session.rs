@@ -2,9 +2,7 @@
 
 use std::fmt;
 
-use time::{
-    Date, OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description,
-};
+use time::{Date, OffsetDateTime, format_description::well_known::Rfc3339};
 
 use super::career::{CareerFamily, UnknownCareerFamily};
 use super::standards::{Standard, UnknownStandard};
@@ -205,20 +203,24 @@ pub fn clock_label(at: OffsetDateTime) -> String {
     format!("{hour12}:{:02} {meridiem}", at.minute())
 }
 
+// The labels are put together by hand rather than with `time`'s format
+// descriptions: those bring its whole formatting machinery into the
+// browser bundle for three labels.
+
 /// `Thursday, March 11`.
 pub fn day_label(day: Date) -> String {
-    day.format(format_description!(
-        "[weekday], [month repr:long] [day padding:none]"
-    ))
-    .unwrap_or_else(|_| day.to_string())
+    format!("{}, {} {}", day.weekday(), day.month(), day.day())
 }
 
 /// `Thu Mar 11`, for the day filter's buttons.
 pub fn short_day_label(day: Date) -> String {
-    day.format(format_description!(
-        "[weekday repr:short] [month repr:short] [day padding:none]"
-    ))
-    .unwrap_or_else(|_| day.to_string())
+    let (weekday, month) = (day.weekday().to_string(), day.month().to_string());
+    format!(
+        "{} {} {}",
+        weekday.get(..3).unwrap_or(&weekday),
+        month.get(..3).unwrap_or(&month),
+        day.day()
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
