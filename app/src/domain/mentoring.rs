@@ -1,0 +1,421 @@
+//! The mentoring log ("Supporting Our Own"): what an entry may hold, and who
+//! may change or confirm it. The phone checks an entry with these rules
+//! before queuing it, and the server checks it again on arrival, so both
+//! refuse the same input with the same words.
+
+use std::fmt;
+
+use time::{Date, Duration, Month};
+
+use super::attendee::BadgeCode;
+use super::standards::{Standard, UnknownStandard};
+use super::text::{self, TextError};
+
+/// The longest private note, in characters.
+pub const NOTE_MAX: usize = 4_000;
+/// The longest free-text partner name, in characters.
+pub const PARTNER_NAME_MAX: usize = 120;
+
+/// The author's part in the meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MentoringRole {
+    Mentor,
+    Mentee,
+}
+
+impl MentoringRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentoringRole::Mentor => "mentor",
+            MentoringRole::Mentee => "mentee",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, MentoringError> {
+        match value.trim() {
+            "mentor" => Ok(MentoringRole::Mentor),
+            "mentee" => Ok(MentoringRole::Mentee),
+            other => Err(MentoringError::BadRole(other.to_owned())),
+        }
+    }
+}
+
+/// What the meeting was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Activity {
+    Conversation,
+    Observation,
+    Shadowing,
+    CoPlanning,
+    Training,
+    Other,
+}
+
+impl Activity {
+    pub const ALL: [Activity; 6] = [
+        Activity::Conversation,
+        Activity::Observation,
+        Activity::Shadowing,
+        Activity::CoPlanning,
+        Activity::Training,
+        Activity::Other,
+    ];
+
+    /// The protocol's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Activity::Conversation => "conversation",
+            Activity::Observation => "observation",
+            Activity::Shadowing => "shadowing",
+            Activity::CoPlanning => "co-planning",
+            Activity::Training => "training",
+            Activity::Other => "other",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, MentoringError> {
+        let wanted = value.trim();
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == wanted)
+            .ok_or_else(|| MentoringError::BadActivity(wanted.to_owned()))
+    }
+}
+
+/// How long the meeting lasted: 1 to 720 minutes (twelve hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Minutes(u16);
+
+impl Minutes {
+    pub const MAX: u16 = 720;
+
+    pub fn new(value: i64) -> Result<Self, MentoringError> {
+        match u16::try_from(value) {
+            Ok(m) if (1..=Self::MAX).contains(&m) => Ok(Minutes(m)),
+            _ => Err(MentoringError::BadMinutes(value)),
+        }
+    }
+
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+/// The day of the meeting: not before 2000, and not after tomorrow (by the
+/// server's date: a phone a time zone ahead may already be there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryDate(Date);
+
+impl EntryDate {
+    pub fn parse(value: &str, today: Date) -> Result<Self, MentoringError> {
+        let value = value.trim();
+        let date =
+            parse_iso_date(value).ok_or_else(|| MentoringError::BadDate(value.to_owned()))?;
+        let earliest = Date::from_calendar_date(2000, Month::January, 1).unwrap_or(Date::MIN);
+        if date < earliest {
+            return Err(MentoringError::DateTooEarly(value.to_owned()));
+        }
+        if date > today.saturating_add(Duration::days(1)) {
+            return Err(MentoringError::DateInFuture(value.to_owned()));
+        }
+        Ok(EntryDate(date))
+    }
+
+    pub fn get(self) -> Date {
+        self.0
+    }
+}
+
+impl fmt::Display for EntryDate {
+    /// `YYYY-MM-DD`, as the protocol spells dates.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        )
+    }
+}
+
+/// `YYYY-MM-DD` and nothing else.
+fn parse_iso_date(value: &str) -> Option<Date> {
+    let bytes = value.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = value.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    let month = Month::try_from(u8::try_from(number(5..7)?).ok()?).ok()?;
+    let day = u8::try_from(number(8..10)?).ok()?;
+    Date::from_calendar_date(year, month, day).ok()
+}
+
+/// Who the meeting was with: someone at the conference (by the badge code
+/// scanned or typed) or, for anyone else, a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Partner {
+    Badge(BadgeCode),
+    Name(String),
+}
+
+impl Partner {
+    /// Exactly one of the two must be given.
+    pub fn parse(badge: Option<&str>, name: Option<&str>) -> Result<Self, MentoringError> {
+        let badge = badge.map(str::trim).filter(|b| !b.is_empty());
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        match (badge, name) {
+            (Some(b), None) => BadgeCode::parse(b)
+                .map(Partner::Badge)
+                .map_err(|_| MentoringError::BadPartnerBadge(b.to_owned())),
+            (None, Some(n)) => text::required("partner_name", n, PARTNER_NAME_MAX)
+                .map(Partner::Name)
+                .map_err(MentoringError::Text),
+            (Some(_), Some(_)) => Err(MentoringError::TwoPartners),
+            (None, None) => Err(MentoringError::NoPartner),
+        }
+    }
+
+    /// A partner at the conference must be someone else.
+    pub fn check_not_self(&self, author_badge: &BadgeCode) -> Result<(), MentoringError> {
+        match self {
+            Partner::Badge(b) if b == author_badge => Err(MentoringError::SelfPartner),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The Universal Standards in focus: each at most once, in the spec's
+/// order, whatever order they were ticked in.
+pub fn parse_standards<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<Standard>, MentoringError> {
+    let mut standards = values
+        .into_iter()
+        .map(Standard::parse)
+        .collect::<Result<Vec<_>, UnknownStandard>>()
+        .map_err(MentoringError::Standard)?;
+    standards.sort();
+    standards.dedup();
+    Ok(standards)
+}
+
+/// The private note: for its author's eyes only, never sent to anyone else.
+pub fn parse_note(value: &str) -> Result<String, MentoringError> {
+    text::optional("note", value, NOTE_MAX).map_err(MentoringError::Text)
+}
+
+/// What someone may do to an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    Update,
+    Delete,
+    Confirm,
+}
+
+/// Only the author edits or deletes an entry; only the partner it names
+/// confirms it (a free-text partner cannot confirm: they have no account).
+pub fn may(
+    act: Act,
+    actor: &str,
+    author: &str,
+    partner: Option<&str>,
+) -> Result<(), MentoringError> {
+    let allowed = match act {
+        Act::Update | Act::Delete => actor == author,
+        Act::Confirm => partner == Some(actor),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(MentoringError::Forbidden(act))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MentoringError {
+    #[error("minutes must be a whole number from 1 to 720 (twelve hours), not {0}")]
+    BadMinutes(i64),
+    #[error("“{0}” is not a date written as YYYY-MM-DD")]
+    BadDate(String),
+    #[error("{0} is before 2000-01-01")]
+    DateTooEarly(String),
+    #[error("{0} is in the future")]
+    DateInFuture(String),
+    #[error("the role must be mentor or mentee, not “{0}”")]
+    BadRole(String),
+    #[error(
+        "the activity must be one of conversation, observation, shadowing, co-planning, training or other, not “{0}”"
+    )]
+    BadActivity(String),
+    #[error("“{0}” is not a badge code")]
+    BadPartnerBadge(String),
+    #[error("give the partner's badge code or their name, not both")]
+    TwoPartners,
+    #[error("give the partner's badge code, or their name if they are not at the conference")]
+    NoPartner,
+    #[error("you cannot be your own mentoring partner")]
+    SelfPartner,
+    #[error("{0}")]
+    Standard(UnknownStandard),
+    #[error("{0}")]
+    Text(TextError),
+    #[error("{}", match .0 {
+        Act::Update => "only the entry's author can change it",
+        Act::Delete => "only the entry's author can delete it",
+        Act::Confirm => "only the partner the entry names can confirm it",
+    })]
+    Forbidden(Act),
+}
+
+impl MentoringError {
+    /// The protocol's rejection code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MentoringError::Forbidden(_) => "forbidden",
+            MentoringError::SelfPartner => "self_partner",
+            _ => "invalid_args",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2027 - 03 - 27);
+
+    #[test]
+    fn minutes_run_from_one_to_twelve_hours() {
+        assert_eq!(Minutes::new(1).map(Minutes::get), Ok(1));
+        assert_eq!(Minutes::new(720).map(Minutes::get), Ok(720));
+        for bad in [0, -5, 721, 70_000] {
+            assert_eq!(Minutes::new(bad), Err(MentoringError::BadMinutes(bad)));
+        }
+    }
+
+    #[test]
+    fn dates_are_iso_from_2000_to_tomorrow() {
+        assert_eq!(
+            EntryDate::parse("2027-03-28", TODAY).map(|d| d.to_string()),
+            Ok("2027-03-28".into())
+        );
+        assert_eq!(
+            EntryDate::parse(" 2000-01-01 ", TODAY).map(|d| d.to_string()),
+            Ok("2000-01-01".into())
+        );
+        assert_eq!(
+            EntryDate::parse("1999-12-31", TODAY),
+            Err(MentoringError::DateTooEarly("1999-12-31".into()))
+        );
+        assert_eq!(
+            EntryDate::parse("2027-03-29", TODAY),
+            Err(MentoringError::DateInFuture("2027-03-29".into()))
+        );
+        for bad in [
+            "2027-3-28",
+            "2027-02-30",
+            "28/03/2027",
+            "2027-03-28T10:00",
+            "+027-03-28",
+        ] {
+            assert_eq!(
+                EntryDate::parse(bad, TODAY),
+                Err(MentoringError::BadDate(bad.into())),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn roles_and_activities_are_spelled_as_the_protocol_does() {
+        for role in [MentoringRole::Mentor, MentoringRole::Mentee] {
+            assert_eq!(MentoringRole::parse(role.as_str()), Ok(role));
+        }
+        assert!(MentoringRole::parse("coach").is_err());
+        for activity in Activity::ALL {
+            assert_eq!(Activity::parse(activity.as_str()), Ok(activity));
+        }
+        assert_eq!(
+            Activity::parse("coplanning"),
+            Err(MentoringError::BadActivity("coplanning".into()))
+        );
+    }
+
+    #[test]
+    fn a_partner_is_a_badge_or_a_name_never_both_never_oneself() {
+        let me = BadgeCode::parse("ESP-0001").unwrap();
+        let other = Partner::parse(Some(" esp-0002 "), None).unwrap();
+        assert_eq!(other, Partner::Badge(BadgeCode::parse("ESP-0002").unwrap()));
+        assert_eq!(other.check_not_self(&me), Ok(()));
+        assert_eq!(
+            Partner::parse(Some("ESP-0001"), Some(""))
+                .unwrap()
+                .check_not_self(&me),
+            Err(MentoringError::SelfPartner)
+        );
+        assert_eq!(
+            Partner::parse(None, Some("  Pat Lee ")),
+            Ok(Partner::Name("Pat Lee".into()))
+        );
+        assert_eq!(
+            Partner::parse(Some("ESP-0002"), Some("Pat")),
+            Err(MentoringError::TwoPartners)
+        );
+        assert_eq!(
+            Partner::parse(None, Some("  ")),
+            Err(MentoringError::NoPartner)
+        );
+        assert_eq!(
+            Partner::parse(Some("not a code!"), None),
+            Err(MentoringError::BadPartnerBadge("not a code!".into()))
+        );
+    }
+
+    #[test]
+    fn standards_come_from_the_eight_once_each_in_order() {
+        assert_eq!(
+            parse_standards(["Technology", "ethics", "Technology"]),
+            Ok(vec![Standard::Ethics, Standard::Technology])
+        );
+        assert!(matches!(
+            parse_standards(["Ethics", "Cooking"]),
+            Err(MentoringError::Standard(_))
+        ));
+        assert_eq!(parse_standards([]), Ok(vec![]));
+    }
+
+    #[test]
+    fn notes_are_bounded() {
+        assert_eq!(parse_note("  went well "), Ok("went well".into()));
+        assert!(parse_note(&"x".repeat(NOTE_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn authors_edit_and_delete_named_partners_confirm() {
+        assert_eq!(may(Act::Update, "a", "a", Some("p")), Ok(()));
+        assert_eq!(may(Act::Delete, "a", "a", Some("p")), Ok(()));
+        assert_eq!(may(Act::Confirm, "p", "a", Some("p")), Ok(()));
+        assert_eq!(
+            may(Act::Update, "p", "a", Some("p")),
+            Err(MentoringError::Forbidden(Act::Update))
+        );
+        assert_eq!(
+            may(Act::Confirm, "a", "a", Some("p")),
+            Err(MentoringError::Forbidden(Act::Confirm))
+        );
+        assert_eq!(
+            may(Act::Confirm, "x", "a", None),
+            Err(MentoringError::Forbidden(Act::Confirm))
+        );
+        assert_eq!(MentoringError::Forbidden(Act::Confirm).code(), "forbidden");
+    }
+}
