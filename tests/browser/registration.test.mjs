@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
+  apiDevice,
   apiSignIn,
   demoCredentials,
   latest,
@@ -250,5 +251,63 @@ describe("registration offline", () => {
       removeDir(dir);
       removeDir(freshDir);
     }
+  });
+});
+
+describe("a change the server refuses", () => {
+  let app;
+
+  after(async () => {
+    await app?.close();
+  });
+
+  it("(e) shows on the Changes page with the server's reason, and can be dismissed", async () => {
+    app = await openApp();
+    const url = app.server.url;
+    const page = app.page;
+    const errors = watchErrors(page);
+    const [person] = demoCredentials(app.server);
+    await signIn(page, url, person);
+    await page.goto(url);
+    await waitForProgram(page);
+
+    // Two sessions at overlapping times.
+    const sessions = [...latest(await pullAll(url), "session").values()].sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+    const overlaps = (a, b) => Date.parse(a.starts_at) < Date.parse(b.ends_at) && Date.parse(b.starts_at) < Date.parse(a.ends_at);
+    let pair;
+    for (const a of sessions) {
+      const b = sessions.find((s) => s !== a && overlaps(a, s));
+      if (b) {
+        pair = [a, b];
+        break;
+      }
+    }
+    assert.ok(pair, "the demo program has overlapping sessions");
+    const [elsewhere, here] = pair;
+
+    // The phone goes offline; meanwhile the same person registers for the
+    // other session from a second device, which the phone cannot know.
+    await app.context.setOffline(true);
+    const other = await apiDevice(url, "attendee", { badge_code: person.badge, last_name: person.lastName });
+    const [first] = await other.push([{ op: "registration.create", args: { registration_id: crypto.randomUUID(), session_id: elsewhere.id } }]);
+    assert.equal(first.status, "applied");
+    await card(page, here.title).locator("[data-action=register]").click();
+    await card(page, here.title).locator("[data-standing=pending]").waitFor();
+
+    await app.context.setOffline(false);
+    await page.click(".sync-badge");
+    await page.goto(`${url}/sync`);
+    const refused = page.locator(".rejected-list li[data-code=time_conflict]");
+    await refused.waitFor({ timeout: 20_000 });
+    const text = await refused.textContent();
+    assert.ok(text.includes(`Register for “${here.title}”`), text);
+    assert.match(text, new RegExp(elsewhere.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    assert.equal(await page.locator('nav a[href="/sync"] .count').textContent(), "1");
+
+    await refused.locator("button", { hasText: "Dismiss" }).click();
+    await refused.waitFor({ state: "detached" });
+    await page.waitForSelector("text=The server has accepted every change so far.");
+    assert.equal(await page.locator('nav a[href="/sync"] .count').count(), 0);
+    assert.deepEqual(errors, []);
   });
 });
