@@ -142,6 +142,9 @@ fn is_leading() -> bool {
 async fn sync_loop(store: Rc<LocalStore>, state: AppState) {
     let mut backoff = RETRY_FIRST_MS;
     while is_leading() {
+        // Read before the round: a request made while it runs (a tap, a
+        // pairing) must wake the next wait at once, not be lost in it.
+        let seen = state.sync_requested.get_untracked();
         let wait = if sync_once(&store, state).await {
             backoff = RETRY_FIRST_MS;
             REFRESH_MS
@@ -150,7 +153,7 @@ async fn sync_loop(store: Rc<LocalStore>, state: AppState) {
             backoff = (backoff * 2).min(RETRY_MAX_MS);
             wait
         };
-        wait_for_wake(wait, state.sync_requested).await;
+        wait_for_wake(wait, state.sync_requested, seen).await;
         sleep(DEBOUNCE_MS).await;
     }
 }
@@ -369,12 +372,12 @@ fn jitter(ms: u32) -> u32 {
     ms - ms * 15 / 100 + spread
 }
 
-/// Resolves after `ms`, or earlier when something asks for a sync.
-async fn wait_for_wake(ms: u32, requested: RwSignal<u32>) {
+/// Resolves after `ms`, or earlier when something has asked for a sync
+/// since `requested` read `seen`.
+async fn wait_for_wake(ms: u32, requested: RwSignal<u32>, seen: u32) {
     const TICK_MS: u32 = 100;
-    let start = requested.get_untracked();
     let mut waited = 0;
-    while waited < ms && requested.get_untracked() == start && is_leading() {
+    while waited < ms && requested.get_untracked() == seen && is_leading() {
         sleep(TICK_MS).await;
         waited += TICK_MS;
     }
