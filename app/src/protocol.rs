@@ -132,6 +132,29 @@ pub struct CheckinData {
 }
 
 /// The `data` of an `attendee` change. Never carries the email.
+/// A mentoring log entry as its author and its partner receive it. `note`
+/// is there for the author only; the partner's copy never has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentoringEntryData {
+    pub id: String,
+    pub author_id: String,
+    /// "First Last", so the partner's phone can say whose entry it is.
+    pub author_name: String,
+    pub partner_id: Option<String>,
+    pub partner_badge: Option<String>,
+    /// The free text given, or the partner's name from the roster.
+    pub partner_name: String,
+    pub role: String,
+    pub date: String,
+    pub minutes: u16,
+    pub activity: String,
+    pub standards: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub confirmed_at: Option<String>,
+    pub updated_at: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttendeeData {
     pub id: String,

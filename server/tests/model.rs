@@ -1,11 +1,13 @@
 //! The sync engine against a reference model (spec §8): 24 simulated phones
-//! register and cancel at random while their pushes are dropped, repeated,
+//! register and cancel, and log, edit, delete and confirm mentoring entries,
+//! at random while their pushes are dropped, repeated,
 //! sent out of order and have their responses lost. Every verdict the
 //! server gives is checked against an independent, in-memory model of the
 //! rules applied in server arrival order; at the end every `(device, seq)`
 //! has been applied exactly once, no session is over capacity, every
 //! waitlist is in arrival order, cursors only grew, and every phone's view
-//! equals the server's.
+//! (registrations, seat counts, mentoring entries and their confirmations)
+//! equals the server's, with private notes only on their author's phone.
 //! Run: `cargo test -p server --test model` (`MODEL_SEEDS=1,2,3` for others).
 
 mod helpers;
@@ -13,13 +15,15 @@ mod helpers;
 use std::collections::{BTreeMap, HashMap};
 
 use app::protocol::{Change, Entity, PullResponse, PushResponse, ResultStatus};
-use helpers::{Phone, SESSIONS_HEADER, TestApp, rid, roster};
+use helpers::{Phone, SESSIONS_HEADER, TestApp, rid, roster, today};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 const PHONES: usize = 24;
-const STEPS: usize = 700;
+const STEPS: usize = 900;
+/// Entry lengths: few, so that a stale confirmation sometimes matches.
+const MINUTES: [u64; 3] = [30, 45, 60];
 
 /// (code, start hour, end hour, capacity); all on one day in 2027.
 const SESSIONS: [(&str, u32, u32, Option<u32>); 8] = [
@@ -52,6 +56,38 @@ struct Model {
     /// registration id → (attendee, session, status, arrival)
     regs: BTreeMap<String, (String, String, &'static str, u64)>,
     arrivals: u64,
+    /// badge code → attendee id
+    badges: HashMap<String, String>,
+    /// entry id → the entry; deleted ones stay, marked
+    entries: BTreeMap<String, ModelEntry>,
+    /// (entry id, confirming attendee) → minutes they saw, for entries
+    /// that have not arrived
+    waiting: BTreeMap<(String, String), u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ModelEntry {
+    author: String,
+    partner: String,
+    minutes: u64,
+    note: String,
+    confirmed: bool,
+    deleted: bool,
+}
+
+/// A mentoring entry's id, apart from registration ids.
+fn eid(n: u32) -> String {
+    format!("00000000-0000-4000-9000-{n:012}")
+}
+
+fn entry_args(id: &str, partner_badge: &str, minutes: u64, note: &str) -> Value {
+    json!({"entry_id": id, "partner_badge": partner_badge, "role": "mentor", "date": today(),
+           "minutes": minutes, "activity": "conversation", "standards": ["Ethics"], "note": note})
+}
+
+fn seen(minutes: u64) -> Value {
+    json!({"role": "mentor", "date": today(), "minutes": minutes, "activity": "conversation",
+           "standards": ["Ethics"]})
 }
 
 impl Model {
@@ -81,8 +117,88 @@ impl Model {
         })
     }
 
+    /// The verdict on a mentoring mutation.
+    fn apply_mentoring(&mut self, me: &str, op: &str, args: &Value) -> Result<Value, String> {
+        let id = args["entry_id"].as_str().unwrap_or_default().to_owned();
+        let outcome = |confirmed: bool| json!({"entry_id": id, "confirmed": confirmed});
+        if op == "mentoring.log" {
+            if self.entries.contains_key(&id) {
+                return Err("id_in_use".into());
+            }
+            let badge = args["partner_badge"].as_str().unwrap_or_default();
+            let Some(partner) = self.badges.get(badge).cloned() else {
+                return Err("unknown_badge".into());
+            };
+            if partner == me {
+                return Err("self_partner".into());
+            }
+            let minutes = args["minutes"].as_u64().unwrap_or_default();
+            let confirmed = self.waiting.get(&(id.clone(), partner.clone())) == Some(&minutes);
+            self.waiting.retain(|(entry, _), _| *entry != id);
+            let note = args["note"].as_str().unwrap_or_default().to_owned();
+            self.entries.insert(
+                id.clone(),
+                ModelEntry {
+                    author: me.to_owned(),
+                    partner,
+                    minutes,
+                    note,
+                    confirmed,
+                    deleted: false,
+                },
+            );
+            return Ok(outcome(confirmed));
+        }
+        let Some(entry) = self.entries.get_mut(&id) else {
+            if op == "mentoring.confirm" {
+                let saw = args["seen"]["minutes"].as_u64().unwrap_or_default();
+                self.waiting.insert((id.clone(), me.to_owned()), saw);
+                return Ok(json!({"entry_id": id, "confirmed": false, "waiting_for_entry": true}));
+            }
+            return Err("unknown_entry".into());
+        };
+        if entry.deleted {
+            return Err("entry_deleted".into());
+        }
+        match op {
+            "mentoring.confirm" => {
+                if entry.partner != me {
+                    return Err("forbidden".into());
+                }
+                if args["seen"]["minutes"].as_u64() != Some(entry.minutes) {
+                    return Err("entry_changed".into());
+                }
+                entry.confirmed = true;
+                Ok(outcome(true))
+            }
+            _ if entry.author != me => Err("forbidden".into()),
+            "mentoring.update" => {
+                let fields = &args["fields"];
+                if let Some(minutes) = fields["minutes"].as_u64()
+                    && minutes != entry.minutes
+                {
+                    entry.minutes = minutes;
+                    entry.confirmed = false;
+                }
+                if let Some(note) = fields["note"].as_str() {
+                    entry.note = note.to_owned();
+                }
+                let confirmed = entry.confirmed;
+                Ok(outcome(confirmed))
+            }
+            "mentoring.delete" => {
+                entry.deleted = true;
+                Ok(json!({"entry_id": id, "deleted": true}))
+            }
+            _ => Err("unknown_op".into()),
+        }
+    }
+
     /// The verdict on one mutation: `Ok(outcome)` or `Err(code)`.
     fn apply(&mut self, attendee: &str, op: &str, args: &Value) -> Result<Value, String> {
+        if op.starts_with("mentoring.") {
+            return self.apply_mentoring(attendee, op, args);
+        }
         let id = args["registration_id"]
             .as_str()
             .unwrap_or_default()
@@ -166,6 +282,9 @@ struct Sim {
     registrations: BTreeMap<String, (String, Option<u64>)>,
     sessions: BTreeMap<String, (u64, u64)>,
     created: Vec<String>,
+    /// entry id → (minutes, confirmed, note if sent)
+    entries: BTreeMap<String, (u64, bool, Option<String>)>,
+    logged: Vec<String>,
 }
 
 async fn push(app: &TestApp, phone: &Phone, mutations: &[Value]) -> reqwest::Response {
@@ -247,6 +366,37 @@ async fn pull(app: &TestApp, sim: &mut Sim) {
                     );
                 }
                 Change::Put {
+                    entity: Entity::MentoringEntry,
+                    id,
+                    data,
+                } => {
+                    let me = sim.phone.attendee_id.as_str();
+                    let author = data["author_id"].as_str().unwrap();
+                    assert!(
+                        author == me || data["partner_id"] == me,
+                        "only entries I wrote or that name me: {data}"
+                    );
+                    assert_eq!(
+                        data.get("note").is_some(),
+                        author == me,
+                        "the note goes to its author only: {data}"
+                    );
+                    sim.entries.insert(
+                        id.clone(),
+                        (
+                            data["minutes"].as_u64().unwrap(),
+                            data["confirmed_at"].is_string(),
+                            data["note"].as_str().map(str::to_owned),
+                        ),
+                    );
+                }
+                Change::Del {
+                    entity: Entity::MentoringEntry,
+                    id,
+                } => {
+                    sim.entries.remove(id);
+                }
+                Change::Put {
                     entity: Entity::Session,
                     id,
                     data,
@@ -295,9 +445,17 @@ async fn run(seed: u64) {
             registrations: BTreeMap::new(),
             sessions: BTreeMap::new(),
             created: Vec::new(),
+            entries: BTreeMap::new(),
+            logged: Vec::new(),
         });
     }
+    for (n, sim) in sims.iter().enumerate() {
+        model.badges.insert(badge(n), sim.phone.attendee_id.clone());
+    }
     let mut next_id = 0u32;
+    // Every entry logged by any phone: (id, author index, partner index,
+    // minutes when logged). Partners learn of them "by QR", offline.
+    let mut shown: Vec<(String, usize, usize, u64)> = Vec::new();
 
     for _ in 0..STEPS {
         let i = rng.random_range(0..PHONES);
@@ -306,7 +464,7 @@ async fn run(seed: u64) {
         match roll {
             // A tap: register (sometimes for a session that does not exist,
             // or reusing an id) or cancel (sometimes someone else's).
-            0..=29 => {
+            0..=19 => {
                 next_id += 1;
                 let id = if rng.random_bool(0.05) && next_id > 1 {
                     rid(rng.random_range(1..next_id))
@@ -322,7 +480,64 @@ async fn run(seed: u64) {
                 let m = sim.phone.register(&id, &session);
                 sim.outbox.push(m);
             }
-            30..=44 => {
+            // Mentoring: log (now and then naming oneself or a stranger),
+            // edit, delete, and confirm what a partner was shown (sometimes
+            // stale, sometimes by the wrong person).
+            20..=39 => {
+                let mentoring = rng.random_range(0..10);
+                if mentoring < 4 || shown.is_empty() {
+                    let id = eid(shown.len() as u32 + 1);
+                    let partner = rng.random_range(0..PHONES);
+                    let partner_badge = match rng.random_range(0..20) {
+                        0 => "T-9999".to_owned(),
+                        _ => badge(partner),
+                    };
+                    let minutes = MINUTES[rng.random_range(0..MINUTES.len())];
+                    let m = sim.phone.log(entry_args(
+                        &id,
+                        &partner_badge,
+                        minutes,
+                        &format!("note {id}"),
+                    ));
+                    sim.outbox.push(m);
+                    sim.logged.push(id.clone());
+                    shown.push((id, i, partner, minutes));
+                } else if mentoring < 7 {
+                    let (id, author, partner, minutes) =
+                        shown[rng.random_range(0..shown.len())].clone();
+                    let confirmer = if rng.random_bool(0.85) {
+                        partner
+                    } else {
+                        author
+                    };
+                    let saw = if rng.random_bool(0.8) {
+                        minutes
+                    } else {
+                        MINUTES[rng.random_range(0..MINUTES.len())]
+                    };
+                    let sim = &mut sims[confirmer];
+                    let m = sim.phone.confirm(&id, seen(saw));
+                    sim.outbox.push(m);
+                } else {
+                    let id = if !sim.logged.is_empty() && rng.random_bool(0.9) {
+                        sim.logged[rng.random_range(0..sim.logged.len())].clone()
+                    } else {
+                        shown[rng.random_range(0..shown.len())].0.clone()
+                    };
+                    let m = match mentoring {
+                        7 => sim
+                            .phone
+                            .update(&id, json!({"note": format!("edited {id}")})),
+                        8 => sim.phone.update(
+                            &id,
+                            json!({"minutes": MINUTES[rng.random_range(0..MINUTES.len())]}),
+                        ),
+                        _ => sim.phone.delete(&id),
+                    };
+                    sim.outbox.push(m);
+                }
+            }
+            40..=49 => {
                 let id = if !sim.created.is_empty() && rng.random_bool(0.9) {
                     sim.created[rng.random_range(0..sim.created.len())].clone()
                 } else {
@@ -332,9 +547,9 @@ async fn run(seed: u64) {
                 sim.outbox.push(m);
             }
             // A push that never leaves the phone.
-            45..=49 => {}
+            50..=52 => {}
             // A push whose response is lost: applied, but the phone keeps it all.
-            50..=59 if !sim.outbox.is_empty() => {
+            53..=59 if !sim.outbox.is_empty() => {
                 let n = rng.random_range(1..=sim.outbox.len());
                 let batch = sim.outbox[..n].to_vec();
                 let response = push(&app, &sim.phone, &batch).await;
@@ -390,6 +605,17 @@ async fn run(seed: u64) {
     for sim in &mut sims {
         pull(&app, sim).await;
     }
+
+    // The run exercised what it claims to.
+    let live = model.entries.values().filter(|e| !e.deleted);
+    let confirmed = live.clone().filter(|e| e.confirmed).count();
+    let deleted = model.entries.values().filter(|e| e.deleted).count();
+    println!(
+        "seed {seed}: {} registrations, {} entries ({confirmed} confirmed, {deleted} deleted)",
+        model.regs.len(),
+        model.entries.len()
+    );
+    assert!(live.count() > 0 && confirmed > 0 && deleted > 0);
 
     // Every (device, seq) applied exactly once.
     let stored: Vec<(String, i64, i64, i64)> = app
@@ -478,6 +704,19 @@ async fn run(seed: u64) {
             "phone {} converged",
             sim.phone.device_id
         );
+        let mut entries: BTreeMap<String, (u64, bool, Option<String>)> = BTreeMap::new();
+        for (id, e) in &model.entries {
+            let me = &sim.phone.attendee_id;
+            if !e.deleted && (&e.author == me || &e.partner == me) {
+                let note = (&e.author == me).then(|| e.note.clone());
+                entries.insert(id.clone(), (e.minutes, e.confirmed, note));
+            }
+        }
+        assert_eq!(
+            sim.entries, entries,
+            "mentoring entries on phone {}",
+            sim.phone.device_id
+        );
         for (session, counts) in &sim.sessions {
             let expected = (
                 u64::from(model.count(session, "confirmed")),
@@ -486,6 +725,11 @@ async fn run(seed: u64) {
             assert_eq!(*counts, expected, "seat counts of {session} on a phone");
         }
     }
+}
+
+/// The badge code of phone `i` (attendee `i + 1` of the roster).
+fn badge(i: usize) -> String {
+    format!("T-{:04}", i + 1)
 }
 
 #[tokio::test]

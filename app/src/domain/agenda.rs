@@ -74,24 +74,22 @@ pub fn overlay(
             Operation::RegistrationCreate {
                 registration_id,
                 session_id,
-            } => {
-                if !mine.iter().any(|m| &m.id == registration_id) {
-                    mine.push(Mine {
-                        id: registration_id.clone(),
-                        session_id: session_id.clone(),
-                        standing: Standing::Pending {
-                            expected: expect(session_id),
-                        },
-                    });
-                }
+            } if !mine.iter().any(|m| &m.id == registration_id) => {
+                mine.push(Mine {
+                    id: registration_id.clone(),
+                    session_id: session_id.clone(),
+                    standing: Standing::Pending {
+                        expected: expect(session_id),
+                    },
+                });
             }
             Operation::RegistrationCancel { registration_id } => {
                 if let Some(m) = mine.iter_mut().find(|m| &m.id == registration_id) {
                     m.standing = Standing::Cancelling;
                 }
             }
-            // Kiosks' business, not the agenda's.
-            Operation::CheckinRecord { .. } => {}
+            // Kiosks' and the mentoring log's business, not the agenda's.
+            _ => {}
         }
     }
     mine

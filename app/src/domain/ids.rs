@@ -62,6 +62,11 @@ uuid_id!(
     /// A check-in, named by the kiosk that recorded it: the idempotency key.
     CheckinId
 );
+uuid_id!(
+    /// A mentoring log entry, named by the phone that logged it, so that
+    /// it can be edited, deleted or confirmed before the server has seen it.
+    EntryId
+);
 
 /// A device's mutation number: 1, 2, 3… with no gaps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -101,13 +101,13 @@ impl Minutes {
     }
 }
 
-/// The day of the meeting: not before 2000, and not after tomorrow (by the
-/// server's date: a phone a time zone ahead may already be there).
+/// The day of the meeting, from 2000 on. That it is not after tomorrow
+/// depends on the day it is checked: see [`EntryDate::within`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EntryDate(Date);
 
 impl EntryDate {
-    pub fn parse(value: &str, today: Date) -> Result<Self, MentoringError> {
+    pub fn parse(value: &str) -> Result<Self, MentoringError> {
         let value = value.trim();
         let date =
             parse_iso_date(value).ok_or_else(|| MentoringError::BadDate(value.to_owned()))?;
@@ -115,10 +115,16 @@ impl EntryDate {
         if date < earliest {
             return Err(MentoringError::DateTooEarly(value.to_owned()));
         }
-        if date > today.saturating_add(Duration::days(1)) {
-            return Err(MentoringError::DateInFuture(value.to_owned()));
-        }
         Ok(EntryDate(date))
+    }
+
+    /// Not after tomorrow, by `today` (the server's date when it arrives; a
+    /// phone a time zone ahead may already be there).
+    pub fn within(self, today: Date) -> Result<Self, MentoringError> {
+        if self.0 > today.saturating_add(Duration::days(1)) {
+            return Err(MentoringError::DateInFuture(self.to_string()));
+        }
+        Ok(self)
     }
 
     pub fn get(self) -> Date {
@@ -212,6 +218,88 @@ pub fn parse_note(value: &str) -> Result<String, MentoringError> {
     text::optional("note", value, NOTE_MAX).map_err(MentoringError::Text)
 }
 
+/// A mentoring log entry as its author keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub partner: Partner,
+    pub role: MentoringRole,
+    pub date: EntryDate,
+    pub minutes: Minutes,
+    pub activity: Activity,
+    pub standards: Vec<Standard>,
+    pub note: String,
+}
+
+impl Entry {
+    /// What the partner signs when they confirm it.
+    pub fn terms(&self) -> Terms {
+        Terms {
+            role: self.role,
+            date: self.date,
+            minutes: self.minutes,
+            activity: self.activity,
+            standards: self.standards.clone(),
+        }
+    }
+}
+
+/// What an edit changes: any of the fields but the partner (an entry with
+/// another partner is another entry).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryChanges {
+    pub role: Option<MentoringRole>,
+    pub date: Option<EntryDate>,
+    pub minutes: Option<Minutes>,
+    pub activity: Option<Activity>,
+    pub standards: Option<Vec<Standard>>,
+    pub note: Option<String>,
+}
+
+impl EntryChanges {
+    pub fn is_empty(&self) -> bool {
+        *self == EntryChanges::default()
+    }
+
+    /// Applies the changes; true when the terms the partner signs changed
+    /// (a note is private, so editing it leaves a confirmation standing).
+    pub fn apply_to(&self, entry: &mut Entry) -> bool {
+        let before = entry.terms();
+        if let Some(role) = self.role {
+            entry.role = role;
+        }
+        if let Some(date) = self.date {
+            entry.date = date;
+        }
+        if let Some(minutes) = self.minutes {
+            entry.minutes = minutes;
+        }
+        if let Some(activity) = self.activity {
+            entry.activity = activity;
+        }
+        if let Some(standards) = &self.standards {
+            entry.standards.clone_from(standards);
+        }
+        if let Some(note) = &self.note {
+            entry.note.clone_from(note);
+        }
+        entry.terms() != before
+    }
+}
+
+/// The part of an entry its partner signs: everything but who the partner
+/// is (they are the one signing) and the author's private note. A
+/// confirmation names the terms its signer saw, and the server takes it only
+/// while the entry still has them, so nobody appears to have signed what
+/// they did not see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terms {
+    pub role: MentoringRole,
+    pub date: EntryDate,
+    pub minutes: Minutes,
+    pub activity: Activity,
+    pub standards: Vec<Standard>,
+}
+
 /// What someone may do to an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Act {
@@ -247,7 +335,7 @@ pub enum MentoringError {
     BadDate(String),
     #[error("{0} is before 2000-01-01")]
     DateTooEarly(String),
-    #[error("{0} is in the future")]
+    #[error("{0} is later than tomorrow")]
     DateInFuture(String),
     #[error("the role must be mentor or mentee, not “{0}”")]
     BadRole(String),
@@ -304,20 +392,21 @@ mod tests {
 
     #[test]
     fn dates_are_iso_from_2000_to_tomorrow() {
+        let dated = |text: &str| EntryDate::parse(text).and_then(|d| d.within(TODAY));
         assert_eq!(
-            EntryDate::parse("2027-03-28", TODAY).map(|d| d.to_string()),
+            dated("2027-03-28").map(|d| d.to_string()),
             Ok("2027-03-28".into())
         );
         assert_eq!(
-            EntryDate::parse(" 2000-01-01 ", TODAY).map(|d| d.to_string()),
+            dated(" 2000-01-01 ").map(|d| d.to_string()),
             Ok("2000-01-01".into())
         );
         assert_eq!(
-            EntryDate::parse("1999-12-31", TODAY),
+            dated("1999-12-31"),
             Err(MentoringError::DateTooEarly("1999-12-31".into()))
         );
         assert_eq!(
-            EntryDate::parse("2027-03-29", TODAY),
+            dated("2027-03-29"),
             Err(MentoringError::DateInFuture("2027-03-29".into()))
         );
         for bad in [
@@ -328,7 +417,7 @@ mod tests {
             "+027-03-28",
         ] {
             assert_eq!(
-                EntryDate::parse(bad, TODAY),
+                dated(bad),
                 Err(MentoringError::BadDate(bad.into())),
                 "{bad}"
             );
@@ -397,6 +486,32 @@ mod tests {
     fn notes_are_bounded() {
         assert_eq!(parse_note("  went well "), Ok("went well".into()));
         assert!(parse_note(&"x".repeat(NOTE_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn editing_the_terms_is_told_apart_from_editing_the_note() {
+        let mut entry = Entry {
+            partner: Partner::Name("Pat Lee".into()),
+            role: MentoringRole::Mentor,
+            date: EntryDate::parse("2027-03-26").unwrap(),
+            minutes: Minutes::new(45).unwrap(),
+            activity: Activity::Conversation,
+            standards: vec![Standard::Ethics],
+            note: String::new(),
+        };
+        let note_only = EntryChanges {
+            note: Some("follow up".into()),
+            ..EntryChanges::default()
+        };
+        assert!(!note_only.apply_to(&mut entry));
+        assert_eq!(entry.note, "follow up");
+        let longer = EntryChanges {
+            minutes: Some(Minutes::new(60).unwrap()),
+            ..EntryChanges::default()
+        };
+        assert!(longer.apply_to(&mut entry));
+        assert_eq!(entry.minutes.get(), 60);
+        assert!(EntryChanges::default().is_empty() && !longer.is_empty());
     }
 
     #[test]

@@ -19,6 +19,6 @@ pub mod text;
 
 pub use attendee::{BadgeCode, PersonName, Role, StateCode};
 pub use career::CareerFamily;
-pub use ids::{CheckinId, DeviceId, RegistrationId, Seq, SessionId};
+pub use ids::{CheckinId, DeviceId, EntryId, RegistrationId, Seq, SessionId};
 pub use session::{Capacity, Session, SessionCode, SessionError, SessionKind, Timeslot};
 pub use standards::Standard;

@@ -57,6 +57,18 @@ fn describe(state: &AppState, m: &Mutation) -> String {
                 None => format!("Check in {who}"),
             }
         }
+        Ok(Operation::MentoringLog { entry, .. }) => format!(
+            "Log {} min of mentoring on {}",
+            entry.minutes.get(),
+            entry.date
+        ),
+        Ok(Operation::MentoringUpdate { .. }) => "Edit a mentoring entry".to_owned(),
+        Ok(Operation::MentoringDelete { .. }) => "Delete a mentoring entry".to_owned(),
+        Ok(Operation::MentoringConfirm { seen, .. }) => format!(
+            "Confirm {} min of mentoring on {}",
+            seen.minutes.get(),
+            seen.date
+        ),
         Err(_) => m.op.clone(),
     }
 }

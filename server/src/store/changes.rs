@@ -6,7 +6,7 @@ use app::protocol::{Change, Entity};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::{StoreError, attendees, checkins, registrations, sessions};
+use super::{StoreError, attendees, checkins, mentoring, registrations, sessions};
 
 /// Which rows a device may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +108,9 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
             &mut all,
         )?;
     }
+    if let Scope::Attendee { attendee_id } = scope {
+        mentoring_entries(conn, attendee_id, after, fetch, &mut all)?;
+    }
     all.sort_by_key(|(version, _)| *version);
     let more = all.len() > limit as usize;
     all.truncate(limit as usize);
@@ -126,6 +129,41 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
         more,
         refreshed,
     })
+}
+
+/// The attendee's own entries and those naming them as partner; a deleted
+/// one as a tombstone (to those two only), unless the device starts from
+/// nothing.
+fn mentoring_entries(
+    conn: &Connection,
+    attendee_id: i64,
+    after: i64,
+    fetch: i64,
+    out: &mut Vec<(i64, Change)>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM {} WHERE (e.author_id = ?1 OR e.partner_id = ?1) AND e.version > ?2
+         AND (e.deleted_at IS NULL OR ?2 > 0) ORDER BY e.version LIMIT ?3",
+        mentoring::DATA_COLUMNS,
+        mentoring::FROM
+    ))?;
+    let rows = stmt.query_map(params![attendee_id, after, fetch], mentoring::from_row)?;
+    for row in rows {
+        let (version, deleted, data) = row?;
+        let entity = Entity::MentoringEntry;
+        let change = if deleted {
+            Change::Del {
+                entity,
+                id: data.id,
+            }
+        } else {
+            let id = data.id.clone();
+            let data = json(&data).map_err(StoreError::Corrupt)?;
+            Change::Put { entity, id, data }
+        };
+        out.push((version, change));
+    }
+    Ok(())
 }
 
 fn json<T: Serialize>(data: &T) -> Result<serde_json::Value, String> {

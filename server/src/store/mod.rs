@@ -10,6 +10,7 @@ pub mod attendees;
 pub mod changes;
 pub mod checkins;
 pub mod devices;
+pub mod mentoring;
 pub mod registrations;
 pub mod sessions;
 
@@ -42,6 +43,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/001_init.sql")),
         M::up(include_str!("migrations/002_devices_registrations.sql")),
         M::up(include_str!("migrations/003_kiosks_checkins.sql")),
+        M::up(include_str!("migrations/004_mentoring.sql")),
     ])
 }
 

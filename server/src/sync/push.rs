@@ -5,6 +5,8 @@
 //! queue behind it; a storage error fails the whole job, which rolls back.
 
 use app::domain::CheckinId;
+use app::domain::EntryId;
+use app::domain::mentoring::{self, Act, MentoringError, Partner};
 use app::domain::ops::{Actor, Operation};
 use app::domain::registration::{self, Refusal};
 use app::protocol::CheckinData;
@@ -15,6 +17,7 @@ use time::OffsetDateTime;
 use crate::store::WriteError;
 use crate::store::checkins;
 use crate::store::devices::{self, Device, DeviceScope};
+use crate::store::mentoring as entries;
 use crate::store::registrations::{self, NewRegistration};
 
 /// What became of a batch.
@@ -213,7 +216,158 @@ fn apply_one(
             )?;
             Ok(Ok(checkin_outcome(&recorded, conn)?))
         }
+        Operation::MentoringLog { entry_id, entry } => {
+            if entries::find(conn, &entry_id)?.is_some() {
+                return Ok(Err((
+                    "id_in_use",
+                    format!("Another entry already has the id {entry_id}."),
+                )));
+            }
+            if let Err(e) = entry.date.within(now.date()) {
+                return Ok(mentoring_refused(e));
+            }
+            let partner_id = match &entry.partner {
+                Partner::Name(_) => None,
+                Partner::Badge(badge) => match checkins::attendee_by_badge(conn, badge)? {
+                    None => {
+                        return Ok(Err((
+                            "unknown_badge",
+                            format!("No attendee has badge code {badge}."),
+                        )));
+                    }
+                    Some((id, _, _)) if id == attendee_id => {
+                        return Ok(mentoring_refused(MentoringError::SelfPartner));
+                    }
+                    Some((id, _, _)) => Some(id),
+                },
+            };
+            entries::insert(
+                conn,
+                &entries::NewEntry {
+                    id: &entry_id,
+                    author_id: attendee_id,
+                    partner_id,
+                    entry: &entry,
+                    device_id: &device.id,
+                    device_at: &device_at,
+                    now: now_text,
+                },
+            )?;
+            // The partner's confirmation may have come first.
+            let confirmed = match partner_id {
+                Some(partner) => {
+                    let signed = entries::settle_waiting(conn, &entry_id, partner, &entry.terms())?;
+                    if signed {
+                        entries::confirm(conn, &entry_id, now_text)?;
+                    }
+                    signed
+                }
+                None => false,
+            };
+            Ok(Ok(entry_outcome(&entry_id, confirmed)))
+        }
+        Operation::MentoringUpdate { entry_id, changes } => {
+            let stored = match own_entry(conn, &entry_id, Act::Update, attendee_id)? {
+                Ok(stored) => stored,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let mut entry = stored.entry;
+            let terms_changed = changes.apply_to(&mut entry);
+            if let Err(e) = entry.date.within(now.date()) {
+                return Ok(mentoring_refused(e));
+            }
+            let unconfirm = stored.confirmed && terms_changed;
+            entries::save(conn, &entry_id, &entry, unconfirm, now_text)?;
+            Ok(Ok(entry_outcome(&entry_id, stored.confirmed && !unconfirm)))
+        }
+        Operation::MentoringDelete { entry_id } => {
+            if let Err(refusal) = own_entry(conn, &entry_id, Act::Delete, attendee_id)? {
+                return Ok(Err(refusal));
+            }
+            entries::delete(conn, &entry_id, now_text)?;
+            Ok(Ok(
+                serde_json::json!({"entry_id": entry_id.as_str(), "deleted": true}),
+            ))
+        }
+        Operation::MentoringConfirm { entry_id, seen } => {
+            let Some(stored) = entries::find(conn, &entry_id)? else {
+                // Both phones were offline and this one synced first: the
+                // confirmation waits for the entry.
+                entries::wait_for_entry(conn, &entry_id, attendee_id, &seen, now_text)?;
+                return Ok(Ok(serde_json::json!({
+                    "entry_id": entry_id.as_str(), "confirmed": false, "waiting_for_entry": true,
+                })));
+            };
+            if stored.deleted {
+                return Ok(Err(gone(&entry_id)));
+            }
+            let author = stored.author_id.to_string();
+            let partner = stored.partner_id.map(|p| p.to_string());
+            if let Err(e) = mentoring::may(
+                Act::Confirm,
+                &attendee_id.to_string(),
+                &author,
+                partner.as_deref(),
+            ) {
+                return Ok(mentoring_refused(e));
+            }
+            if stored.entry.terms() != seen {
+                return Ok(Err((
+                    "entry_changed",
+                    "The entry was changed after you saw it: ask its author to show it again."
+                        .to_owned(),
+                )));
+            }
+            if !stored.confirmed {
+                entries::confirm(conn, &entry_id, now_text)?;
+            }
+            Ok(Ok(entry_outcome(&entry_id, true)))
+        }
     }
+}
+
+/// The entry, when it exists, is not deleted, and `attendee_id` may `act`
+/// on it; else the refusal.
+fn own_entry(
+    conn: &Connection,
+    entry_id: &EntryId,
+    act: Act,
+    attendee_id: i64,
+) -> Result<Result<entries::Stored, (&'static str, String)>, WriteError> {
+    let Some(stored) = entries::find(conn, entry_id)? else {
+        return Ok(Err((
+            "unknown_entry",
+            format!("There is no mentoring entry {entry_id}."),
+        )));
+    };
+    if stored.deleted {
+        return Ok(Err(gone(entry_id)));
+    }
+    let partner = stored.partner_id.map(|p| p.to_string());
+    if let Err(e) = mentoring::may(
+        act,
+        &attendee_id.to_string(),
+        &stored.author_id.to_string(),
+        partner.as_deref(),
+    ) {
+        return Ok(Err((e.code(), e.to_string())));
+    }
+    Ok(Ok(stored))
+}
+
+fn gone(entry_id: &EntryId) -> (&'static str, String) {
+    (
+        "entry_deleted",
+        format!("The mentoring entry {entry_id} was deleted."),
+    )
+}
+
+fn entry_outcome(entry_id: &EntryId, confirmed: bool) -> serde_json::Value {
+    serde_json::json!({"entry_id": entry_id.as_str(), "confirmed": confirmed})
+}
+
+fn mentoring_refused(e: MentoringError) -> Verdict {
+    Err((e.code(), e.to_string()))
 }
 
 /// `{"checkin_id", "attendee_id", "duplicate_of", "first_at", "first_kiosk"}`:

@@ -353,3 +353,54 @@ impl Phone {
         )
     }
 }
+
+/// Today by the server's clock, as mentoring dates are written.
+pub fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// The args of a mentoring entry with `partner_badge`: 45 minutes of
+/// co-planning today on Ethics, as mentor, with a private note.
+pub fn entry_args(entry_id: &str, partner_badge: &str) -> serde_json::Value {
+    serde_json::json!({
+        "entry_id": entry_id, "partner_badge": partner_badge, "role": "mentor",
+        "date": today(), "minutes": 45, "activity": "co-planning",
+        "standards": ["Ethics"], "note": "private: talk about the bus route",
+    })
+}
+
+/// What the partner of [`entry_args`] is shown and signs.
+pub fn seen_of(args: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "role": args["role"], "date": args["date"], "minutes": args["minutes"],
+        "activity": args["activity"], "standards": args["standards"],
+    })
+}
+
+impl Phone {
+    pub fn log(&mut self, args: serde_json::Value) -> serde_json::Value {
+        self.mutation("mentoring.log", args)
+    }
+
+    pub fn update(&mut self, entry_id: &str, fields: serde_json::Value) -> serde_json::Value {
+        self.mutation(
+            "mentoring.update",
+            serde_json::json!({"entry_id": entry_id, "fields": fields}),
+        )
+    }
+
+    pub fn delete(&mut self, entry_id: &str) -> serde_json::Value {
+        self.mutation(
+            "mentoring.delete",
+            serde_json::json!({"entry_id": entry_id}),
+        )
+    }
+
+    pub fn confirm(&mut self, entry_id: &str, seen: serde_json::Value) -> serde_json::Value {
+        self.mutation(
+            "mentoring.confirm",
+            serde_json::json!({"entry_id": entry_id, "seen": seen}),
+        )
+    }
+}
