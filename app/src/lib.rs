@@ -22,8 +22,9 @@ use leptos_router::path;
 
 use components::sync_badge::SyncBadge;
 use pages::{
-    agenda::AgendaPage, badge::BadgePage, changes::ChangesPage, kiosk::KioskPage,
-    kiosk::KioskSessionPage, program::ProgramPage, session::SessionPage, signin::SignInPage,
+    agenda::AgendaPage, badge::BadgePage, changes::ChangesPage, growth::GrowthPage,
+    kiosk::KioskPage, kiosk::KioskSessionPage, mentoring::MentoringPage, program::ProgramPage,
+    session::SessionPage, signin::SignInPage,
 };
 
 /// A route that must open offline, and the cached page that serves it.
@@ -54,6 +55,14 @@ pub const OFFLINE_ROUTES: &[OfflineRoute] = &[
     OfflineRoute {
         path: "/badge",
         pattern: "^/badge/?$",
+    },
+    OfflineRoute {
+        path: "/mentoring",
+        pattern: "^/mentoring/?$",
+    },
+    OfflineRoute {
+        path: "/growth",
+        pattern: "^/growth/?$",
     },
     OfflineRoute {
         path: "/signin",
@@ -146,6 +155,7 @@ pub fn App() -> impl IntoView {
                     <A href="/" exact=true attr:class="attendee-only">"Program"</A>
                     <A href="/agenda" attr:class="attendee-only">"My agenda"</A>
                     <A href="/badge" attr:class="attendee-only">"My badge"</A>
+                    <A href="/mentoring" attr:class="attendee-only">"Mentoring"</A>
                     <A href="/kiosk" attr:class="kiosk-only">"Check-in"</A>
                     <A href="/sync">
                         "Changes"
@@ -175,6 +185,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sessions/:id") view=SessionPage/>
                     <Route path=path!("/agenda") view=AgendaPage/>
                     <Route path=path!("/badge") view=BadgePage/>
+                    <Route path=path!("/mentoring") view=MentoringPage/>
+                    <Route path=path!("/growth") view=GrowthPage/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/sync") view=ChangesPage/>
                     <Route path=path!("/kiosk") view=KioskPage/>

@@ -14,11 +14,14 @@ use time::{OffsetDateTime, UtcOffset};
 
 use crate::domain::agenda::{self, Known, Mine};
 use crate::domain::ids::{RegistrationId, SessionId};
+use crate::domain::logbook::{self, LogEntry, Me};
 use crate::domain::ops::Operation;
 use crate::domain::program::{Listing, ProgramFilter};
 use crate::domain::registration::{self, Held, Placement, Refusal, Status, Target};
 use crate::domain::roster::Roster;
-use crate::protocol::{AttendeeData, CheckinData, KioskData, Mutation, RegistrationData};
+use crate::protocol::{
+    AttendeeData, CheckinData, KioskData, MentoringEntryData, Mutation, RegistrationData,
+};
 
 /// Why the last sync did not finish.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,12 +94,13 @@ pub struct Room {
     pub waitlisted: Vec<String>,
 }
 
-/// What a kiosk holds besides the program: empty on attendees' phones.
+/// What a kiosk holds besides the program: empty on attendees' phones
+/// but for their own check-ins.
 #[derive(Clone, Copy)]
 pub struct KioskState {
     pub roster: RwSignal<Roster>,
-    /// Check-ins as last pulled (every kiosk's), and this kiosk's own once
-    /// the server has answered for them.
+    /// Check-ins as last pulled (every kiosk's on a kiosk, my own on a
+    /// phone), and a kiosk's own once the server has answered for them.
     pub checkins: RwSignal<Vec<CheckinData>>,
     pub rooms: RwSignal<Vec<Room>>,
 }
@@ -119,6 +123,10 @@ pub struct AppState {
     /// A message about the last thing the person tried, if it failed.
     pub notice: RwSignal<Option<String>>,
     pub kiosk: KioskState,
+    /// Mentoring entries as last pulled.
+    pub entries: RwSignal<Vec<MentoringEntryData>>,
+    /// My mentoring log: the entries with the outbox laid over them.
+    pub log: Memo<Vec<LogEntry>>,
 }
 
 impl AppState {
@@ -136,13 +144,28 @@ impl AppState {
             });
             listings.with(|l| agenda::overlay(&known, &queued, |id| expected(l, id)))
         });
+        let entries = RwSignal::new(Vec::<MentoringEntryData>::new());
+        let account = RwSignal::new(None::<AccountView>);
+        let log = Memo::new(move |_| {
+            let Some(me) = account.with(|a| a.as_ref().and_then(|a| a.attendee().map(me_of)))
+            else {
+                return Vec::new();
+            };
+            let queued: Vec<(Operation, String)> = outbox.with(|q| {
+                q.iter()
+                    .filter(|m| m.op.starts_with("mentoring."))
+                    .filter_map(|m| Some((Operation::parse(&m.op, &m.args).ok()?, m.at.clone())))
+                    .collect()
+            });
+            entries.with(|rows| logbook::overlay(rows, &queued, &me))
+        });
         let state = AppState {
             listings,
             loaded: RwSignal::new(false),
             filter: RwSignal::new(ProgramFilter::default()),
             sync: RwSignal::new(SyncView::default()),
             sync_requested: RwSignal::new(0),
-            account: RwSignal::new(None),
+            account,
             registrations,
             outbox,
             rejected: RwSignal::new(Vec::new()),
@@ -153,6 +176,8 @@ impl AppState {
                 checkins: RwSignal::new(Vec::new()),
                 rooms: RwSignal::new(Vec::new()),
             },
+            entries,
+            log,
         };
         provide_context(state);
         state
@@ -226,6 +251,20 @@ impl AppState {
         let _ = registration_id;
     }
 
+    /// Queues a mentoring change the page has checked, then calls `done`
+    /// with `Ok` once it is durably in the outbox, or with why not.
+    pub fn queue_mentoring(&self, op: Operation, done: impl FnOnce(Result<(), String>) + 'static) {
+        #[cfg(feature = "hydrate")]
+        {
+            let state = *self;
+            leptos::task::spawn_local(async move {
+                done(crate::client::actions::mentoring(state, op).await);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (op, done);
+    }
+
     /// Syncs now (in whichever tab holds the sync lock).
     pub fn sync_now(&self) {
         #[cfg(feature = "hydrate")]
@@ -250,6 +289,15 @@ impl AppState {
                 })
                 .cloned()
         })
+    }
+}
+
+/// The phone's owner, as the mentoring log names them.
+pub fn me_of(a: &AttendeeData) -> Me {
+    Me {
+        id: a.id.clone(),
+        name: format!("{} {}", a.first_name, a.last_name),
+        badge: a.badge_code.clone(),
     }
 }
 

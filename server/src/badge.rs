@@ -1,22 +1,11 @@
 //! The QR code on an attendee's badge: their badge code, for kiosks to
 //! scan. Encoded here, on the server, and sent to the attendee's own phone
-//! as a module matrix that the page draws as SVG: the browser bundle then
-//! carries no QR encoder.
+//! as a module matrix that the page draws as SVG.
 
-use qrcode::{Color, EcLevel, QrCode};
-
-/// The QR code of `badge_code` as rows of `0`/`1` (dark = `1`), row after
-/// row with no separator: a square, so its side is the square root of the
-/// length. Error correction M survives a scratched badge. `None` only if
-/// the text cannot be encoded, which a valid badge code always can.
+/// The QR code of `badge_code` as rows of `0`/`1` (see
+/// [`app::components::badge_qr::encode`]).
 pub fn qr_modules(badge_code: &str) -> Option<String> {
-    let code = QrCode::with_error_correction_level(badge_code.as_bytes(), EcLevel::M).ok()?;
-    Some(
-        code.to_colors()
-            .iter()
-            .map(|c| if *c == Color::Dark { '1' } else { '0' })
-            .collect(),
-    )
+    app::components::badge_qr::encode(badge_code)
 }
 
 #[cfg(test)]

@@ -220,7 +220,7 @@ async fn load_demo_if_empty(store: &Store) -> Result<(), String> {
         );
     }
     let sample = store
-        .read(|conn| Ok(store::attendees::sample(conn, 3)?))
+        .read(|conn| Ok(store::attendees::sample(conn, 5)?))
         .await
         .map_err(|e| e.to_string())?;
     if !sample.is_empty() {

@@ -41,6 +41,20 @@ fn queue(state: AppState, op: Operation) {
     });
 }
 
+/// Queues a mentoring log change (the page checked it with the domain's
+/// rules first); `Err` says why it could not be saved, so the page can keep
+/// what was typed.
+pub async fn mentoring(state: AppState, op: Operation) -> Result<(), String> {
+    enqueue(state, op).await.map(|_| ()).map_err(|e| {
+        e.unwrap_or_else(|| "Sign in with your badge code to keep a mentoring log.".to_owned())
+    })
+}
+
+/// A fresh id for something this device names (a UUID).
+pub fn fresh_id() -> Option<String> {
+    new_id()
+}
+
 /// Puts `op` in the outbox and, once it is durable there, in the signals;
 /// then wakes the sync. `Err(None)`: nobody is signed in.
 async fn enqueue(state: AppState, op: Operation) -> Result<Mutation, Option<String>> {

@@ -2,8 +2,10 @@
 //! `hallpass`, with one object store per kind of row:
 //!
 //! - `sessions`, `registrations`: the server's rows as last pulled;
-//! - `attendees`, `checkins`: the same, on kiosks only (the roster and
-//!   every kiosk's check-ins);
+//! - `attendees`: the same, on kiosks only (the roster);
+//! - `checkins`: every kiosk's check-ins on a kiosk, my own on a phone;
+//! - `mentoring`: my mentoring entries and those naming me, as last
+//!   pulled (or as the server acknowledged them since);
 //! - `outbox`: mutations not yet acknowledged, keyed by zero-padded seq so
 //!   that key order is seq order;
 //! - `rejected`: mutations the server refused, kept until dismissed;
@@ -23,22 +25,24 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ops::{CHECKIN_RECORD, REGISTRATION_CANCEL};
+use crate::domain::logbook;
+use crate::domain::ops::{CHECKIN_RECORD, Operation, REGISTRATION_CANCEL};
 use crate::domain::registration::Status;
 use crate::protocol::{
-    AttendeeData, Change, CheckinData, Entity, Mutation, MutationResult, PullResponse,
-    RegistrationData, RegistrationOutcome, ResultStatus, SessionData,
+    AttendeeData, Change, CheckinData, Entity, MentoringEntryData, Mutation, MutationResult,
+    PullResponse, RegistrationData, RegistrationOutcome, ResultStatus, SessionData,
 };
 use crate::state::Holder;
 
 const DB_NAME: &str = "hallpass";
-const DB_VERSION: u32 = 4;
+const DB_VERSION: u32 = 5;
 const SESSIONS: &str = "sessions";
 const REGISTRATIONS: &str = "registrations";
 const ATTENDEES: &str = "attendees";
 const CHECKINS: &str = "checkins";
+const MENTORING: &str = "mentoring";
 /// Everything that belongs to the signed-in holder, wiped with it.
-const HOLDER_DATA: [&str; 4] = [REGISTRATIONS, ATTENDEES, CHECKINS, REJECTED];
+const HOLDER_DATA: [&str; 5] = [REGISTRATIONS, ATTENDEES, CHECKINS, MENTORING, REJECTED];
 const OUTBOX: &str = "outbox";
 const REJECTED: &str = "rejected";
 const META: &str = "meta";
@@ -148,6 +152,9 @@ impl LocalStore {
                         db.create_object_store(name).build()?;
                     }
                 }
+                if event.old_version() < 5.0 {
+                    db.create_object_store(MENTORING).build()?;
+                }
                 Ok(())
             })
             .await?;
@@ -204,6 +211,10 @@ impl LocalStore {
     }
 
     /// Unacknowledged mutations, oldest first.
+    pub async fn mentoring(&self) -> Result<Vec<MentoringEntryData>, StoreError> {
+        self.all(MENTORING).await
+    }
+
     pub async fn outbox(&self) -> Result<Vec<Mutation>, StoreError> {
         self.all(OUTBOX).await
     }
@@ -272,7 +283,15 @@ impl LocalStore {
         };
         let tx = self
             .db
-            .transaction([OUTBOX, REGISTRATIONS, ATTENDEES, CHECKINS, REJECTED, META])
+            .transaction([
+                OUTBOX,
+                REGISTRATIONS,
+                ATTENDEES,
+                CHECKINS,
+                MENTORING,
+                REJECTED,
+                META,
+            ])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let outbox = tx.object_store(OUTBOX)?;
@@ -309,7 +328,15 @@ impl LocalStore {
     pub async fn sign_out(&self) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction([OUTBOX, REGISTRATIONS, ATTENDEES, CHECKINS, REJECTED, META])
+            .transaction([
+                OUTBOX,
+                REGISTRATIONS,
+                ATTENDEES,
+                CHECKINS,
+                MENTORING,
+                REJECTED,
+                META,
+            ])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         tx.object_store(OUTBOX)?.clear()?;
@@ -420,13 +447,14 @@ impl LocalStore {
         }
         let tx = self
             .db
-            .transaction([OUTBOX, REJECTED, REGISTRATIONS, CHECKINS])
+            .transaction([OUTBOX, REJECTED, REGISTRATIONS, CHECKINS, MENTORING])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let outbox = tx.object_store(OUTBOX)?;
         let rejected = tx.object_store(REJECTED)?;
         let registrations = tx.object_store(REGISTRATIONS)?;
         let checkins = tx.object_store(CHECKINS)?;
+        let mentoring = tx.object_store(MENTORING)?;
         let mut settled_checkin = false;
         for (mutation, result) in settled {
             outbox.delete(seq_key(mutation.seq)).build()?;
@@ -473,6 +501,35 @@ impl LocalStore {
                             .build()?;
                     }
                 }
+                ResultStatus::Applied | ResultStatus::Duplicate
+                    if mutation.op.starts_with("mentoring.") =>
+                {
+                    // Shown as the server now has it until the next pull
+                    // says so itself: an entry never seems to vanish.
+                    let (Holder::Attendee(a), Ok(op)) = (
+                        &account.holder,
+                        Operation::parse(&mutation.op, &mutation.args),
+                    ) else {
+                        continue;
+                    };
+                    let Some(id) = mutation.args.get("entry_id").and_then(|v| v.as_str()) else {
+                        continue;
+                    };
+                    let stored: Option<MentoringEntryData> = read(&mentoring, id).await?;
+                    let mut rows: Vec<MentoringEntryData> = stored.into_iter().collect();
+                    logbook::apply(&mut rows, &op, &crate::state::me_of(a), &mutation.at);
+                    match rows.pop() {
+                        Some(row) => {
+                            mentoring
+                                .put(encode(&row)?)
+                                .with_key(id.to_owned())
+                                .build()?;
+                        }
+                        None => {
+                            mentoring.delete(id.to_owned()).build()?;
+                        }
+                    }
+                }
                 ResultStatus::Applied | ResultStatus::Duplicate => {
                     if let Holder::Attendee(a) = &account.holder
                         && let Some(row) = outcome_row(mutation, result, &a.id)
@@ -510,9 +567,17 @@ impl LocalStore {
         let previous = self.meta().await?;
         let tx = self
             .db
-            .transaction([SESSIONS, REGISTRATIONS, ATTENDEES, CHECKINS, META])
+            .transaction([
+                SESSIONS,
+                REGISTRATIONS,
+                ATTENDEES,
+                CHECKINS,
+                MENTORING,
+                META,
+            ])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
+        let mentoring = tx.object_store(MENTORING)?;
         let sessions = tx.object_store(SESSIONS)?;
         let registrations = tx.object_store(REGISTRATIONS)?;
         let attendees = tx.object_store(ATTENDEES)?;
@@ -523,6 +588,7 @@ impl LocalStore {
             registrations.clear()?;
             attendees.clear()?;
             checkins.clear()?;
+            mentoring.clear()?;
             self.mark_all_changed();
         }
         let holder: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
@@ -612,8 +678,21 @@ impl LocalStore {
                 } => {
                     registrations.delete(id.clone()).build()?;
                 }
-                // Mentoring entries arrive with the mentoring log.
-                _ => {}
+                Change::Put {
+                    entity: Entity::MentoringEntry,
+                    id,
+                    data,
+                } => {
+                    if let Ok(row) = serde_json::from_value::<MentoringEntryData>(data.clone()) {
+                        mentoring.put(encode(&row)?).with_key(id.clone()).build()?;
+                    }
+                }
+                Change::Del {
+                    entity: Entity::MentoringEntry,
+                    id,
+                } => {
+                    mentoring.delete(id.clone()).build()?;
+                }
             }
         }
         if let Some(account) = account {

@@ -230,6 +230,16 @@ async fn show_local(store: &LocalStore, state: AppState) {
     };
     if kiosk {
         show_kiosk(store, state).await.unwrap_or_else(problem);
+    } else {
+        // A phone's own check-ins (for the growth record) and mentoring log.
+        match store.checkins().await {
+            Ok(rows) => set_if_changed(state.kiosk.checkins, rows),
+            Err(e) => problem(e),
+        }
+        match store.mentoring().await {
+            Ok(rows) => set_if_changed(state.entries, rows),
+            Err(e) => problem(e),
+        }
     }
     match store.registrations().await {
         Ok(rows) => set_if_changed(state.registrations, rows),

@@ -2,7 +2,21 @@
 //! the server encoded it: one SVG path of unit squares, with the quiet zone
 //! of four modules scanners need, black on white whatever the theme.
 
-use leptos::prelude::*;
+use qrcode::{Color, EcLevel, QrCode};
+
+/// The QR code of `text` as rows of `0`/`1` (dark = `1`), row after row
+/// with no separator: a square, so its side is the square root of the
+/// length. Error correction M survives a scratched badge or a smudged
+/// screen. `None` only if the text is too long for a QR code.
+pub fn encode(text: &str) -> Option<String> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+    Some(
+        code.to_colors()
+            .iter()
+            .map(|c| if *c == Color::Dark { '1' } else { '0' })
+            .collect(),
+    )
+}
 
 /// The SVG path of the dark modules, or `None` if `modules` is not a square.
 pub fn qr_path(modules: &str) -> Option<(usize, String)> {
@@ -16,22 +30,16 @@ pub fn qr_path(modules: &str) -> Option<(usize, String)> {
     Some((side, d))
 }
 
-#[component]
-pub fn BadgeQr(modules: String, label: String) -> impl IntoView {
-    let Some((side, d)) = qr_path(&modules) else {
-        return view! { <p class="placeholder">"This badge's QR code could not be drawn."</p> }
-            .into_any();
-    };
-    let quiet: i64 = 4;
-    let outer = side as i64 + 2 * quiet;
-    let view_box = format!("-{quiet} -{quiet} {outer} {outer}");
-    view! {
-        <svg class="badge-qr" viewBox=view_box role="img" aria-label=label data-modules=side shape-rendering="crispEdges">
-            <rect x=-quiet y=-quiet width=outer height=outer fill="#fff"/>
-            <path d=d fill="#000"/>
-        </svg>
-    }
-    .into_any()
+/// The QR code drawn as SVG markup, with the quiet zone of four modules
+/// scanners need, black on white whatever the theme; `None` if `modules`
+/// is not a square.
+pub fn qr_svg(modules: &str, label: &str) -> Option<String> {
+    let (side, d) = qr_path(modules)?;
+    let outer = side + 8;
+    Some(format!(
+        r##"<svg class="badge-qr" viewBox="-4 -4 {outer} {outer}" role="img" aria-label="{}" data-modules="{side}" shape-rendering="crispEdges"><rect x="-4" y="-4" width="{outer}" height="{outer}" fill="#fff"/><path d="{d}" fill="#000"/></svg>"##,
+        crate::domain::text::escape_html(label)
+    ))
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 //! server's verdict after sync.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::domain::SessionId;
 use crate::domain::agenda::{self, Standing};
 use crate::domain::registration::{Placement, Refusal};
+use crate::domain::text::escape_html as escape;
 use crate::state::AppState;
 
 /// Words for where a registration stands.
@@ -36,133 +36,122 @@ pub fn standing_key(standing: Standing) -> &'static str {
     }
 }
 
+/// The control's markup for where I stand; `confirming`: the person asked
+/// to cancel and is being asked to be sure.
+fn control_html(state: &AppState, sid: &SessionId, confirming: bool) -> String {
+    if state.account.with(Option::is_none) {
+        return r#"<p class="register-status" data-standing="signed-out"><a href="/signin">Sign in to register</a></p>"#.to_owned();
+    }
+    let mine = state.mine.with(|m| agenda::for_session(m, sid).cloned());
+    let Some(m) = mine.as_ref().filter(|m| m.standing.holds_place()) else {
+        if mine.is_some_and(|m| m.standing == Standing::Cancelling) {
+            return format!(
+                r#"<p class="register-status" data-standing="cancelling" role="status">{}</p>"#,
+                standing_label(Standing::Cancelling)
+            );
+        }
+        let mut html = state
+            .refusal_for(sid.as_str())
+            .map(|r| {
+                format!(
+                    r#"<p class="register-refused" data-standing="rejected" role="alert">Not registered: {} <button type="button" class="link-button" data-dismiss="{}">Dismiss</button></p>"#,
+                    escape(&r.message),
+                    r.mutation.seq
+                )
+            })
+            .unwrap_or_default();
+        html += &match state.check_register(sid.as_str()) {
+            Ok(placement) => format!(
+                r#"<button type="button" class="register-button primary" data-action="register">{}</button>"#,
+                match placement {
+                    Placement::Confirmed => "Register",
+                    Placement::Waitlisted => "Join the waitlist",
+                }
+            ),
+            Err(Refusal::SessionClosed) => {
+                r#"<p class="register-status" data-standing="closed">Registration closed</p>"#
+                    .to_owned()
+            }
+            Err(other) => format!(
+                r#"<p class="register-status" data-standing="blocked">{}</p>"#,
+                escape(&other.to_string())
+            ),
+        };
+        return html;
+    };
+    let status = format!(
+        r#"<p class="register-status" data-standing="{}" role="status">{}</p>"#,
+        standing_key(m.standing),
+        escape(&standing_label(m.standing))
+    );
+    if confirming {
+        return status
+            + r#"<span class="confirm-cancel"><button type="button" class="danger" data-action="confirm-cancel">Yes, cancel</button><button type="button" data-action="keep">Keep it</button></span>"#;
+    }
+    let leave = if matches!(m.standing, Standing::Waitlisted { .. }) {
+        "Leave the waitlist"
+    } else {
+        "Cancel registration"
+    };
+    status + &format!(r#"<button type="button" data-action="cancel">{leave}</button>"#)
+}
+
+/// Drawn as markup with one click handler for its buttons: the control
+/// shows on every card of the program, and a view per state cost the
+/// bundle far more (BENCHMARKS.md).
 #[component]
 pub fn RegisterControl(session_id: String, #[prop(optional)] compact: bool) -> impl IntoView {
     let state = AppState::get();
-    let Ok(sid) = SessionId::parse(&session_id) else {
-        return ().into_any();
-    };
-    let mine = {
-        let sid = sid.clone();
-        Memo::new(move |_| state.mine.with(|m| agenda::for_session(m, &sid).cloned()))
-    };
+    let sid = SessionId::parse(&session_id).ok();
     let confirming = RwSignal::new(false);
-    let check = {
-        let session_id = session_id.clone();
-        Memo::new(move |_| state.check_register(&session_id))
-    };
-    let refusal = {
-        let session_id = session_id.clone();
-        Memo::new(move |_| state.refusal_for(&session_id))
-    };
-    let session_id = StoredValue::new(session_id);
-
-    let body = move || {
-        if state.account.with(Option::is_none) {
-            return view! {
-                <p class="register-status" data-standing="signed-out">
-                    <A href="/signin">"Sign in to register"</A>
-                </p>
-            }
-            .into_any();
-        }
-        let Some(m) = mine.get().filter(|m| m.standing.holds_place()) else {
-            let cancelling = mine.with(|m| {
-                m.as_ref()
-                    .is_some_and(|m| m.standing == Standing::Cancelling)
-            });
-            if cancelling {
-                return view! {
-                    <p class="register-status" data-standing="cancelling" role="status">
-                        {standing_label(Standing::Cancelling)}
-                    </p>
-                }
-                .into_any();
-            }
-            let refused = refusal.get().map(|r| {
-                let seq = r.mutation.seq;
-                view! {
-                    <p class="register-refused" data-standing="rejected" role="alert">
-                        "Not registered: "{r.message.clone()}" "
-                        <button type="button" class="link-button" on:click=move |_| state.dismiss(seq)>"Dismiss"</button>
-                    </p>
-                }
-            });
-            let action = match check.get() {
-                Ok(placement) => {
-                    let label = match placement {
-                        Placement::Confirmed => "Register",
-                        Placement::Waitlisted => "Join the waitlist",
-                    };
-                    view! {
-                        <button
-                            type="button"
-                            class="register-button primary"
-                            data-action="register"
-                            on:click=move |_| session_id.with_value(|id| state.register(id))
-                        >
-                            {label}
-                        </button>
-                    }
-                    .into_any()
-                }
-                Err(Refusal::SessionClosed) => view! {
-                    <p class="register-status" data-standing="closed">"Registration closed"</p>
-                }
-                .into_any(),
-                Err(other) => view! {
-                    <p class="register-status" data-standing="blocked">{other.to_string()}</p>
-                }
-                .into_any(),
-            };
-            return view! { {refused} {action} }.into_any();
+    let sid = StoredValue::new(sid);
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = event_target::<leptos::web_sys::Element>(&ev)
+            .closest("button")
+            .ok()
+            .flatten()
+        else {
+            return;
         };
-        let key = standing_key(m.standing);
-        let label = standing_label(m.standing);
-        let id = m.id.clone();
-        let leave = if matches!(m.standing, Standing::Waitlisted { .. }) {
-            "Leave the waitlist"
-        } else {
-            "Cancel registration"
-        };
-        view! {
-            <p class="register-status" data-standing=key role="status">{label}</p>
-            {move || {
-                let id = id.clone();
-                if confirming.get() {
-                    view! {
-                        <span class="confirm-cancel">
-                            <button
-                                type="button"
-                                class="danger"
-                                data-action="confirm-cancel"
-                                on:click=move |_| {
-                                    confirming.set(false);
-                                    state.cancel(&id);
-                                }
-                            >
-                                "Yes, cancel"
-                            </button>
-                            <button type="button" on:click=move |_| confirming.set(false)>"Keep it"</button>
-                        </span>
-                    }
-                    .into_any()
-                } else {
-                    view! {
-                        <button type="button" data-action="cancel" on:click=move |_| confirming.set(true)>
-                            {leave}
-                        </button>
-                    }
-                    .into_any()
-                }
-            }}
+        if let Some(seq) = button
+            .get_attribute("data-dismiss")
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            state.dismiss(seq);
+            return;
         }
-        .into_any()
+        let Some(sid) = sid.get_value() else {
+            return;
+        };
+        match button.get_attribute("data-action").as_deref() {
+            Some("register") => state.register(sid.as_str()),
+            Some("cancel") => confirming.set(true),
+            Some("keep") => confirming.set(false),
+            Some("confirm-cancel") => {
+                confirming.set(false);
+                let id = state.mine.with_untracked(|m| {
+                    agenda::for_session(m, &sid)
+                        .filter(|m| m.standing.holds_place())
+                        .map(|m| m.id.clone())
+                });
+                if let Some(id) = id {
+                    state.cancel(&id);
+                }
+            }
+            _ => {}
+        }
     };
     view! {
-        <div class="register" class:compact=compact>
-            {body}
-        </div>
+        <div
+            class="register"
+            class:compact=compact
+            on:click=on_click
+            inner_html=move || {
+                sid.with_value(|sid| match sid {
+                    Some(sid) => control_html(&state, sid, confirming.get()),
+                    None => String::new(),
+                })
+            }
+        ></div>
     }
-    .into_any()
 }

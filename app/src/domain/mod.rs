@@ -8,6 +8,7 @@ pub mod career;
 pub mod checkin;
 pub mod ical;
 pub mod ids;
+pub mod logbook;
 pub mod mentoring;
 pub mod ops;
 pub mod program;

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::components::sync_badge::{changes_label, time_label};
 use crate::domain::ops::Operation;
@@ -114,92 +113,112 @@ fn rejected_html(state: &AppState) -> String {
     html + "</ul>"
 }
 
+/// Who is signed in, and the sign-out flow (`confirming`: asked to be sure).
+fn account_html(state: &AppState, confirming: bool) -> String {
+    match state.account.get() {
+        None => r#"<p><a href="/signin">Sign in</a> to register for sessions.</p>"#.to_owned(),
+        Some(AccountView {
+            holder: Holder::Kiosk(k),
+            ..
+        }) => format!(
+            r#"<p>This device is the check-in kiosk <strong>{}</strong>. <a href="/kiosk">Unpair it on the check-in page</a>.</p>"#,
+            escape(&k.name)
+        ),
+        Some(AccountView {
+            holder: Holder::Attendee(a),
+            ..
+        }) => {
+            let mut html = format!(
+                "<p>Signed in as <strong>{} {}</strong> (badge {}).</p>",
+                escape(&a.first_name),
+                escape(&a.last_name),
+                escape(&a.badge_code)
+            );
+            if confirming {
+                let waiting = state.outbox.with(Vec::len);
+                let warning = if waiting > 0 {
+                    format!(
+                        "{} on this device have not reached the server. Signing out deletes them for good.",
+                        changes_label(waiting)
+                    )
+                } else {
+                    "Signing out removes your agenda from this device. It stays on the server."
+                        .to_owned()
+                };
+                html += &format!(
+                    r#"<div class="warning" role="alert"><p>{warning}</p><button type="button" class="danger" data-action="confirm-sign-out">Sign out and delete</button><button type="button" data-action="stay">Stay signed in</button></div>"#
+                );
+            } else {
+                html += r#"<button type="button" data-action="sign-out">Sign out</button>"#;
+            }
+            html
+        }
+    }
+}
+
 #[component]
 pub fn ChangesPage() -> impl IntoView {
     let state = AppState::get();
-    let dismiss = move |ev: leptos::ev::MouseEvent| {
-        let seq = event_target::<leptos::web_sys::Element>(&ev)
-            .closest("button[data-dismiss]")
-            .ok()
-            .flatten()
-            .and_then(|b| b.get_attribute("data-dismiss"))
-            .and_then(|seq| seq.parse::<u64>().ok());
-        if let Some(seq) = seq {
-            state.dismiss(seq);
-        }
-    };
     let confirm_sign_out = RwSignal::new(false);
     let sign_out_error = RwSignal::new(None::<String>);
-    let sign_out = move |_| {
-        confirm_sign_out.set(false);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            sign_out_error.set(crate::client::actions::sign_out(state).await.err());
-        });
+    // One handler for every button of the page, by its data attributes.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = event_target::<leptos::web_sys::Element>(&ev)
+            .closest("button")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        if let Some(seq) = button
+            .get_attribute("data-dismiss")
+            .and_then(|seq| seq.parse::<u64>().ok())
+        {
+            state.dismiss(seq);
+            return;
+        }
+        match button.get_attribute("data-action").as_deref() {
+            Some("sync-now") => state.sync_now(),
+            Some("sign-out") => confirm_sign_out.set(true),
+            Some("stay") => confirm_sign_out.set(false),
+            Some("confirm-sign-out") => {
+                confirm_sign_out.set(false);
+                #[cfg(feature = "hydrate")]
+                leptos::task::spawn_local(async move {
+                    sign_out_error.set(crate::client::actions::sign_out(state).await.err());
+                });
+            }
+            _ => {}
+        }
+    };
+    // Drawn as escaped markup: one string view per region costs the bundle
+    // far less than a view per row or per state (see BENCHMARKS.md).
+    let lists = move || {
+        if !state.loaded.get() {
+            return r#"<p class="placeholder" role="status">Opening…</p>"#.to_owned();
+        }
+        let last = state
+            .sync
+            .with(|s| s.last_synced_ms)
+            .map(|ms| time_label(ms, &state));
+        format!(
+            r#"<p class="sync-summary">{}<button type="button" data-action="sync-now">Sync now</button></p>{}{}"#,
+            match last {
+                Some(t) => format!("Last synced at {t}. "),
+                None => "Not synced yet. ".to_owned(),
+            },
+            pending_html(&state),
+            rejected_html(&state)
+        )
     };
     view! {
         <Title text="Sync and changes"/>
-        <section class="page changes">
+        <section class="page changes" on:click=on_click>
             <h1>"Sync and changes"</h1>
-            {move || {
-                if !state.loaded.get() {
-                    return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
-                }
-                let last = state.sync.with(|s| s.last_synced_ms).map(|ms| time_label(ms, &state));
-                view! {
-                    <p class="sync-summary">
-                        {match last {
-                            Some(t) => format!("Last synced at {t}. "),
-                            None => "Not synced yet. ".to_owned(),
-                        }}
-                        <button type="button" on:click=move |_| state.sync_now()>"Sync now"</button>
-                    </p>
-                    // The two lists are drawn as escaped markup: one string
-                    // view each costs the bundle far less than a view per
-                    // row (see BENCHMARKS.md). Dismiss buttons carry their
-                    // seq; one handler serves them all.
-                    <div inner_html=move || pending_html(&state)></div>
-                    <div on:click=dismiss inner_html=move || rejected_html(&state)></div>
-                }
-                .into_any()
-            }}
+            <div inner_html=lists></div>
             <h2>"Account"</h2>
-            {move || match state.account.get() {
-                None => view! { <p><A href="/signin">"Sign in"</A>" to register for sessions."</p> }.into_any(),
-                Some(AccountView { holder: Holder::Kiosk(k), .. }) => view! {
-                    <p>
-                        "This device is the check-in kiosk "<strong>{k.name}</strong>". "
-                        <A href="/kiosk">"Unpair it on the check-in page"</A>"."
-                    </p>
-                }.into_any(),
-                Some(AccountView { holder: Holder::Attendee(a), .. }) => {
-                    let waiting = state.outbox.with(Vec::len);
-                    view! {
-                        <p>
-                            "Signed in as "<strong>{format!("{} {}", a.first_name, a.last_name)}</strong>
-                            {format!(" (badge {}).", a.badge_code)}
-                        </p>
-                        {move || if confirm_sign_out.get() {
-                            view! {
-                                <div class="warning" role="alert">
-                                    <p>
-                                        {if waiting > 0 {
-                                            format!("{} on this device have not reached the server. Signing out deletes them for good.", changes_label(waiting))
-                                        } else {
-                                            "Signing out removes your agenda from this device. It stays on the server.".to_owned()
-                                        }}
-                                    </p>
-                                    <button type="button" class="danger" data-action="confirm-sign-out" on:click=sign_out>"Sign out and delete"</button>
-                                    <button type="button" on:click=move |_| confirm_sign_out.set(false)>"Stay signed in"</button>
-                                </div>
-                            }.into_any()
-                        } else {
-                            view! { <button type="button" data-action="sign-out" on:click=move |_| confirm_sign_out.set(true)>"Sign out"</button> }.into_any()
-                        }}
-                        <p class="form-error" role="alert">{move || sign_out_error.get()}</p>
-                    }.into_any()
-                }
-            }}
+            <div inner_html=move || account_html(&state, confirm_sign_out.get())></div>
+            <p class="form-error" role="alert">{move || sign_out_error.get()}</p>
         </section>
     }
 }
