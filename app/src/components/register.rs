@@ -38,7 +38,7 @@ pub fn standing_key(standing: Standing) -> &'static str {
 
 /// The control's markup for where I stand; `confirming`: the person asked
 /// to cancel and is being asked to be sure.
-fn control_html(state: &AppState, sid: &SessionId, confirming: bool) -> String {
+pub fn control_html(state: &AppState, sid: &SessionId, confirming: bool) -> String {
     if state.account.with(Option::is_none) {
         return r#"<p class="register-status" data-standing="signed-out"><a href="/signin">Sign in to register</a></p>"#.to_owned();
     }
@@ -96,18 +96,30 @@ fn control_html(state: &AppState, sid: &SessionId, confirming: bool) -> String {
     status + &format!(r#"<button type="button" data-action="cancel">{leave}</button>"#)
 }
 
-/// Drawn as markup with one click handler for its buttons: the control
-/// shows on every card of the program, and a view per state cost the
-/// bundle far more (BENCHMARKS.md).
-#[component]
-pub fn RegisterControl(session_id: String, #[prop(optional)] compact: bool) -> impl IntoView {
-    let state = AppState::get();
-    let sid = SessionId::parse(&session_id).ok();
-    let confirming = RwSignal::new(false);
-    let sid = StoredValue::new(sid);
-    let on_click = move |ev: leptos::ev::MouseEvent| {
+/// The markup of a register control for `session_id` (a `div.register`
+/// carrying the session's id), for lists drawn as markup; `confirming`: the
+/// session whose cancellation is being confirmed.
+pub fn register_html(state: &AppState, session_id: &str, compact: bool, confirming: Option<&str>) -> String {
+    let Ok(sid) = SessionId::parse(session_id) else {
+        return String::new();
+    };
+    format!(
+        r#"<div class="register{}" data-session="{}">{}</div>"#,
+        if compact { " compact" } else { "" },
+        escape(session_id),
+        control_html(state, &sid, confirming == Some(session_id))
+    )
+}
+
+/// One click handler for every register control inside the element it is
+/// set on: the control's session comes from its `data-session`.
+pub fn on_register_click(
+    state: AppState,
+    confirming: RwSignal<Option<String>>,
+) -> impl Fn(leptos::ev::MouseEvent) + Copy + 'static {
+    move |ev: leptos::ev::MouseEvent| {
         let Some(button) = event_target::<leptos::web_sys::Element>(&ev)
-            .closest("button")
+            .closest(".register button")
             .ok()
             .flatten()
         else {
@@ -120,15 +132,21 @@ pub fn RegisterControl(session_id: String, #[prop(optional)] compact: bool) -> i
             state.dismiss(seq);
             return;
         }
-        let Some(sid) = sid.get_value() else {
+        let Some(sid) = button
+            .closest("[data-session]")
+            .ok()
+            .flatten()
+            .and_then(|c| c.get_attribute("data-session"))
+            .and_then(|id| SessionId::parse(&id).ok())
+        else {
             return;
         };
         match button.get_attribute("data-action").as_deref() {
             Some("register") => state.register(sid.as_str()),
-            Some("cancel") => confirming.set(true),
-            Some("keep") => confirming.set(false),
+            Some("cancel") => confirming.set(Some(sid.as_str().to_owned())),
+            Some("keep") => confirming.set(None),
             Some("confirm-cancel") => {
-                confirming.set(false);
+                confirming.set(None);
                 let id = state.mine.with_untracked(|m| {
                     agenda::for_session(m, &sid)
                         .filter(|m| m.standing.holds_place())
@@ -140,18 +158,19 @@ pub fn RegisterControl(session_id: String, #[prop(optional)] compact: bool) -> i
             }
             _ => {}
         }
-    };
+    }
+}
+
+/// Drawn as markup with one click handler for its buttons: a view per
+/// state cost the bundle far more (BENCHMARKS.md).
+#[component]
+pub fn RegisterControl(session_id: String) -> impl IntoView {
+    let state = AppState::get();
+    let confirming = RwSignal::new(None::<String>);
     view! {
         <div
-            class="register"
-            class:compact=compact
-            on:click=on_click
-            inner_html=move || {
-                sid.with_value(|sid| match sid {
-                    Some(sid) => control_html(&state, sid, confirming.get()),
-                    None => String::new(),
-                })
-            }
+            on:click=on_register_click(state, confirming)
+            inner_html=move || register_html(&state, &session_id, false, confirming.get().as_deref())
         ></div>
     }
 }

@@ -1,10 +1,9 @@
 //! One session in a list: what, when, where, seats.
 
-use leptos::prelude::*;
-use leptos_router::components::A;
-
-use super::register::RegisterControl;
+use super::register::register_html;
 use crate::domain::program::Listing;
+use crate::domain::text::escape_html as escape;
+use crate::state::AppState;
 
 /// `12 seats left`, `Full · 3 on waitlist`, `Open seating`.
 pub fn seats_label(listing: &Listing) -> String {
@@ -17,29 +16,23 @@ pub fn seats_label(listing: &Listing) -> String {
     }
 }
 
-#[component]
-pub fn SessionCard(listing: Listing) -> impl IntoView {
-    let href = format!("/sessions/{}", listing.id);
-    let id = listing.id.clone();
-    let full = listing.is_full();
-    let seats = seats_label(&listing);
-    let s = listing.session;
-    let standard = s.standard.map(|st| st.as_str());
-    view! {
-        <article class="session-card" data-code=s.code.to_string()>
-            <h3 class="session-title">
-                <A href=href>{s.title.clone()}</A>
-            </h3>
-            <p class="session-meta">
-                <span class="session-time">{s.slot.time_range_label()}</span>
-                <span class="session-room">{s.room.clone()}</span>
-            </p>
-            <p class="session-tags">
-                <span class="tag kind">{s.kind.label()}</span>
-                {standard.map(|st| view! { <span class="tag standard">{st}</span> })}
-                <span class="tag seats" class:full=full>{seats}</span>
-            </p>
-            <RegisterControl session_id=id compact=true/>
-        </article>
-    }
+/// A session's card in a list, drawn as markup (its register control too);
+/// `confirming`: the session whose cancellation is being confirmed.
+pub fn card_html(state: &AppState, listing: &Listing, confirming: Option<&str>) -> String {
+    let s = &listing.session;
+    format!(
+        r#"<article class="session-card" data-code="{}"><h3 class="session-title"><a href="/sessions/{}">{}</a></h3><p class="session-meta"><span class="session-time">{}</span><span class="session-room">{}</span></p><p class="session-tags"><span class="tag kind">{}</span>{}<span class="tag seats{}">{}</span></p>{}</article>"#,
+        escape(&s.code.to_string()),
+        escape(&listing.id),
+        escape(&s.title),
+        s.slot.time_range_label(),
+        escape(&s.room),
+        s.kind.label(),
+        s.standard
+            .map(|st| format!(r#"<span class="tag standard">{}</span>"#, st.as_str()))
+            .unwrap_or_default(),
+        if listing.is_full() { " full" } else { "" },
+        seats_label(listing),
+        register_html(state, &listing.id, true, confirming),
+    )
 }

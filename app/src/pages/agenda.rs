@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::components::register::{RegisterControl, standing_key, standing_label};
+use crate::components::register::{
+    on_register_click, register_html, standing_key, standing_label,
+};
+use crate::domain::text::escape_html as escape;
 use crate::domain::agenda::{Mine, Standing};
 use crate::domain::ical::{self, Event};
 use crate::domain::program::Listing;
@@ -52,6 +55,7 @@ pub fn AgendaPage() -> impl IntoView {
     let state = AppState::get();
     let rows = Memo::new(move |_| entries(&state));
     let export_error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(None::<String>);
     let export = move |_| {
         let text = agenda_ics(&state);
         #[cfg(feature = "hydrate")]
@@ -84,45 +88,39 @@ pub fn AgendaPage() -> impl IntoView {
                     }
                     .into_any();
                 }
-                let mut days: Vec<(time::Date, Vec<(Mine, Listing)>)> = Vec::new();
+                // Drawn as markup with one handler for every register
+                // control (a view per item cost the bundle far more).
+                let confirming_now = confirming.get();
+                let mut html = String::new();
+                let mut day = None;
                 for (m, l) in all {
-                    let day = l.session.slot.day();
-                    match days.last_mut() {
-                        Some((d, items)) if *d == day => items.push((m, l)),
-                        _ => days.push((day, vec![(m, l)])),
+                    if day != Some(l.session.slot.day()) {
+                        if day.is_some() {
+                            html += "</ul></section>";
+                        }
+                        let label = day_label(l.session.slot.day());
+                        html += &format!(
+                            r#"<section class="agenda-day" aria-label="{label}"><h2 class="day-heading">{label}</h2><ul class="agenda-list">"#
+                        );
+                        day = Some(l.session.slot.day());
                     }
+                    html += &format!(
+                        r#"<li class="agenda-item" data-standing="{}"><p class="agenda-time">{}</p><h3 class="session-title"><a href="/sessions/{}">{}</a></h3><p class="session-meta">{}</p>{}</li>"#,
+                        standing_key(m.standing),
+                        l.session.slot.time_range_label(),
+                        escape(&l.id),
+                        escape(&l.session.title),
+                        escape(&l.session.room),
+                        register_html(&state, &l.id, true, confirming_now.as_deref()),
+                    );
                 }
+                html += "</ul></section>";
                 view! {
                     <p class="agenda-actions">
                         <button type="button" on:click=export>"Download calendar (.ics)"</button>
                     </p>
                     <p class="form-error" role="alert">{move || export_error.get()}</p>
-                    {days
-                        .into_iter()
-                        .map(|(day, items)| {
-                            view! {
-                                <section class="agenda-day" aria-label=day_label(day)>
-                                    <h2 class="day-heading">{day_label(day)}</h2>
-                                    <ul class="agenda-list">
-                                        {items
-                                            .into_iter()
-                                            .map(|(m, l)| {
-                                                let href = format!("/sessions/{}", l.id);
-                                                view! {
-                                                    <li class="agenda-item" data-standing=standing_key(m.standing)>
-                                                        <p class="agenda-time">{l.session.slot.time_range_label()}</p>
-                                                        <h3 class="session-title"><A href=href>{l.session.title.clone()}</A></h3>
-                                                        <p class="session-meta">{l.session.room.clone()}</p>
-                                                        <RegisterControl session_id=l.id.clone() compact=true/>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                </section>
-                            }
-                        })
-                        .collect_view()}
+                    <div on:click=on_register_click(state, confirming) inner_html=html></div>
                 }
                 .into_any()
             }}

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::session_card::SessionCard;
+use crate::components::register::on_register_click;
+use crate::components::session_card::card_html;
 use crate::domain::program::{self, ProgramFilter};
 use crate::domain::session::{SessionKind, day_label, short_day_label};
 use crate::domain::{CareerFamily, Standard};
@@ -44,9 +45,12 @@ fn EmptyProgram() -> impl IntoView {
     view! { <p class="placeholder" role="status">{message}</p> }
 }
 
+/// The program by day and start time, drawn as markup with one handler for
+/// every register control (a view per card cost the bundle far more).
 #[component]
 fn ProgramList() -> impl IntoView {
     let state = AppState::get();
+    let confirming = RwSignal::new(None::<String>);
     let days = Memo::new(move |_| {
         let filter = state.filter.get();
         state.listings.with(|l| program::group(l, &filter))
@@ -59,6 +63,30 @@ fn ProgramList() -> impl IntoView {
                 .sum::<usize>()
         })
     };
+    let list = move || {
+        let confirming = confirming.get();
+        days.with(|days| {
+            let mut html = String::new();
+            for day in days {
+                let label = day_label(day.day);
+                html += &format!(
+                    r#"<section class="program-day" aria-label="{label}"><h2 class="day-heading">{label}</h2>"#
+                );
+                for slot in &day.slots {
+                    html += &format!(
+                        r#"<section class="program-slot"><h3 class="slot-heading">{}</h3><div class="slot-sessions">"#,
+                        crate::domain::session::clock_label(slot.starts)
+                    );
+                    for listing in &slot.listings {
+                        html += &card_html(&state, listing, confirming.as_deref());
+                    }
+                    html += "</div></section>";
+                }
+                html += "</section>";
+            }
+            html
+        })
+    };
     view! {
         <p class="result-count" role="status" aria-live="polite">
             {move || match count() {
@@ -67,26 +95,7 @@ fn ProgramList() -> impl IntoView {
                 n => format!("{n} sessions"),
             }}
         </p>
-        <For each=move || days.get() key=|d| (d.day, d.slots.iter().map(|s| s.listings.len()).sum::<usize>(), d.slots.len()) let:day>
-            <section class="program-day" aria-label=day_label(day.day)>
-                <h2 class="day-heading">{day_label(day.day)}</h2>
-                {day
-                    .slots
-                    .into_iter()
-                    .map(|slot| {
-                        let starts = crate::domain::session::clock_label(slot.starts);
-                        view! {
-                            <section class="program-slot">
-                                <h3 class="slot-heading">{starts}</h3>
-                                <div class="slot-sessions">
-                                    {slot.listings.into_iter().map(|listing| view! { <SessionCard listing/> }).collect_view()}
-                                </div>
-                            </section>
-                        }
-                    })
-                    .collect_view()}
-            </section>
-        </For>
+        <div on:click=on_register_click(state, confirming) inner_html=list></div>
     }
 }
 
