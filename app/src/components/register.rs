@@ -99,7 +99,12 @@ pub fn control_html(state: &AppState, sid: &SessionId, confirming: bool) -> Stri
 /// The markup of a register control for `session_id` (a `div.register`
 /// carrying the session's id), for lists drawn as markup; `confirming`: the
 /// session whose cancellation is being confirmed.
-pub fn register_html(state: &AppState, session_id: &str, compact: bool, confirming: Option<&str>) -> String {
+pub fn register_html(
+    state: &AppState,
+    session_id: &str,
+    compact: bool,
+    confirming: Option<&str>,
+) -> String {
     let Ok(sid) = SessionId::parse(session_id) else {
         return String::new();
     };

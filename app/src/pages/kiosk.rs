@@ -650,7 +650,7 @@ fn Unpair() -> impl IntoView {
     let state = AppState::get();
     let asking = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let unpair = move |_| {
+    let unpair = move || {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             match crate::client::actions::sign_out(state).await {
@@ -659,29 +659,35 @@ fn Unpair() -> impl IntoView {
             }
         });
     };
+    // Markup with one handler (cheaper in the bundle than a view per state).
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let action = event_target::<leptos::web_sys::Element>(&ev)
+            .closest("button")
+            .ok()
+            .flatten()
+            .and_then(|b| b.get_attribute("data-action"));
+        match action.as_deref() {
+            Some("unpair") => asking.set(true),
+            Some("keep-paired") => asking.set(false),
+            Some("confirm-unpair") => unpair(),
+            _ => {}
+        }
+    };
+    let html = move || {
+        if !asking.get() {
+            return r#"<button type="button" class="link-button" data-action="unpair">Unpair this kiosk</button>"#.to_owned();
+        }
+        let warning = match state.outbox.with(Vec::len) {
+            0 => "Unpairing deletes the roster and check-ins from this kiosk. They stay on the server.".to_owned(),
+            1 => "1 check-in on this kiosk has not reached the server. Unpairing deletes it for good.".to_owned(),
+            n => format!("{n} check-ins on this kiosk have not reached the server. Unpairing deletes them for good."),
+        };
+        format!(
+            r#"<div class="warning" role="alert"><p>{warning}</p><button type="button" class="danger" data-action="confirm-unpair">Unpair and delete</button><button type="button" data-action="keep-paired">Keep paired</button></div>"#
+        )
+    };
     view! {
-        {move || if asking.get() {
-            let waiting = state.outbox.with(Vec::len);
-            view! {
-                <div class="warning" role="alert">
-                    <p>
-                        {if waiting > 0 {
-                            match waiting {
-                                1 => "1 check-in on this kiosk has not reached the server. Unpairing deletes it for good.".to_owned(),
-                                n => format!("{n} check-ins on this kiosk have not reached the server. Unpairing deletes them for good."),
-                            }
-                        } else {
-                            "Unpairing deletes the roster and check-ins from this kiosk. They stay on the server.".to_owned()
-                        }}
-                    </p>
-                    <button type="button" class="danger" data-action="confirm-unpair" on:click=unpair>"Unpair and delete"</button>
-                    <button type="button" on:click=move |_| asking.set(false)>"Keep paired"</button>
-                </div>
-            }
-            .into_any()
-        } else {
-            view! { <button type="button" class="link-button" data-action="unpair" on:click=move |_| asking.set(true)>"Unpair this kiosk"</button> }.into_any()
-        }}
+        <div on:click=on_click inner_html=html></div>
         <p class="form-error" role="alert">{move || error.get()}</p>
     }
 }
