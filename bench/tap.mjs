@@ -19,11 +19,12 @@ function tapOnce(page) {
       new Promise((resolve, reject) => {
         const button = document.querySelector(".session-card [data-action=register]");
         if (!button) return resolve(null);
-        const card = button.closest(".session-card");
+        // The list is redrawn as markup: find the card again by its code.
+        const code = button.closest(".session-card").dataset.code;
         const timer = setTimeout(() => reject(new Error("no pending state after 5 s")), 5000);
         const start = performance.now();
         const seen = () => {
-          if (!card.querySelector("[data-standing=pending]")) return false;
+          if (!document.querySelector(`.session-card[data-code="${code}"] [data-standing=pending]`)) return false;
           observer.disconnect();
           requestAnimationFrame(() => {
             clearTimeout(timer);
@@ -32,7 +33,7 @@ function tapOnce(page) {
           return true;
         };
         const observer = new MutationObserver(seen);
-        observer.observe(card, { subtree: true, childList: true, attributes: true, characterData: true });
+        observer.observe(document.querySelector("main"), { subtree: true, childList: true, attributes: true, characterData: true });
         button.click();
       }),
   );

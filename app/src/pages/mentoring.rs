@@ -613,8 +613,11 @@ pub fn MentoringPage() -> impl IntoView {
     let on_code = Callback::new(move |code: String| {
         if scanning.get_untracked() {
             read_code(code);
-        } else if let Some(input) = document().get_element_by_id("m-badge") {
-            let _ = input.set_attribute("value", &code);
+        } else if let Some(input) = document().get_element_by_id("m-badge").and_then(|e| {
+            wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlInputElement>(e).ok()
+        }) {
+            // The value the person sees, whether or not they typed first.
+            input.set_value(&code);
         }
     });
     // Untracked: a sync must not redraw a form being filled.
