@@ -6,10 +6,13 @@
 //     entry's code, the mentee's phone reads it (the scan fed as its decoded
 //     text) and confirms; the mentee syncs first, then the mentor: the entry
 //     is confirmed on both phones and on the server; editing it afterwards
-//     warns, then clears the confirmation;
+//     warns, then clears the confirmation, and the mentee confirms the
+//     edited entry from the list;
 // (c) the growth record adds the sessions attended (a kiosk's check-in) to
 //     the confirmed mentoring, per standard; the certificate prints alone;
-// (d) the log and the growth record pass axe at phone width.
+// (d) the log and the growth record pass axe at phone width;
+// (e) the partner's badge held up to the camera fills the partner field
+//     (Chromium's fake camera, and a stand-in for the Barcode Detection API).
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import AxeBuilder from "@axe-core/playwright";
 import assert from "node:assert/strict";
@@ -216,6 +219,16 @@ describe("mentoring log", () => {
       const after = [...latest(await pullAll(url, token), "mentoring_entry").values()];
       assert.equal(after[0].minutes, 40);
       assert.equal(after[0].confirmed_at, null);
+
+      // The entry came back to the mentee unconfirmed: Confirm in the list signs it again.
+      await syncNow(mentee);
+      await mentee.waitForSelector(".entry[data-confirmed=no] [data-confirm]", { timeout: 20_000 });
+      assert.match(await mentee.locator(".entry").textContent(), /40 min/);
+      await mentee.click(".entry [data-confirm]");
+      await mentee.waitForSelector(".entry[data-confirmed=yes][data-state=pending]");
+      await syncNow(mentee);
+      const signedAgain = [...latest(await pullAll(url, token), "mentoring_entry").values()];
+      assert.ok(signedAgain[0].confirmed_at, "confirmed again from the list");
       assert.deepEqual(pageErrors, [[], []]);
     } finally {
       await mentorContext.close();
@@ -292,5 +305,41 @@ describe("mentoring log", () => {
     await page.goto(`${url}/growth`);
     await page.waitForSelector(".growth-list");
     await check("growth");
+  });
+
+  it("(e) a partner's badge held up to the camera fills in the partner", async () => {
+    const dir = tempDir("mentoring-camera");
+    const context = await launchProfile(dir, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+    try {
+      // As in the kiosk's test: everything but the decoding is real.
+      await context.addInitScript(() => {
+        window.BarcodeDetector = class {
+          async detect(source) {
+            if (!(source instanceof HTMLVideoElement) || source.readyState < 2) return [];
+            return window.__badgeInView ? [{ rawValue: window.__badgeInView, format: "qr_code" }] : [];
+          }
+        };
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      const errors = watchErrors(page);
+      await signIn(page, url, people[4]);
+      await openLog(page, url);
+      await page.click("[data-action=new-entry]");
+      await page.fill("#m-badge", "typed first");
+      await page.click("[data-action=camera]");
+      await page.waitForFunction(() => document.querySelector("video.camera")?.srcObject?.active === true);
+      await page.evaluate((code) => (window.__badgeInView = code), people[0].badge);
+      await page.waitForFunction((code) => document.querySelector("#m-badge")?.value === code, people[0].badge, { timeout: 10_000 });
+      await page.evaluate(() => (window.__badgeInView = null));
+      await page.click("[data-action=camera]");
+      await page.fill("#m-minutes", "25");
+      await page.click(".entry-form button[type=submit]");
+      await page.waitForSelector(".entry-form", { state: "detached" });
+      assert.match(await page.locator(".entry").first().textContent(), /25 min/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
   });
 });
