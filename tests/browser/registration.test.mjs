@@ -82,6 +82,9 @@ describe("registration offline", () => {
       title,
     );
     assert.match(await syncBadgeText(page), /1 change waiting/);
+    // The card was redrawn; the focus is on its new button, not lost.
+    await page.waitForFunction((id) => document.activeElement?.closest(".register")?.dataset.session === id, sessionId);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.action), "cancel");
 
     await page.reload();
     await waitForProgram(page);
