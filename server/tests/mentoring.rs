@@ -5,7 +5,7 @@
 mod helpers;
 
 use app::protocol::{Change, Entity, MutationResult, ResultStatus};
-use helpers::{Phone, TestApp, entry_args, rid, roster, seen_of, small_program, today};
+use helpers::{Phone, TestApp, date_in, entry_args, rid, roster, seen_of, small_program, today};
 use serde_json::{Value, json};
 
 async fn app_with(attendees: usize) -> TestApp {
@@ -97,10 +97,7 @@ async fn every_broken_rule_is_rejected_and_consumes_its_seq() {
         args[key] = value;
         args
     };
-    let day_after_tomorrow = {
-        let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(2);
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-    };
+    let day_after_tomorrow = date_in(2);
     let mut both = entry_args(&rid(9), "T-0002");
     both["partner_name"] = json!("Pat Lee");
     let cases = [
@@ -132,10 +129,7 @@ async fn every_broken_rule_is_rejected_and_consumes_its_seq() {
     assert_eq!(answer.last_seq, 9);
     assert_eq!(stored_entries(&app).await, 0);
     // Tomorrow is still today somewhere: it is accepted.
-    let tomorrow = {
-        let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(1);
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-    };
+    let tomorrow = date_in(1);
     let ok = author.log(with("date", json!(tomorrow)));
     assert_eq!(
         app.push(&author, vec![ok]).await.results[0].status,

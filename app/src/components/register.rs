@@ -123,11 +123,7 @@ pub fn on_register_click(
     confirming: RwSignal<Option<String>>,
 ) -> impl Fn(leptos::ev::MouseEvent) + Copy + 'static {
     move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = event_target::<leptos::web_sys::Element>(&ev)
-            .closest(".register button")
-            .ok()
-            .flatten()
-        else {
+        let Some(button) = crate::components::clicked(&ev, ".register button") else {
             return;
         };
         if let Some(seq) = button

@@ -93,11 +93,7 @@ pub fn AgendaPage() -> impl IntoView {
     let register_click = on_register_click(state, confirming);
     // One handler for the page: the export button and every register control.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let export = event_target::<leptos::web_sys::Element>(&ev)
-            .closest("[data-action=export]")
-            .ok()
-            .flatten()
-            .is_some();
+        let export = crate::components::clicked(&ev, "[data-action=export]").is_some();
         if !export {
             return register_click(ev);
         }

@@ -163,11 +163,7 @@ pub fn ChangesPage() -> impl IntoView {
     let sign_out_error = RwSignal::new(None::<String>);
     // One handler for every button of the page, by its data attributes.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = event_target::<leptos::web_sys::Element>(&ev)
-            .closest("button")
-            .ok()
-            .flatten()
-        else {
+        let Some(button) = crate::components::clicked(&ev, "button") else {
             return;
         };
         if let Some(seq) = button

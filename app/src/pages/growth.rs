@@ -132,11 +132,7 @@ fn page_html(state: &AppState) -> String {
 pub fn GrowthPage() -> impl IntoView {
     let state = AppState::get();
     let print = move |ev: leptos::ev::MouseEvent| {
-        let wants_print = event_target::<leptos::web_sys::Element>(&ev)
-            .closest("[data-action=print]")
-            .ok()
-            .flatten()
-            .is_some();
+        let wants_print = crate::components::clicked(&ev, "[data-action=print]").is_some();
         #[cfg(feature = "hydrate")]
         if wants_print && let Some(w) = leptos::web_sys::window() {
             let _ = w.print();

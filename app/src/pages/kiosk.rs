@@ -661,11 +661,8 @@ fn Unpair() -> impl IntoView {
     };
     // Markup with one handler (cheaper in the bundle than a view per state).
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let action = event_target::<leptos::web_sys::Element>(&ev)
-            .closest("button")
-            .ok()
-            .flatten()
-            .and_then(|b| b.get_attribute("data-action"));
+        let action =
+            crate::components::clicked(&ev, "button").and_then(|b| b.get_attribute("data-action"));
         match action.as_deref() {
             Some("unpair") => asking.set(true),
             Some("keep-paired") => asking.set(false),

@@ -491,11 +491,7 @@ pub fn MentoringPage() -> impl IntoView {
     };
     // One handler for every button on the page, by its data attributes.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = event_target::<leptos::web_sys::Element>(&ev)
-            .closest("button")
-            .ok()
-            .flatten()
-        else {
+        let Some(button) = crate::components::clicked(&ev, "button") else {
             return;
         };
         let attr = |name: &str| button.get_attribute(name);

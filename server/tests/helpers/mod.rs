@@ -356,7 +356,12 @@ impl Phone {
 
 /// Today by the server's clock, as mentoring dates are written.
 pub fn today() -> String {
-    let d = time::OffsetDateTime::now_utc().date();
+    date_in(0)
+}
+
+/// The date `days` from today by the server's clock, as `YYYY-MM-DD`.
+pub fn date_in(days: i64) -> String {
+    let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
