@@ -99,14 +99,26 @@ export function watchErrors(page) {
   return errors;
 }
 
-/** Resolves once a service worker controls the page. */
-export async function waitForServiceWorker(page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+/**
+ * Resolves once this origin's service worker is activated: its install has
+ * cached every offline route and the bundle, so from now on navigations work
+ * offline. This page itself may stay uncontrolled: a navigation that began
+ * before the worker activated misses its `clients.claim()`, and waiting for
+ * `controller` then never ends (it once hung a whole CI run). Bounded, and a
+ * failure says what state the registration is in.
+ */
+export async function waitForServiceWorker(page, timeout = 30_000) {
+  const state = await page.evaluate(async (ms) => {
+    const describe = (r) => (r ? ["installing", "waiting", "active"].map((k) => `${k}: ${r[k]?.state ?? "-"}`).join(", ") : "none");
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const r = await navigator.serviceWorker.getRegistration();
+      if (r?.active?.state === "activated") return "activated";
+      if (Date.now() > deadline) return describe(r);
+      await new Promise((wake) => setTimeout(wake, 100));
     }
-  });
+  }, timeout);
+  if (state !== "activated") throw new Error(`no service worker activated for ${page.url()} after ${timeout} ms (registration ${state})`);
 }
 
 /** Waits until the program shows at least `min` sessions. */
