@@ -66,6 +66,14 @@ async function drained(page) {
   await page.waitForFunction(() => !document.querySelector('nav a[href="/sync"] .count'), null, { timeout: 30_000 });
 }
 
+/** Waits until the focused element matches `selector` (a keyboard user is there). */
+async function focusedOn(page, selector) {
+  await page.waitForFunction((sel) => document.activeElement?.matches(sel), selector, { timeout: 5_000 }).catch(async (e) => {
+    const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
+    throw new Error(`the focus is not on ${selector} but on ${at}`, { cause: e });
+  });
+}
+
 async function syncNow(page) {
   await page.click(".sync-badge");
   await drained(page);
@@ -114,21 +122,28 @@ describe("mentoring log", () => {
     await page.click(".entry-form button:text-is('Cancel')");
     assert.equal((await shown(page)).length, 2);
 
-    // Edit the first: 45 → 60 minutes.
+    // Edit the first: 45 → 60 minutes. The focus follows, as a keyboard
+    // user needs it to: into the form, then back to the entry's Edit.
     const first = page.locator(".entry", { hasText: "Co-planning" });
+    const firstId = await first.getAttribute("data-id");
     await first.locator("[data-edit]").click();
+    await focusedOn(page, "#m-date");
     await page.fill("#m-minutes", "60");
     await page.click(".entry-form button[type=submit]");
     await page.waitForSelector(".entry-form", { state: "detached" });
     assert.match(await first.textContent(), /1 h · Co-planning/);
+    await focusedOn(page, `[data-edit="${firstId}"]`);
 
     // Delete the second, undo, delete again and let the undo time pass.
     const second = page.locator(".entry", { hasText: "Pat Lee" });
+    const secondId = await second.getAttribute("data-id");
     await second.locator("[data-delete]").click();
     await page.waitForSelector("[data-action=undo]");
+    await focusedOn(page, "[data-action=undo]");
     assert.equal((await shown(page)).length, 1);
     await page.click("[data-action=undo]");
     assert.equal((await shown(page)).length, 2);
+    await focusedOn(page, `[data-edit="${secondId}"]`);
     await second.locator("[data-delete]").click();
     await page.waitForSelector("[data-action=undo]", { state: "detached", timeout: 15_000 });
 
@@ -139,9 +154,13 @@ describe("mentoring log", () => {
     assert.equal(entries[0].state, "pending");
     assert.match(entries[0].text, /1 h · Co-planning/);
 
+    // The network's return syncs by itself and redraws the list; the
+    // focus stays on the button it was on.
+    await page.locator(`[data-edit="${firstId}"]`).focus();
     await app.context.setOffline(false);
-    await syncNow(page);
-    await page.waitForSelector(".entry[data-state=synced]");
+    await page.waitForSelector(".entry[data-state=synced]", { timeout: 20_000 });
+    await focusedOn(page, `[data-edit="${firstId}"]`);
+    await drained(page);
     assert.match(await page.locator(".entry").textContent(), new RegExp(`You mentored \\S+ \\S+`));
 
     const token = await apiSignIn(url, people[0]);
@@ -172,10 +191,12 @@ describe("mentoring log", () => {
       await logEntry(mentor, { minutes: 50, badge: people[3].badge.toLowerCase(), activity: "shadowing", standards: ["Technology"] });
       await mentor.click(".entry [data-show-qr]");
       await mentor.waitForSelector(".entry-qr svg.badge-qr path");
+      await focusedOn(mentor, "[data-action=close-qr]");
       const code = (await mentor.locator(".qr-text code").textContent()).trim();
       assert.match(code, /^HALLPASS-CONFIRM:/);
 
       await mentee.click("[data-action=scan-entry]");
+      await focusedOn(mentee, "#entry-code");
       // A code naming someone else is refused on the phone.
       await mentee.fill("#entry-code", code.replace(people[3].badge.toUpperCase(), people[4].badge.toUpperCase()));
       await mentee.click(".entry-scan button[type=submit]");
@@ -183,6 +204,7 @@ describe("mentoring log", () => {
       await mentee.fill("#entry-code", code);
       await mentee.click(".entry-scan button[type=submit]");
       await mentee.waitForSelector("[data-action=confirm-scanned]");
+      await focusedOn(mentee, "[data-action=confirm-scanned]");
       assert.match(await mentee.locator(".scanned").textContent(), /logged 50 min of shadowing/);
       await mentee.click("[data-action=confirm-scanned]");
       await mentee.waitForSelector(".entry[data-confirmed=yes][data-state=pending]");

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::focus::{When, focus_soon};
 use crate::domain::SessionId;
 use crate::domain::agenda::{self, Standing};
 use crate::domain::registration::{Placement, Refusal};
@@ -159,33 +160,11 @@ pub fn on_register_click(
             }
             _ => return,
         }
-        refocus(sid);
-    }
-}
-
-/// The control is redrawn as markup, which drops the focus with the button
-/// that had it: put it back on the control's new button, so a keyboard or
-/// screen-reader user stays where they were. Tried again a little later,
-/// because a tap's change reaches the page only once IndexedDB has it; and
-/// only while the focus is lost, never taken from where the person moved it.
-fn refocus(sid: SessionId) {
-    for delay in [16, 300] {
-        let sid = sid.clone();
-        set_timeout(
-            move || {
-                let lost = document()
-                    .active_element()
-                    .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
-                let selector = format!(r#"[data-session="{}"] button"#, sid.as_str());
-                if lost
-                    && let Ok(Some(button)) = document().query_selector(&selector)
-                    && let Ok(button) =
-                        wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(button)
-                {
-                    let _ = button.focus();
-                }
-            },
-            std::time::Duration::from_millis(delay),
+        // The control is redrawn, and its new button gets the focus the
+        // tapped one had.
+        focus_soon(
+            format!(r#"[data-session="{}"] button"#, sid.as_str()),
+            When::IfLost,
         );
     }
 }

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::components::badge_qr::{encode, qr_svg};
 use crate::components::camera::CameraScan;
+use crate::components::focus::{When, focus_soon, keep_focus};
 use crate::domain::logbook::{self, LogEntry, Shown};
 use crate::domain::mentoring::{Activity, EntryDate, MentoringRole};
 use crate::domain::ops::{MENTORING_CONFIRM, MENTORING_LOG, MENTORING_UPDATE, OpError, Operation};
@@ -27,6 +28,21 @@ enum Editing {
     New,
     Entry(String),
 }
+
+impl Editing {
+    /// The button that opened this form, where the focus returns when it
+    /// closes.
+    fn opener(&self) -> String {
+        match self {
+            Editing::New => r#"[data-action="new-entry"]"#.to_owned(),
+            // Entry ids are UUIDs: nothing to escape in a selector.
+            Editing::Entry(id) => format!(r#"[data-edit="{id}"]"#),
+        }
+    }
+}
+
+/// Where the focus goes when what had it is gone and nothing follows.
+const NEW_ENTRY: &str = r#"[data-action="new-entry"]"#;
 
 /// How long a deleted entry can be brought back.
 const UNDO_SECONDS: u64 = 8;
@@ -487,7 +503,15 @@ pub fn MentoringPage() -> impl IntoView {
     });
     let confirmed_here = "Confirmed on this phone. It reaches the server when the network allows.";
     let read_code = move |text: String| {
-        scanned.set(Some(logbook::read_confirm_qr(&text, &my_badge())));
+        let read = logbook::read_confirm_qr(&text, &my_badge());
+        // The next step: confirm what was read, or fix the code text.
+        let next = if read.is_ok() {
+            r#"[data-action="confirm-scanned"]"#
+        } else {
+            "#entry-code"
+        };
+        scanned.set(Some(read));
+        focus_soon(next.to_owned(), When::Always);
     };
     // One handler for every button on the page, by its data attributes.
     let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -498,7 +522,14 @@ pub fn MentoringPage() -> impl IntoView {
         let open_form = |which: Option<Editing>| {
             warned.set(false);
             done.set(None);
+            let focus = match &which {
+                Some(_) => "#m-date".to_owned(),
+                None => editing
+                    .get_untracked()
+                    .map_or_else(|| NEW_ENTRY.to_owned(), |e| e.opener()),
+            };
             editing.set(which);
+            focus_soon(focus, When::Always);
         };
         match attr("data-action").as_deref() {
             Some("new-entry") => open_form(Some(Editing::New)),
@@ -506,9 +537,22 @@ pub fn MentoringPage() -> impl IntoView {
             Some("scan-entry") => {
                 scanned.set(None);
                 scanning.update(|s| *s = !*s);
+                if scanning.get_untracked() {
+                    focus_soon("#entry-code".to_owned(), When::Always);
+                }
             }
-            Some("close-qr") => qr_for.set(None),
-            Some("undo") => hidden.set(None),
+            Some("close-qr") => {
+                if let Some(id) = qr_for.get_untracked() {
+                    focus_soon(format!(r#"[data-show-qr="{id}"]"#), When::Always);
+                }
+                qr_for.set(None);
+            }
+            Some("undo") => {
+                if let Some(id) = hidden.get_untracked() {
+                    focus_soon(format!(r#"[data-edit="{id}"]"#), When::Always);
+                }
+                hidden.set(None);
+            }
             Some("confirm-scanned") => {
                 if let Some(Ok((_, op))) = scanned.get_untracked() {
                     state.queue_mentoring(op, move |saved| match saved {
@@ -516,6 +560,7 @@ pub fn MentoringPage() -> impl IntoView {
                             scanned.set(None);
                             scanning.set(false);
                             done.set(Some(confirmed_here));
+                            focus_soon(r#"[data-action="scan-entry"]"#.to_owned(), When::IfLost);
                         }
                         Err(message) => scanned.set(Some(Err(message))),
                     });
@@ -530,22 +575,29 @@ pub fn MentoringPage() -> impl IntoView {
                 delete_now(previous);
             }
             hidden.set(Some(id.clone()));
+            focus_soon(r#"[data-action="undo"]"#.to_owned(), When::Always);
             set_timeout(
                 move || {
                     if hidden.get_untracked().as_deref() == Some(id.as_str()) {
                         hidden.set(None);
                         delete_now(id);
+                        focus_soon(NEW_ENTRY.to_owned(), When::IfLost);
                     }
                 },
                 std::time::Duration::from_secs(UNDO_SECONDS),
             );
         } else if let Some(id) = attr("data-show-qr") {
             qr_for.set(Some(id));
+            focus_soon(r#"[data-action="close-qr"]"#.to_owned(), When::Always);
         } else if let Some(id) = attr("data-confirm")
             && let Some(op) = find(&id).as_ref().and_then(confirm_op)
         {
             state.queue_mentoring(op, move |saved| match saved {
-                Ok(()) => done.set(Some(confirmed_here)),
+                Ok(()) => {
+                    done.set(Some(confirmed_here));
+                    // The entry's Confirm button is gone with the redraw.
+                    focus_soon(NEW_ENTRY.to_owned(), When::IfLost);
+                }
                 Err(message) => state.notice.set(Some(message)),
             });
         }
@@ -580,6 +632,7 @@ pub fn MentoringPage() -> impl IntoView {
                 Editing::Entry(id) => find(id),
                 Editing::New => None,
             };
+            let opener = which.opener();
             match build(
                 &which,
                 args,
@@ -593,6 +646,7 @@ pub fn MentoringPage() -> impl IntoView {
                     Ok(()) => {
                         editing.set(None);
                         done.set(Some("Saved on this phone."));
+                        focus_soon(opener, When::Always);
                     }
                     Err(message) => form_error(&message),
                 }),
@@ -631,7 +685,12 @@ pub fn MentoringPage() -> impl IntoView {
         // what it shows changes (the form never while it is being filled).
         <section class="page mentoring" on:click=on_click on:submit=on_submit>
             <h1>"Mentoring log"</h1>
-            <div inner_html=move || log_html(&state, hidden.get().as_deref())></div>
+            <div inner_html=move || {
+                // A sync redraws the list; whoever was on one of its
+                // buttons stays there.
+                keep_focus();
+                log_html(&state, hidden.get().as_deref())
+            }></div>
             <p class="done" role="status">{move || done.get()}</p>
             <p class="undo" role="status" inner_html=move || hidden.with(|h| if h.is_some() {
                 r#"Entry deleted. <button type="button" data-action="undo">Undo</button>"#
