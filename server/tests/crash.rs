@@ -1,7 +1,10 @@
 //! The server killed with SIGKILL in the middle of a push storm (spec §8):
-//! restarted on the same SQLite file, with every phone retrying what it had
-//! no answer for, nothing is lost, nothing is applied twice, and
-//! `PRAGMA integrity_check` is ok. Runs the real `hallpass` binary.
+//! restarted on the same SQLite file, with every device retrying what it
+//! had no answer for, nothing is lost, nothing is applied twice, and
+//! `PRAGMA integrity_check` is ok. The storm mixes every kind of operation:
+//! phones register, cancel, log mentoring and confirm each other's entries
+//! (often before the entry itself arrives), and two kiosks check the same
+//! people in. Runs the real `hallpass` binary.
 //! Run: `cargo test -p server --test crash`.
 
 mod helpers;
@@ -14,11 +17,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use app::protocol::{PushResponse, SignInResponse};
-use helpers::{SESSIONS_HEADER, rid, roster};
+use helpers::{SESSIONS_HEADER, entry_args, rid, roster, seen_of, today};
 use serde_json::{Value, json};
 
 const PHONES: usize = 30;
-const PER_PHONE: u64 = 60;
+/// Registration operations per phone; a mentoring entry and a confirmation
+/// of the previous phone's entry follow every tenth.
+const REGISTRATIONS: u64 = 60;
+const ENTRIES: u64 = REGISTRATIONS / 10;
 const BATCH: usize = 4;
 
 fn hallpass(db: &Path, args: &[&str]) -> Command {
@@ -66,6 +72,42 @@ struct Phone {
     acked: u64,
 }
 
+impl Phone {
+    fn new(token: String, device_id: String, ops: Vec<(&'static str, Value)>) -> Phone {
+        let mutations = ops
+            .into_iter()
+            .zip(1u64..)
+            .map(|((op, args), seq)| json!({"seq": seq, "op": op, "args": args, "at": ""}))
+            .collect();
+        Phone {
+            token,
+            device_id,
+            mutations,
+            acked: 0,
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.mutations.len() as u64
+    }
+}
+
+/// The id of phone `n`'s `m`th mentoring entry.
+fn entry_id(n: usize, m: u64) -> String {
+    format!("00000000-0000-4000-9000-{:012}", n as u64 * 1000 + m)
+}
+
+fn badge(n: usize) -> String {
+    format!("T-{n:04}")
+}
+
+/// Phone `n`'s `m`th entry, naming the next phone as the mentee.
+fn entry(n: usize, m: u64, date: &str) -> Value {
+    let mut args = entry_args(&entry_id(n, m), &badge(n % PHONES + 1));
+    args["date"] = json!(date);
+    args
+}
+
 /// Pushes everything not yet answered, a few at a time; gives up on the
 /// first failure (the server is down) and reports how far it got.
 async fn push_rest(
@@ -74,7 +116,7 @@ async fn push_rest(
     phone: &mut Phone,
     done: &AtomicUsize,
 ) -> bool {
-    while phone.acked < PER_PHONE {
+    while phone.acked < phone.total() {
         let from = phone.acked as usize;
         let batch: Vec<Value> =
             phone.mutations[from..(from + BATCH).min(phone.mutations.len())].to_vec();
@@ -111,13 +153,28 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
             .expect("import");
         assert!(status.success());
     }
+    // Two kiosks, paired before the storm.
+    let codes: Vec<String> = ["Kiosk A", "Kiosk B"]
+        .iter()
+        .map(|name| {
+            let output = hallpass(&db, &["kiosk", "pair", name])
+                .output()
+                .expect("pair");
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            text.split_whitespace()
+                .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-')
+                .unwrap_or_else(|| panic!("no pairing code in {text}"))
+                .to_owned()
+        })
+        .collect();
     let (mut server, url) = start(&db);
     let client = reqwest::Client::new();
+    let date = today();
     let mut phones = Vec::new();
     for n in 1..=PHONES {
         let answer: SignInResponse = client
             .post(format!("{url}/api/v1/auth/attendee"))
-            .json(&json!({"badge_code": format!("T-{n:04}"), "last_name": format!("Last{n}")}))
+            .json(&json!({"badge_code": badge(n), "last_name": format!("Last{n}")}))
             .send()
             .await
             .expect("sign in")
@@ -125,29 +182,64 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
             .await
             .expect("sign-in body");
         // Registrations in every hour, some cancelled again, for sessions
-        // with a few seats: long waitlists and promotions.
-        let mutations = (1..=PER_PHONE)
-            .map(|seq| {
-                let id = rid((n as u64 * 1000 + seq) as u32);
-                if seq % 3 == 0 {
-                    let earlier = rid((n as u64 * 1000 + seq - 1) as u32);
-                    json!({"seq": seq, "op": "registration.cancel", "args": {"registration_id": earlier}, "at": ""})
-                } else {
-                    let session = 1 + (seq as usize * 7 + n) % 40;
-                    json!({"seq": seq, "op": "registration.create",
-                           "args": {"registration_id": id, "session_id": session.to_string()}, "at": ""})
-                }
+        // with a few seats: long waitlists and promotions. Every tenth, a
+        // mentoring entry with the next phone, and the confirmation of the
+        // previous phone's entry: as the phones push at once, a
+        // confirmation often arrives before its entry.
+        let previous = if n == 1 { PHONES } else { n - 1 };
+        let mut ops = Vec::new();
+        for k in 1..=REGISTRATIONS {
+            let id = rid((n as u64 * 1000 + k) as u32);
+            if k % 3 == 0 {
+                let earlier = rid((n as u64 * 1000 + k - 1) as u32);
+                ops.push(("registration.cancel", json!({"registration_id": earlier})));
+            } else {
+                let session = 1 + (k as usize * 7 + n) % 40;
+                ops.push((
+                    "registration.create",
+                    json!({"registration_id": id, "session_id": session.to_string()}),
+                ));
+            }
+            if k % 10 == 0 {
+                let m = k / 10;
+                ops.push(("mentoring.log", entry(n, m, &date)));
+                let seen = seen_of(&entry(previous, m, &date));
+                ops.push((
+                    "mentoring.confirm",
+                    json!({"entry_id": entry_id(previous, m), "seen": seen}),
+                ));
+            }
+        }
+        phones.push(Phone::new(answer.token, answer.device_id, ops));
+    }
+    // Each kiosk checks everyone in at the door: every person twice, once
+    // at each kiosk, so one of the two is a duplicate.
+    for (k, code) in codes.iter().enumerate() {
+        let answer: Value = client
+            .post(format!("{url}/api/v1/auth/kiosk"))
+            .json(&json!({"pairing_code": code}))
+            .send()
+            .await
+            .expect("pair kiosk")
+            .json()
+            .await
+            .expect("pairing body");
+        let ops = (1..=PHONES)
+            .map(|n| {
+                let id = format!("00000000-0000-4000-a00{k}-{n:012}");
+                (
+                    "checkin.record",
+                    json!({"checkin_id": id, "badge_code": badge(n), "session_id": null, "kind": "entry"}),
+                )
             })
             .collect();
-        phones.push(Phone {
-            token: answer.token,
-            device_id: answer.device_id,
-            mutations,
-            acked: 0,
-        });
+        let token = answer["token"].as_str().unwrap_or_default().to_owned();
+        let device = answer["device_id"].as_str().unwrap_or_default().to_owned();
+        phones.push(Phone::new(token, device, ops));
     }
 
     // The storm, and a SIGKILL once about a third of it has been answered.
+    let total: usize = phones.iter().map(|p| p.mutations.len()).sum();
     let done = Arc::new(AtomicUsize::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     for mut phone in phones {
@@ -157,7 +249,6 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
             phone
         });
     }
-    let total = PHONES * PER_PHONE as usize;
     while done.load(Ordering::Relaxed) < total / 3 {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
@@ -167,7 +258,7 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
     while let Some(phone) = tasks.join_next().await {
         phones.push(phone.expect("phone task"));
     }
-    let unanswered = phones.iter().filter(|p| p.acked < PER_PHONE).count();
+    let unanswered = phones.iter().filter(|p| p.acked < p.total()).count();
     assert!(unanswered > 0, "the kill landed mid-storm");
 
     // Restarted on the same file; every phone retries what it had no answer for.
@@ -177,7 +268,7 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
             push_rest(&client, &url, phone, &done).await,
             "retry after restart"
         );
-        assert_eq!(phone.acked, PER_PHONE);
+        assert_eq!(phone.acked, phone.total());
     }
     server.kill().expect("stop");
     server.wait().expect("reaped");
@@ -197,7 +288,7 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .expect("device");
-        let n = PER_PHONE as i64;
+        let n = phone.total() as i64;
         assert_eq!(
             (last_seq, results, distinct),
             (n, n, n),
@@ -224,11 +315,48 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
     // Every applied create left exactly one registration.
     let (applied_creates, rows): (i64, i64) = conn
         .query_row(
-            "SELECT (SELECT count(*) FROM results WHERE status = 'applied' AND outcome NOT LIKE '%cancelled%'),
+            "SELECT (SELECT count(*) FROM results WHERE status = 'applied'
+                       AND json_extract(outcome, '$.status') IN ('confirmed', 'waitlisted')),
                     (SELECT count(*) FROM registrations)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("registrations");
     assert_eq!(applied_creates, rows);
+
+    // Every phone's entries arrived once, and every one is confirmed: by a
+    // confirmation that came after it, or by one that waited for it.
+    let (entries, confirmed, waiting, waited): (i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM mentoring_entries),
+                    (SELECT count(*) FROM mentoring_entries WHERE confirmed_at IS NOT NULL),
+                    (SELECT count(*) FROM mentoring_waiting_confirms),
+                    (SELECT count(*) FROM results
+                      WHERE json_extract(outcome, '$.waiting_for_entry') = 1)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("mentoring");
+    assert!(
+        waited > 0,
+        "some confirmations arrived before their entries"
+    );
+    let expected = (PHONES as u64 * ENTRIES) as i64;
+    assert_eq!(
+        (entries, confirmed, waiting),
+        (expected, expected, 0),
+        "entries, confirmed entries, confirmations still waiting"
+    );
+    // Every check-in kept once; each person's second one flagged.
+    let (checkins, firsts, flagged): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE duplicate_of IS NULL),
+                    count(*) FILTER (WHERE duplicate_of IS NOT NULL)
+               FROM checkins",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("checkins");
+    let people = PHONES as i64;
+    assert_eq!((checkins, firsts, flagged), (2 * people, people, people));
 }
