@@ -212,6 +212,11 @@ describe("mentoring log", () => {
       // The mentee's confirmation reaches the server before the entry does.
       await menteeContext.setOffline(false);
       await syncNow(mentee);
+      // Sent, but the server has no entry yet: shown as waiting for it, and
+      // not yet counted as confirmed hours.
+      await mentee.waitForSelector(".entry[data-confirmed=yes][data-state=awaiting]");
+      assert.match(await mentee.locator(".entry").textContent(), /counts once your partner's phone has sent the entry/);
+      assert.match(await mentee.locator(".log-summary").textContent(), /50 min in all · 0 min confirmed/);
       await mentorContext.setOffline(false);
       await syncNow(mentor);
       await mentor.waitForSelector(".entry[data-confirmed=yes][data-state=synced]", { timeout: 20_000 });

@@ -28,6 +28,21 @@ pub struct LogEntry {
     pub pending: bool,
 }
 
+impl LogEntry {
+    /// I confirmed it from the author's code before the server had it: it
+    /// shows what the code said until the author's phone sends the entry,
+    /// which may be never.
+    pub fn awaiting_author(&self) -> bool {
+        !self.mine && self.data.author_id.is_empty()
+    }
+
+    /// Signed by both, and the server holds the entry and the signature:
+    /// only this counts as confirmed toward the growth record.
+    pub fn confirmed(&self) -> bool {
+        self.data.confirmed_at.is_some() && !self.pending && !self.awaiting_author()
+    }
+}
+
 /// Lays one queued change over the rows, as the server will most likely
 /// apply it. `at` is when it was made (the device's clock).
 pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &str) {
@@ -204,7 +219,7 @@ pub fn growth(log: &[LogEntry], attended: &[Attended]) -> [(Standard, Toward); 8
                 continue;
             };
             if let Some((_, t)) = out.iter_mut().find(|(s, _)| *s == standard) {
-                if entry.data.confirmed_at.is_some() && !entry.pending {
+                if entry.confirmed() {
                     t.confirmed += minutes;
                 } else {
                     t.unconfirmed += minutes;
@@ -407,6 +422,22 @@ mod tests {
         };
         apply(&mut partner_rows, &confirm, &partner, "t5");
         assert_eq!(partner_rows[0].confirmed_at.as_deref(), Some("t5"));
+        // Synced, the confirmation still waits for the author's entry: it
+        // counts as unconfirmed until the entry itself arrives.
+        let waiting = overlay(&partner_rows, &[], &partner);
+        assert!(waiting[0].awaiting_author() && !waiting[0].confirmed());
+        let ethics = |log: &[LogEntry]| {
+            growth(log, &[])
+                .into_iter()
+                .find(|(s, _)| *s == Standard::Ethics)
+                .map(|(_, t)| (t.confirmed, t.unconfirmed))
+        };
+        assert_eq!(ethics(&waiting), Some((0, 45)));
+        let mut arrived = rows.clone();
+        arrived[0].confirmed_at = Some("t6".into());
+        let arrived = overlay(&arrived, &[], &partner);
+        assert!(!arrived[0].mine && arrived[0].confirmed());
+        assert_eq!(ethics(&arrived), Some((45, 0)));
         assert!(
             read_confirm_qr(&text, "ESP-0003")
                 .unwrap_err()

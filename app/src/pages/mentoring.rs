@@ -103,12 +103,20 @@ fn entry_html(e: &LogEntry) -> String {
     };
     let sync = if e.pending {
         "Saved on this device, waiting to sync"
+    } else if e.awaiting_author() {
+        "Sent; it counts once your partner's phone has sent the entry"
     } else {
         "Synced"
     };
     let mut html = format!(
         r#"<li class="entry" data-id="{id}" data-state="{}" data-confirmed="{}"><p class="entry-head"><strong>{}</strong> · {} · {}</p><p>{}</p><p class="entry-standards">{}</p>"#,
-        if e.pending { "pending" } else { "synced" },
+        if e.pending {
+            "pending"
+        } else if e.awaiting_author() {
+            "awaiting"
+        } else {
+            "synced"
+        },
         if d.confirmed_at.is_some() {
             "yes"
         } else {
@@ -377,7 +385,7 @@ fn log_html(state: &AppState, hidden: Option<&str>) -> String {
     let minutes = |confirmed_only: bool| -> u32 {
         entries
             .iter()
-            .filter(|e| !confirmed_only || e.data.confirmed_at.is_some())
+            .filter(|e| !confirmed_only || e.confirmed())
             .map(|e| u32::from(e.data.minutes))
             .sum()
     };
