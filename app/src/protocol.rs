@@ -129,6 +129,11 @@ pub struct CheckinData {
     /// The name of the kiosk that recorded it, for "already checked in at
     /// 9:02 (Kiosk B)".
     pub kiosk: Option<String>,
+    /// An entry at a session only: what the person's registration said
+    /// when it reached the server, `confirmed`, `waitlisted` or `walk_in`
+    /// (`domain::checkin::AtDoor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_door: Option<String>,
 }
 
 /// The `data` of an `attendee` change. Never carries the email.

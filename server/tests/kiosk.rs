@@ -296,3 +296,67 @@ async fn two_kiosks_offline_at_once_leave_one_check_in_and_one_flagged_duplicate
         .await;
     assert_eq!((rows, flagged), (2, 1));
 }
+
+#[tokio::test]
+async fn an_entry_at_a_session_door_is_flagged_with_the_registration_walk_ins_included() {
+    let app = app_with(4).await;
+    // A-1 has two seats: T-0001 and T-0002 get them, T-0003 waits, T-0004
+    // has not registered.
+    let session = app.session_id("A-1").await;
+    for n in 1..=3 {
+        let mut phone = app.phone(n).await;
+        let m = phone.register(&rid(n as u32), &session);
+        app.push(&phone, vec![m]).await;
+    }
+    let mut kiosk = app.kiosk("Room 201").await;
+    let checks = vec![
+        kiosk.check_in(&rid(11), "T-0001", Some(&session), "entry"),
+        kiosk.check_in(&rid(12), "T-0003", Some(&session), "entry"),
+        kiosk.check_in(&rid(13), "T-0004", Some(&session), "entry"),
+        kiosk.check_in(&rid(14), "T-0004", Some(&session), "exit"),
+        kiosk.check_in(&rid(15), "T-0004", None, "entry"),
+    ];
+
+    let answer = app.push(&kiosk, checks).await;
+
+    let flags: Vec<serde_json::Value> = answer
+        .results
+        .iter()
+        .map(|r| r.outcome.as_ref().unwrap()["at_door"].clone())
+        .collect();
+    assert_eq!(
+        flags,
+        vec![
+            json!("confirmed"),
+            json!("waitlisted"),
+            json!("walk_in"),
+            json!(null),
+            json!(null)
+        ]
+    );
+    // The flag says what was true when the person came in: registering
+    // afterwards does not rewrite it.
+    let mut late = app.phone(4).await;
+    let m = late.register(&rid(4), &session);
+    app.push(&late, vec![m]).await;
+    let (changes, _) = app.pull_as(&kiosk, None).await;
+    let pulled: std::collections::BTreeMap<String, serde_json::Value> =
+        of(&changes, Entity::Checkin)
+            .into_iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c.get("at_door").cloned().unwrap_or(json!(null)),
+                )
+            })
+            .collect();
+    assert_eq!(pulled[&rid(11)], "confirmed");
+    assert_eq!(pulled[&rid(12)], "waitlisted");
+    assert_eq!(pulled[&rid(13)], "walk_in");
+    assert_eq!(pulled[&rid(14)], json!(null), "an exit has no flag");
+    assert_eq!(
+        pulled[&rid(15)],
+        json!(null),
+        "the conference door has none"
+    );
+}

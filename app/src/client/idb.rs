@@ -750,6 +750,7 @@ fn checkin_row(
         at: mutation.at.clone(),
         device_id: account.device_id.clone(),
         duplicate_of: text(&outcome["duplicate_of"]),
+        at_door: text(&outcome["at_door"]),
         kiosk: match &account.holder {
             Holder::Kiosk(k) => Some(k.name.clone()),
             Holder::Attendee(_) => None,

@@ -4,6 +4,8 @@
 //! and flagged as a duplicate of the first, never refused, because the
 //! person standing at the kiosk did nothing wrong.
 
+use super::registration::Status;
+
 /// Coming in or going out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CheckinKind {
@@ -36,6 +38,51 @@ pub fn duplicate_of(kind: CheckinKind, first_entry: Option<&str>) -> Option<&str
     match kind {
         CheckinKind::Entry => first_entry,
         CheckinKind::Exit => None,
+    }
+}
+
+/// What a person's registration said when their entry at a session's door
+/// reached the server. A walk-in is recorded all the same (the organizers'
+/// policy for walk-ins comes later) and flagged, so attendance reports can
+/// tell the registered from the walk-ins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AtDoor {
+    Confirmed,
+    Waitlisted,
+    WalkIn,
+}
+
+impl AtDoor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AtDoor::Confirmed => "confirmed",
+            AtDoor::Waitlisted => "waitlisted",
+            AtDoor::WalkIn => "walk_in",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<AtDoor> {
+        match value {
+            "confirmed" => Some(AtDoor::Confirmed),
+            "waitlisted" => Some(AtDoor::Waitlisted),
+            "walk_in" => Some(AtDoor::WalkIn),
+            _ => None,
+        }
+    }
+
+    /// The flag of a check-in: only an entry at a session has one (the
+    /// conference's door needs no registration, and leaving is not
+    /// arriving). `registration` is the person's registration for that
+    /// session, if they have one.
+    pub fn of(kind: CheckinKind, at_session: bool, registration: Option<Status>) -> Option<AtDoor> {
+        if kind != CheckinKind::Entry || !at_session {
+            return None;
+        }
+        Some(match registration {
+            Some(Status::Confirmed) => AtDoor::Confirmed,
+            Some(Status::Waitlisted) => AtDoor::Waitlisted,
+            Some(Status::Cancelled) | None => AtDoor::WalkIn,
+        })
     }
 }
 
@@ -122,6 +169,29 @@ mod tests {
             assert_eq!(CheckinKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(CheckinKind::parse("enter"), None);
+    }
+
+    #[test]
+    fn only_a_session_entry_is_flagged_and_without_a_place_it_is_a_walk_in() {
+        let entry = CheckinKind::Entry;
+        assert_eq!(
+            AtDoor::of(entry, true, Some(Status::Confirmed)),
+            Some(AtDoor::Confirmed)
+        );
+        assert_eq!(
+            AtDoor::of(entry, true, Some(Status::Waitlisted)),
+            Some(AtDoor::Waitlisted)
+        );
+        assert_eq!(
+            AtDoor::of(entry, true, Some(Status::Cancelled)),
+            Some(AtDoor::WalkIn)
+        );
+        assert_eq!(AtDoor::of(entry, true, None), Some(AtDoor::WalkIn));
+        assert_eq!(AtDoor::of(entry, false, None), None, "the conference");
+        assert_eq!(AtDoor::of(CheckinKind::Exit, true, None), None);
+        for flag in [AtDoor::Confirmed, AtDoor::Waitlisted, AtDoor::WalkIn] {
+            assert_eq!(AtDoor::parse(flag.as_str()), Some(flag));
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! `app::domain::checkin`; this module finds the first entry it needs and
 //! writes what it decided.
 
-use app::domain::checkin::{self, CheckinKind};
+use app::domain::checkin::{self, AtDoor, CheckinKind};
+use app::domain::registration::Status;
 use app::domain::{BadgeCode, CheckinId};
 use app::protocol::CheckinData;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -26,7 +27,8 @@ pub fn session_exists(conn: &Connection, session_id: i64) -> Result<bool, rusqli
 
 pub const DATA_COLUMNS: &str =
     "c.id, c.attendee_id, c.session_id, c.kind, c.device_at, c.device_id,
-     c.duplicate_of, (SELECT name FROM devices d WHERE d.id = c.device_id), c.version";
+     c.duplicate_of, (SELECT name FROM devices d WHERE d.id = c.device_id), c.version,
+     c.at_door";
 
 pub fn from_row(r: &Row<'_>) -> Result<(i64, CheckinData), rusqlite::Error> {
     Ok((
@@ -40,6 +42,7 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, CheckinData), rusqlite::Error> {
             device_id: r.get(5)?,
             duplicate_of: r.get(6)?,
             kiosk: r.get(7)?,
+            at_door: r.get(9)?,
         },
     ))
 }
@@ -64,8 +67,26 @@ pub struct NewCheckin<'a> {
     pub now: &'a str,
 }
 
+/// The person's registration for a session that holds a place (there is
+/// at most one): its status.
+fn registration_status(
+    conn: &Connection,
+    attendee_id: i64,
+    session_id: i64,
+) -> Result<Option<Status>, rusqlite::Error> {
+    let status: Option<String> = conn
+        .prepare_cached(
+            "SELECT status FROM registrations
+             WHERE attendee_id = ?1 AND session_id = ?2 AND status != 'cancelled'",
+        )?
+        .query_row([attendee_id, session_id], |r| r.get(0))
+        .optional()?;
+    Ok(status.as_deref().and_then(Status::parse))
+}
+
 /// Records a check-in, flagged as a duplicate of the first entry of the
-/// same person at the same place when there is one.
+/// same person at the same place when there is one, and, at a session's
+/// door, with what their registration says now (a walk-in, perhaps).
 pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<CheckinData, rusqlite::Error> {
     let first: Option<String> = conn
         .prepare_cached(
@@ -75,10 +96,17 @@ pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<CheckinData, rusq
         .query_row(params![c.attendee_id, c.session_id], |r| r.get(0))
         .optional()?;
     let duplicate_of = checkin::duplicate_of(c.kind, first.as_deref()).map(str::to_owned);
+    let registration = match c.session_id {
+        Some(session) if c.kind == CheckinKind::Entry => {
+            registration_status(conn, c.attendee_id, session)?
+        }
+        _ => None,
+    };
+    let at_door = AtDoor::of(c.kind, c.session_id.is_some(), registration).map(AtDoor::as_str);
     let version = next_version(conn)?;
     conn.prepare_cached(
-        "INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at, received_at, duplicate_of, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at, received_at, duplicate_of, version, at_door)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         c.id.as_str(),
@@ -89,7 +117,8 @@ pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<CheckinData, rusq
         c.device_at,
         c.now,
         duplicate_of,
-        version
+        version,
+        at_door
     ])?;
     find(conn, c.id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
 }

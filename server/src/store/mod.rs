@@ -44,6 +44,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/002_devices_registrations.sql")),
         M::up(include_str!("migrations/003_kiosks_checkins.sql")),
         M::up(include_str!("migrations/004_mentoring.sql")),
+        M::up(include_str!("migrations/005_checkin_at_door.sql")),
     ])
 }
 
@@ -170,5 +171,56 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(migrations().validate().is_ok());
+    }
+
+    /// Session entries recorded before check-ins carried `at_door` get what
+    /// their registration says when the database is upgraded.
+    #[test]
+    fn the_at_door_migration_flags_earlier_session_entries() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        migrations().to_version(&mut conn, 4).expect("to 4");
+        conn.execute_batch(
+            "INSERT INTO sessions (id, code, title, description, kind, topic, career_families, room,
+                                   starts_at, ends_at, presenter, version)
+             VALUES (1, 'A-1', 'A', '', 'workshop', '', '', 'R', 's', 'e', '', 1);
+             INSERT INTO attendees (id, badge_code, first_name, last_name, email, state, local,
+                                    career_family, role, version)
+             VALUES (1, 'T-1', 'A', 'A', '', '', '', '', 'attendee', 2),
+                    (2, 'T-2', 'B', 'B', '', '', '', '', 'attendee', 3),
+                    (3, 'T-3', 'C', 'C', '', '', '', '', 'attendee', 4);
+             INSERT INTO registrations (id, attendee_id, session_id, status, queued, device_id,
+                                        device_at, created_at, version)
+             VALUES ('r1', 1, 1, 'waitlisted', 5, 'd', '', '', 5),
+                    ('r3', 3, 1, 'cancelled', 6, 'd', '', '', 6);
+             INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at,
+                                   received_at, version)
+             VALUES ('c1', 1, 1, 'entry', 'k', '', '', 7),
+                    ('c2', 2, 1, 'entry', 'k', '', '', 8),
+                    ('c3', 3, 1, 'entry', 'k', '', '', 9),
+                    ('c4', 2, 1, 'exit', 'k', '', '', 10),
+                    ('c5', 2, NULL, 'entry', 'k', '', '', 11);",
+        )
+        .expect("rows at version 4");
+
+        migrations().to_latest(&mut conn).expect("to latest");
+
+        let flags: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT id, at_door FROM checkins ORDER BY id")
+            .and_then(|mut q| {
+                q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .expect("flags");
+        let flag = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            flags,
+            vec![
+                ("c1".into(), flag("waitlisted")),
+                ("c2".into(), flag("walk_in")),
+                ("c3".into(), flag("walk_in")),
+                ("c4".into(), None),
+                ("c5".into(), None),
+            ]
+        );
     }
 }

@@ -386,6 +386,7 @@ fn checkin_outcome(c: &CheckinData, conn: &Connection) -> Result<serde_json::Val
         "duplicate_of": c.duplicate_of,
         "first_at": first.as_ref().map(|f| f.at.clone()),
         "first_kiosk": first.and_then(|f| f.kiosk),
+        "at_door": c.at_door,
     }))
 }
 
