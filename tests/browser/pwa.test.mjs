@@ -103,6 +103,10 @@ describe("accessibility", () => {
         assert.deepEqual(summary(result.violations), [], `${path} at ${width}px`);
         const noHorizontalScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
         assert.ok(noHorizontalScroll, `no sideways scrolling on ${path} at ${width}px`);
+        // The header (brand, links, sync state) leaves the first screen to
+        // the page: on a phone it once took 325 of 740 px.
+        const top = await page.evaluate(() => document.querySelector("main").getBoundingClientRect().top);
+        assert.ok(top <= height / 4, `the page starts ${top}px down on ${path} at ${width}px`);
       }
     }
   });
