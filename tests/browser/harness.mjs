@@ -9,7 +9,7 @@ import { chromium } from "playwright-core";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = process.env.HALLPASS_BIN ?? join(ROOT, "target/release/hallpass");
-const SITE_ROOT = process.env.LEPTOS_SITE_ROOT ?? join(ROOT, "target/site");
+export const SITE_ROOT = process.env.LEPTOS_SITE_ROOT ?? join(ROOT, "target/site");
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -33,10 +33,11 @@ export function removeDir(dir) {
 /**
  * Starts `hallpass serve --demo` on `addr` (port 0 picks a free one) and
  * resolves once it listens. The same `db` and `addr` can start it again.
+ * `siteRoot` is the built front end it serves (a copy, to fake a new build).
  */
-export async function startServer({ db, addr = "127.0.0.1:0" }) {
+export async function startServer({ db, addr = "127.0.0.1:0", siteRoot = SITE_ROOT }) {
   const proc = spawn(BIN, ["serve", "--demo", "--db", db, "--addr", addr], {
-    env: { ...process.env, LEPTOS_SITE_ROOT: SITE_ROOT, RUST_LOG: "warn" },
+    env: { ...process.env, LEPTOS_SITE_ROOT: siteRoot, RUST_LOG: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -56,6 +57,7 @@ export async function startServer({ db, addr = "127.0.0.1:0" }) {
   return {
     url,
     db,
+    siteRoot,
     addr: url.replace("http://", ""),
     output: () => output,
     async stop() {
@@ -137,11 +139,11 @@ export async function syncBadgeText(page) {
  * torn down by `close()`. `restartBrowser()` closes and relaunches the
  * browser on the same profile (IndexedDB and caches survive).
  */
-export async function openApp() {
+export async function openApp({ siteRoot } = {}) {
   const dataDir = tempDir("data");
   const profileDir = tempDir("profile");
   const app = {
-    server: await startServer({ db: join(dataDir, "hallpass.sqlite") }),
+    server: await startServer({ db: join(dataDir, "hallpass.sqlite"), siteRoot }),
     context: null,
     page: null,
     async restartBrowser() {

@@ -1,11 +1,40 @@
 // Browser tests of installability and the cache lifecycle: the manifest
-// passes Chromium's installability checks, and the service worker precaches
-// every offline route and the bundle under this build's cache name.
+// passes Chromium's installability checks, the service worker precaches
+// every offline route and the bundle under this build's cache name, and a
+// new build's worker takes over from the old one (its cache replaces the
+// old cache, and the app opens offline from it).
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
+import { appendFileSync, cpSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
-import { demoCredentials, openApp, signIn, waitForProgram, waitForServiceWorker } from "./harness.mjs";
+import {
+  SITE_ROOT,
+  demoCredentials,
+  openApp,
+  removeDir,
+  signIn,
+  startServer,
+  tempDir,
+  waitForProgram,
+  waitForServiceWorker,
+} from "./harness.mjs";
+
+/** This server's build id, as /healthz reports it. */
+async function buildOf(url) {
+  return (await (await fetch(`${url}/healthz`)).json()).build;
+}
+
+/** The page's cache names, polled until they are `expected` (or time runs out). */
+async function cachesBecome(page, expected, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const names = await page.evaluate(() => caches.keys());
+    if (JSON.stringify(names) === JSON.stringify(expected) || Date.now() > deadline) return names;
+    await new Promise((wake) => setTimeout(wake, 200));
+  }
+}
 
 describe("installable app", () => {
   let app, server, page;
@@ -117,3 +146,56 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 function summary(violations) {
   return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
 }
+
+describe("a new build", () => {
+  let app, siteDir;
+
+  after(async () => {
+    await app?.close();
+    if (siteDir) removeDir(siteDir);
+  });
+
+  it("takes over from the old one: its worker precaches it, the old cache goes, and the app opens offline", async () => {
+    // A copy of the front end, so that a file can change as in a new build.
+    siteDir = tempDir("site");
+    cpSync(SITE_ROOT, siteDir, { recursive: true });
+    app = await openApp({ siteRoot: siteDir });
+    let page = app.page;
+    await page.goto(app.server.url);
+    await waitForProgram(page);
+    await waitForServiceWorker(page);
+    const oldBuild = await buildOf(app.server.url);
+    assert.deepEqual(await cachesBecome(page, [`hallpass-${oldBuild}`]), [`hallpass-${oldBuild}`]);
+
+    // The new build: the manifest changed (its compressed copies go, so
+    // the changed bytes are what is served), on the same address.
+    const manifest = join(siteDir, "manifest.webmanifest");
+    appendFileSync(manifest, "\n");
+    for (const ext of [".br", ".gz"]) rmSync(`${manifest}${ext}`, { force: true });
+    const { db, addr } = app.server;
+    await app.server.stop();
+    app.server = await startServer({ db, addr, siteRoot: siteDir });
+    const newBuild = await buildOf(app.server.url);
+    assert.notEqual(newBuild, oldBuild, "a changed file is a new build");
+
+    // A visit online finds the new worker; it installs, takes over and
+    // deletes the old cache.
+    await page.reload();
+    await waitForProgram(page);
+    assert.deepEqual(await cachesBecome(page, [`hallpass-${newBuild}`]), [`hallpass-${newBuild}`]);
+    const cachedManifest = await page.evaluate(async (name) => {
+      const response = await (await caches.open(name)).match("/manifest.webmanifest");
+      return response ? response.text() : null;
+    }, `hallpass-${newBuild}`);
+    assert.equal(cachedManifest, readFileSync(manifest, "utf8"), "the new cache holds the new build's files");
+
+    // With the server gone and the network cut, the app opens from the new cache.
+    await app.server.stop();
+    await app.context.setOffline(true);
+    page = await app.context.newPage();
+    await page.goto(app.server.url);
+    await waitForProgram(page);
+    await page.click(".session-card h3 a >> nth=0");
+    await page.waitForSelector(".facts");
+  });
+});
