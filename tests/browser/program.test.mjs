@@ -49,7 +49,19 @@ describe("program pages", () => {
     visited = new URL(page.url()).pathname;
     assert.match(await page.locator(".facts").textContent(), /Room \d+/);
     await page.goBack();
+    // Back on the program, the filter is still what it was, and so are the
+    // controls; clearing it resets every one of them.
+    await page.waitForFunction(() => document.querySelectorAll(".session-card").length === 1);
+    assert.equal(await page.inputValue("#program-search"), "CRISIS action");
+    await page.click(".more-filters summary");
+    await page.selectOption("#filter-family", "Paraeducators");
+    assert.equal(await page.locator(".more-filters summary").textContent(), "More filters (1 on)");
     await page.click("text=Clear filters");
+    assert.equal(await page.inputValue("#program-search"), "");
+    assert.equal(await page.inputValue("#filter-family"), "");
+    assert.equal(await page.locator(".more-filters summary").textContent(), "More filters");
+    assert.ok(await page.locator(".clear-filters").isDisabled(), "nothing left to clear");
+    assert.ok((await page.locator(".session-card").count()) >= 60);
     assert.deepEqual(errors, []);
   });
 
@@ -62,6 +74,8 @@ describe("program pages", () => {
     await page.click(".chip:has-text('Sat Mar 27')");
     const days = await page.locator(".day-heading").allTextContents();
     assert.deepEqual(days, ["Saturday, March 27"]);
+    const pressed = await page.$$eval(".chip", (chips) => chips.map((c) => `${c.textContent}:${c.getAttribute("aria-pressed")}`));
+    assert.deepEqual(pressed, ["All days:false", "Thu Mar 25:false", "Fri Mar 26:false", "Sat Mar 27:true", "Sun Mar 28:false"]);
     await page.click(".more-filters summary");
     await page.selectOption("#filter-kind", "mentoring-circle");
     const kinds = await page.locator(".session-card .tag.kind").allTextContents();

@@ -7,6 +7,7 @@ use crate::components::register::on_register_click;
 use crate::components::session_card::card_html;
 use crate::domain::program::{self, ProgramFilter};
 use crate::domain::session::{SessionKind, day_label, short_day_label};
+use crate::domain::text::escape_html as escape;
 use crate::domain::{CareerFamily, Standard};
 use crate::state::{AppState, SyncProblem};
 
@@ -99,103 +100,181 @@ fn ProgramList() -> impl IntoView {
     }
 }
 
-/// Search, day, Universal Standard, career family, kind.
+/// Search, day, Universal Standard, career family, kind. Drawn as markup
+/// with one handler per kind of event (as views, this form cost the bundle
+/// 19 KB: BENCHMARKS.md). The markup is redrawn only when the program's
+/// days change; the controls then follow the filter through one effect, so
+/// nothing is redrawn under someone typing or with "More filters" open.
 #[component]
 fn Filters() -> impl IntoView {
     let state = AppState::get();
     let filter = state.filter;
     let days = Memo::new(move |_| state.listings.with(|l| program::days(l)));
-    let set = move |f: fn(&mut ProgramFilter, String), value: String| {
-        filter.update(|current| f(current, value))
+    Effect::new(move |_| filter.with(show_filter));
+    let typed = move |ev: leptos::ev::Event| {
+        if event_target::<leptos::web_sys::Element>(&ev).id() == "program-search" {
+            let text = event_target_value(&ev);
+            filter.update(|f| f.text = text);
+        }
     };
-
+    let chosen = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        match event_target::<leptos::web_sys::Element>(&ev).id().as_str() {
+            "filter-standard" => filter.update(|f| f.standard = Standard::parse(&value).ok()),
+            "filter-family" => filter.update(|f| f.family = CareerFamily::parse(&value).ok()),
+            "filter-kind" => filter.update(|f| f.kind = SessionKind::parse(&value).ok()),
+            _ => {}
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = crate::components::clicked(&ev, "button") else {
+            return;
+        };
+        if let Some(day) = button.get_attribute("data-day") {
+            let day = days.with_untracked(|d| d.iter().find(|d| d.to_string() == day).copied());
+            filter.update(|f| f.day = day);
+        } else if button.class_name() == "clear-filters" {
+            filter.set(ProgramFilter::default());
+        }
+    };
     view! {
-        <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
-            <div class="field search">
-                <label for="program-search">"Search"</label>
-                <input
-                    id="program-search"
-                    type="search"
-                    placeholder="Title, presenter, room…"
-                    autocomplete="off"
-                    prop:value=move || filter.with(|f| f.text.clone())
-                    on:input=move |ev| set(|f, v| f.text = v, event_target_value(&ev))
-                />
-            </div>
-            <fieldset class="field days">
-                <legend>"Day"</legend>
-                <div class="chips">
-                    <button
-                        type="button"
-                        class="chip"
-                        aria-pressed=move || filter.with(|f| f.day.is_none()).to_string()
-                        on:click=move |_| filter.update(|f| f.day = None)
-                    >
-                        "All days"
-                    </button>
-                    <For each=move || days.get() key=|d| *d let:day>
-                        <button
-                            type="button"
-                            class="chip"
-                            aria-pressed=move || filter.with(|f| f.day == Some(day)).to_string()
-                            on:click=move |_| filter.update(|f| f.day = Some(day))
-                        >
-                            {short_day_label(day)}
-                        </button>
-                    </For>
-                </div>
-            </fieldset>
-            <details class="more-filters">
-                <summary>
-                    {move || match filter.with(|f| [f.standard.is_some(), f.family.is_some(), f.kind.is_some()].iter().filter(|on| **on).count()) {
-                        0 => "More filters".to_owned(),
-                        n => format!("More filters ({n} on)"),
-                    }}
-                </summary>
-                <div class="more-filters-body">
-            <div class="field">
-                <label for="filter-standard">"Universal Standard"</label>
-                <select
-                    id="filter-standard"
-                    prop:value=move || filter.with(|f| f.standard.map(|s| s.as_str().to_owned()).unwrap_or_default())
-                    on:change=move |ev| set(|f, v| f.standard = Standard::parse(&v).ok(), event_target_value(&ev))
-                >
-                    <option value="">"Any standard"</option>
-                    {Standard::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).to_vec()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-family">"Career family"</label>
-                <select
-                    id="filter-family"
-                    prop:value=move || filter.with(|f| f.family.map(|s| s.as_str().to_owned()).unwrap_or_default())
-                    on:change=move |ev| set(|f, v| f.family = CareerFamily::parse(&v).ok(), event_target_value(&ev))
-                >
-                    <option value="">"Any career family"</option>
-                    {CareerFamily::ALL.map(|c| view! { <option value=c.as_str()>{c.as_str()}</option> }).to_vec()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-kind">"Kind"</label>
-                <select
-                    id="filter-kind"
-                    prop:value=move || filter.with(|f| f.kind.map(|k| k.as_str().to_owned()).unwrap_or_default())
-                    on:change=move |ev| set(|f, v| f.kind = SessionKind::parse(&v).ok(), event_target_value(&ev))
-                >
-                    <option value="">"Any kind"</option>
-                    {SessionKind::ALL.map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).to_vec()}
-                </select>
-            </div>
-                </div>
-            </details>
-            <button
-                type="button"
-                class="clear-filters"
-                disabled=move || filter.with(ProgramFilter::is_empty)
-                on:click=move |_| filter.set(ProgramFilter::default())
-            >
-                "Clear filters"
-            </button>
-        </form>
+        <form
+            class="filters"
+            role="search"
+            on:submit=|ev| ev.prevent_default()
+            on:input=typed
+            on:change=chosen
+            on:click=on_click
+            inner_html=move || days.with(|d| filters_html(d, &filter.get_untracked()))
+        ></form>
     }
+}
+
+/// "More filters", with how many of them are on.
+fn more_label(f: &ProgramFilter) -> String {
+    match [f.standard.is_some(), f.family.is_some(), f.kind.is_some()]
+        .iter()
+        .filter(|on| **on)
+        .count()
+    {
+        0 => "More filters".to_owned(),
+        n => format!("More filters ({n} on)"),
+    }
+}
+
+/// The filter form's controls, set as `f` says.
+fn filters_html(days: &[time::Date], f: &ProgramFilter) -> String {
+    let chip = |day: &str, label: &str, pressed: bool| {
+        format!(
+            r#"<button type="button" class="chip" data-day="{day}" aria-pressed="{pressed}">{label}</button>"#
+        )
+    };
+    let select = |id: &str, label: &str, any: &str, options: Vec<(&str, &str)>, current: &str| {
+        let mut html = format!(
+            r#"<div class="field"><label for="{id}">{label}</label><select id="{id}"><option value="">{any}</option>"#
+        );
+        for (value, text) in options {
+            let selected = if value == current { " selected" } else { "" };
+            html += &format!(r#"<option value="{value}"{selected}>{text}</option>"#);
+        }
+        html + "</select></div>"
+    };
+    let mut html = format!(
+        r#"<div class="field search"><label for="program-search">Search</label><input id="program-search" type="search" placeholder="Title, presenter, room…" autocomplete="off" value="{}"></div><fieldset class="field days"><legend>Day</legend><div class="chips">"#,
+        escape(&f.text)
+    );
+    html += &chip("", "All days", f.day.is_none());
+    for day in days {
+        html += &chip(
+            &day.to_string(),
+            &short_day_label(*day),
+            f.day == Some(*day),
+        );
+    }
+    html += &format!(
+        r#"</div></fieldset><details class="more-filters"><summary>{}</summary><div class="more-filters-body">"#,
+        more_label(f)
+    );
+    html += &select(
+        "filter-standard",
+        "Universal Standard",
+        "Any standard",
+        Standard::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.as_str()))
+            .collect(),
+        f.standard.map_or("", |s| s.as_str()),
+    );
+    html += &select(
+        "filter-family",
+        "Career family",
+        "Any career family",
+        CareerFamily::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.as_str()))
+            .collect(),
+        f.family.map_or("", |c| c.as_str()),
+    );
+    html += &select(
+        "filter-kind",
+        "Kind",
+        "Any kind",
+        SessionKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        f.kind.map_or("", |k| k.as_str()),
+    );
+    html + &format!(
+        r#"</div></details><button type="button" class="clear-filters"{}>Clear filters</button>"#,
+        if f.is_empty() { " disabled" } else { "" }
+    )
+}
+
+/// Sets the drawn controls to `f` (see [`Filters`]). The search field is set
+/// only when it says something else, so the caret never jumps under a
+/// typist.
+fn show_filter(f: &ProgramFilter) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsValue;
+        let doc = document();
+        let set = |id: &str, value: &str| {
+            if let Some(element) = doc.get_element_by_id(id) {
+                let now = js_sys::Reflect::get(&element, &"value".into())
+                    .ok()
+                    .and_then(|v| v.as_string());
+                if now.as_deref() != Some(value) {
+                    let _ = js_sys::Reflect::set(&element, &"value".into(), &value.into());
+                }
+            }
+        };
+        set("program-search", &f.text);
+        set("filter-standard", f.standard.map_or("", |s| s.as_str()));
+        set("filter-family", f.family.map_or("", |c| c.as_str()));
+        set("filter-kind", f.kind.map_or("", |k| k.as_str()));
+        let day = f.day.map(|d| d.to_string()).unwrap_or_default();
+        let mut chip = doc
+            .query_selector(".filters .chips")
+            .ok()
+            .flatten()
+            .and_then(|chips| chips.first_element_child());
+        while let Some(c) = chip {
+            let pressed = c.get_attribute("data-day").as_deref() == Some(day.as_str());
+            let _ = c.set_attribute("aria-pressed", if pressed { "true" } else { "false" });
+            chip = c.next_element_sibling();
+        }
+        if let Ok(Some(summary)) = doc.query_selector(".more-filters summary") {
+            summary.set_text_content(Some(&more_label(f)));
+        }
+        if let Ok(Some(clear)) = doc.query_selector(".filters .clear-filters") {
+            let _ = js_sys::Reflect::set(
+                &clear,
+                &"disabled".into(),
+                &JsValue::from_bool(f.is_empty()),
+            );
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = f;
 }

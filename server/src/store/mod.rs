@@ -206,10 +206,7 @@ mod tests {
 
         let flags: Vec<(String, Option<String>)> = conn
             .prepare("SELECT id, at_door FROM checkins ORDER BY id")
-            .and_then(|mut q| {
-                q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
+            .and_then(|mut q| q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
             .expect("flags");
         let flag = |s: &str| Some(s.to_owned());
         assert_eq!(
