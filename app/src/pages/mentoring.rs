@@ -34,7 +34,7 @@ impl Editing {
     /// closes.
     fn opener(&self) -> String {
         match self {
-            Editing::New => r#"[data-action="new-entry"]"#.to_owned(),
+            Editing::New => NEW_ENTRY.to_owned(),
             // Entry ids are UUIDs: nothing to escape in a selector.
             Editing::Entry(id) => format!(r#"[data-edit="{id}"]"#),
         }
