@@ -144,7 +144,12 @@ describe("mentoring log", () => {
     await page.click("[data-action=undo]");
     assert.equal((await shown(page)).length, 2);
     await focusedOn(page, `[data-edit="${secondId}"]`);
+    // Deleted again later, it gets a whole undo time of its own: the first
+    // deletion's time running out does not end it.
+    await page.waitForTimeout(5_000);
     await second.locator("[data-delete]").click();
+    await page.waitForTimeout(4_000);
+    assert.equal(await page.locator("[data-action=undo]").count(), 1, "Undo still offered after the first deletion's time");
     await page.waitForSelector("[data-action=undo]", { state: "detached", timeout: 15_000 });
 
     await page.reload();

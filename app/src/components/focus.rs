@@ -7,7 +7,16 @@
 
 use leptos::prelude::*;
 use leptos::web_sys::Element;
+use std::cell::Cell;
 use std::time::Duration;
+
+thread_local! {
+    /// The number of the latest focus move an action asked for. A move
+    /// still waiting for its turn gives way to a later one: a quick second
+    /// action (Undo right after Delete) must not have its focus taken by
+    /// the first one's late retry.
+    static LATEST: Cell<u32> = const { Cell::new(0) };
+}
 
 /// Whether [`focus_soon`] may take the focus from where it is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -20,7 +29,7 @@ pub enum When {
 }
 
 /// True when nothing has the focus (it is on the document's body).
-fn lost() -> bool {
+pub fn lost() -> bool {
     document()
         .active_element()
         .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"))
@@ -31,12 +40,25 @@ fn lost() -> bool {
 /// lost: a change that goes through IndexedDB first reaches the page only
 /// then.
 pub fn focus_soon(selector: String, when: When) {
+    let move_number = LATEST.with(|latest| {
+        latest.set(latest.get().wrapping_add(1));
+        latest.get()
+    });
+    schedule(selector, when, move_number);
+}
+
+/// Runs the move numbered `move_number` (see [`LATEST`]), unless a later
+/// one was asked for meanwhile.
+fn schedule(selector: String, when: When, move_number: u32) {
     let origin = document().active_element();
     for (delay, when) in [(16, when), (300, When::IfLost)] {
         let selector = selector.clone();
         let origin = origin.clone();
         set_timeout(
             move || {
+                if LATEST.with(Cell::get) != move_number {
+                    return;
+                }
                 let unmoved = when == When::Always && document().active_element() == origin;
                 if (unmoved || lost())
                     && let Ok(Some(element)) = document().query_selector(&selector)
@@ -54,11 +76,12 @@ pub fn focus_soon(selector: String, when: When) {
 /// Call from a region's render closure, before it returns the new markup:
 /// if the focused element can be found again by its id or data attributes,
 /// it gets the focus back after the redraw (when the redraw dropped it).
+/// It never supersedes a move an action asked for.
 pub fn keep_focus() {
     if cfg!(feature = "hydrate")
         && let Some(selector) = document().active_element().and_then(|e| selector_for(&e))
     {
-        focus_soon(selector, When::IfLost);
+        schedule(selector, When::IfLost, LATEST.with(Cell::get));
     }
 }
 

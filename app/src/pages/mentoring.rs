@@ -475,6 +475,9 @@ pub fn MentoringPage() -> impl IntoView {
     let editing = RwSignal::new(None::<Editing>);
     let warned = RwSignal::new(false);
     let hidden = RwSignal::new(None::<String>);
+    // Each deletion's number: an undo time only ends the deletion it was
+    // started for (delete, undo and delete again gets a full undo time).
+    let deletions = StoredValue::new(0u32);
     let qr_for = RwSignal::new(None::<String>);
     let scanning = RwSignal::new(false);
     let scanned = RwSignal::new(None::<Result<(Shown, Operation), String>>);
@@ -584,9 +587,13 @@ pub fn MentoringPage() -> impl IntoView {
             }
             hidden.set(Some(id.clone()));
             focus_soon(r#"[data-action="undo"]"#.to_owned(), When::Always);
+            let number = deletions.get_value().wrapping_add(1);
+            deletions.set_value(number);
             set_timeout(
                 move || {
-                    if hidden.get_untracked().as_deref() == Some(id.as_str()) {
+                    if deletions.get_value() == number
+                        && hidden.get_untracked().as_deref() == Some(id.as_str())
+                    {
                         hidden.set(None);
                         delete_now(id);
                         focus_soon(NEW_ENTRY.to_owned(), When::IfLost);
