@@ -61,15 +61,6 @@ impl AtDoor {
         }
     }
 
-    pub fn parse(value: &str) -> Option<AtDoor> {
-        match value {
-            "confirmed" => Some(AtDoor::Confirmed),
-            "waitlisted" => Some(AtDoor::Waitlisted),
-            "walk_in" => Some(AtDoor::WalkIn),
-            _ => None,
-        }
-    }
-
     /// The flag of a check-in: only an entry at a session has one (the
     /// conference's door needs no registration, and leaving is not
     /// arriving). `registration` is the person's registration for that
@@ -189,9 +180,6 @@ mod tests {
         assert_eq!(AtDoor::of(entry, true, None), Some(AtDoor::WalkIn));
         assert_eq!(AtDoor::of(entry, false, None), None, "the conference");
         assert_eq!(AtDoor::of(CheckinKind::Exit, true, None), None);
-        for flag in [AtDoor::Confirmed, AtDoor::Waitlisted, AtDoor::WalkIn] {
-            assert_eq!(AtDoor::parse(flag.as_str()), Some(flag));
-        }
     }
 
     #[test]

@@ -285,10 +285,7 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
     let keep_focus = move |_| {
         set_timeout(
             move || {
-                let elsewhere = document()
-                    .active_element()
-                    .is_some_and(|e| e.tag_name() != "BODY");
-                if !elsewhere {
+                if crate::components::focus::lost() {
                     focus_field();
                 }
             },

@@ -162,22 +162,58 @@ fn more_label(f: &ProgramFilter) -> String {
     }
 }
 
+/// The three select filters: id, label, the "any" option, the options
+/// (value, text), and the value `f` holds. The markup and the effect that
+/// keeps the controls in step both read this one table.
+type SelectFilter = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+);
+
+fn select_filters(f: &ProgramFilter) -> [SelectFilter; 3] {
+    [
+        (
+            "filter-standard",
+            "Universal Standard",
+            "Any standard",
+            Standard::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.as_str()))
+                .collect(),
+            f.standard.map_or("", |s| s.as_str()),
+        ),
+        (
+            "filter-family",
+            "Career family",
+            "Any career family",
+            CareerFamily::ALL
+                .iter()
+                .map(|c| (c.as_str(), c.as_str()))
+                .collect(),
+            f.family.map_or("", |c| c.as_str()),
+        ),
+        (
+            "filter-kind",
+            "Kind",
+            "Any kind",
+            SessionKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.label()))
+                .collect(),
+            f.kind.map_or("", |k| k.as_str()),
+        ),
+    ]
+}
+
 /// The filter form's controls, set as `f` says.
 fn filters_html(days: &[time::Date], f: &ProgramFilter) -> String {
     let chip = |day: &str, label: &str, pressed: bool| {
         format!(
             r#"<button type="button" class="chip" data-day="{day}" aria-pressed="{pressed}">{label}</button>"#
         )
-    };
-    let select = |id: &str, label: &str, any: &str, options: Vec<(&str, &str)>, current: &str| {
-        let mut html = format!(
-            r#"<div class="field"><label for="{id}">{label}</label><select id="{id}"><option value="">{any}</option>"#
-        );
-        for (value, text) in options {
-            let selected = if value == current { " selected" } else { "" };
-            html += &format!(r#"<option value="{value}"{selected}>{text}</option>"#);
-        }
-        html + "</select></div>"
     };
     let mut html = format!(
         r#"<div class="field search"><label for="program-search">Search</label><input id="program-search" type="search" placeholder="Title, presenter, room…" autocomplete="off" value="{}"></div><fieldset class="field days"><legend>Day</legend><div class="chips">"#,
@@ -195,36 +231,16 @@ fn filters_html(days: &[time::Date], f: &ProgramFilter) -> String {
         r#"</div></fieldset><details class="more-filters"><summary>{}</summary><div class="more-filters-body">"#,
         more_label(f)
     );
-    html += &select(
-        "filter-standard",
-        "Universal Standard",
-        "Any standard",
-        Standard::ALL
-            .iter()
-            .map(|s| (s.as_str(), s.as_str()))
-            .collect(),
-        f.standard.map_or("", |s| s.as_str()),
-    );
-    html += &select(
-        "filter-family",
-        "Career family",
-        "Any career family",
-        CareerFamily::ALL
-            .iter()
-            .map(|c| (c.as_str(), c.as_str()))
-            .collect(),
-        f.family.map_or("", |c| c.as_str()),
-    );
-    html += &select(
-        "filter-kind",
-        "Kind",
-        "Any kind",
-        SessionKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), k.label()))
-            .collect(),
-        f.kind.map_or("", |k| k.as_str()),
-    );
+    for (id, label, any, options, current) in select_filters(f) {
+        html += &format!(
+            r#"<div class="field"><label for="{id}">{label}</label><select id="{id}"><option value="">{any}</option>"#
+        );
+        for (value, text) in options {
+            let selected = if value == current { " selected" } else { "" };
+            html += &format!(r#"<option value="{value}"{selected}>{text}</option>"#);
+        }
+        html += "</select></div>";
+    }
     html + &format!(
         r#"</div></details><button type="button" class="clear-filters"{}>Clear filters</button>"#,
         if f.is_empty() { " disabled" } else { "" }
@@ -250,9 +266,9 @@ fn show_filter(f: &ProgramFilter) {
             }
         };
         set("program-search", &f.text);
-        set("filter-standard", f.standard.map_or("", |s| s.as_str()));
-        set("filter-family", f.family.map_or("", |c| c.as_str()));
-        set("filter-kind", f.kind.map_or("", |k| k.as_str()));
+        for (id, _, _, _, value) in select_filters(f) {
+            set(id, value);
+        }
         let day = f.day.map(|d| d.to_string()).unwrap_or_default();
         let mut chip = doc
             .query_selector(".filters .chips")

@@ -3,12 +3,12 @@
 //! writes what it decided.
 
 use app::domain::checkin::{self, AtDoor, CheckinKind};
-use app::domain::registration::Status;
 use app::domain::{BadgeCode, CheckinId};
 use app::protocol::CheckinData;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::next_version;
+use super::registrations;
 
 /// The attendee with this badge code: (id, first name, last name).
 pub fn attendee_by_badge(
@@ -67,23 +67,6 @@ pub struct NewCheckin<'a> {
     pub now: &'a str,
 }
 
-/// The person's registration for a session that holds a place (there is
-/// at most one): its status.
-fn registration_status(
-    conn: &Connection,
-    attendee_id: i64,
-    session_id: i64,
-) -> Result<Option<Status>, rusqlite::Error> {
-    let status: Option<String> = conn
-        .prepare_cached(
-            "SELECT status FROM registrations
-             WHERE attendee_id = ?1 AND session_id = ?2 AND status != 'cancelled'",
-        )?
-        .query_row([attendee_id, session_id], |r| r.get(0))
-        .optional()?;
-    Ok(status.as_deref().and_then(Status::parse))
-}
-
 /// Records a check-in, flagged as a duplicate of the first entry of the
 /// same person at the same place when there is one, and, at a session's
 /// door, with what their registration says now (a walk-in, perhaps).
@@ -98,7 +81,7 @@ pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<CheckinData, rusq
     let duplicate_of = checkin::duplicate_of(c.kind, first.as_deref()).map(str::to_owned);
     let registration = match c.session_id {
         Some(session) if c.kind == CheckinKind::Entry => {
-            registration_status(conn, c.attendee_id, session)?
+            registrations::status_for(conn, c.attendee_id, session)?
         }
         _ => None,
     };

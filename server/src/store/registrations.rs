@@ -50,6 +50,23 @@ pub fn target(conn: &Connection, id: &SessionId) -> Result<Option<Target>, rusql
     }))
 }
 
+/// The person's registration for a session that holds a place (there is
+/// at most one): its status.
+pub fn status_for(
+    conn: &Connection,
+    attendee_id: i64,
+    session_id: i64,
+) -> Result<Option<Status>, rusqlite::Error> {
+    let status: Option<String> = conn
+        .prepare_cached(
+            "SELECT status FROM registrations
+             WHERE attendee_id = ?1 AND session_id = ?2 AND status != 'cancelled'",
+        )?
+        .query_row([attendee_id, session_id], |r| r.get(0))
+        .optional()?;
+    Ok(status.as_deref().and_then(Status::parse))
+}
+
 /// The sessions the attendee holds a place in.
 pub fn held(conn: &Connection, attendee_id: i64) -> Result<Vec<Held>, rusqlite::Error> {
     let mut stmt = conn.prepare_cached(
