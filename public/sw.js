@@ -8,7 +8,8 @@
 //   app renders the same markup for every parameter until it has mounted.
 // - The bundle, icons and manifest: cache first; their names or the build
 //   id change when their content does.
-// - /api/: never cached, never touched. The app keeps its data in IndexedDB.
+// - /api/ and /admin: never cached, never touched. The app keeps its data in
+//   IndexedDB; the organizers' console works online only.
 const BUILD_ID = "__BUILD_ID__";
 const PRECACHE = ["__PRECACHE__"];
 const ROUTES = ["__ROUTES__"];
@@ -42,7 +43,8 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/")) return;
+  // The API and the organizers' console (served online, never cached).
+  if (url.pathname.startsWith("/api/") || url.pathname === "/admin" || url.pathname.startsWith("/admin/")) return;
   if (request.mode === "navigate") {
     event.respondWith(navigate(request, url));
   } else if (PRECACHE.includes(url.pathname)) {

@@ -322,6 +322,61 @@ pub async fn import_attendees(
         .await?)
 }
 
+/// What a file holds: the program or the roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Sessions,
+    Attendees,
+}
+
+impl ImportKind {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "sessions" => Some(ImportKind::Sessions),
+            "attendees" => Some(ImportKind::Attendees),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Sessions => "sessions",
+            ImportKind::Attendees => "attendees",
+        }
+    }
+}
+
+/// Imports a file of `kind`: the one path of the CLI, the organizer API and
+/// the import page.
+pub async fn import(
+    store: &Store,
+    kind: ImportKind,
+    input: impl Read,
+) -> Result<ImportSummary, ImportError> {
+    match kind {
+        ImportKind::Sessions => import_sessions(store, input).await,
+        ImportKind::Attendees => import_attendees(store, input).await,
+    }
+}
+
+impl ImportError {
+    /// Every problem with the file as (line, reason); line 1 is the header.
+    pub fn rows(&self) -> Vec<RowError> {
+        match self {
+            ImportError::Rows(rows) => rows.clone(),
+            ImportError::Header { .. } => vec![RowError {
+                line: 1,
+                reason: self.to_string(),
+            }],
+            ImportError::TooManyRows | ImportError::Empty => vec![RowError {
+                line: 0,
+                reason: self.to_string(),
+            }],
+            ImportError::Store(_) => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

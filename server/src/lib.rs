@@ -10,6 +10,7 @@ pub mod demo;
 pub mod http;
 pub mod import;
 pub mod kiosks;
+pub mod organizers;
 pub mod store;
 pub mod sync;
 

@@ -43,6 +43,11 @@ enum Command {
         #[command(subcommand)]
         what: KioskWhat,
     },
+    /// Organizer accounts for the back office at /admin.
+    Organizer {
+        #[command(subcommand)]
+        what: OrganizerWhat,
+    },
     /// Demo data, for trying Hallpass at scale.
     Demo {
         #[command(subcommand)]
@@ -58,6 +63,17 @@ enum DemoWhat {
         #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         count: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum OrganizerWhat {
+    /// Make an account; the password (at least 12 characters) is read from
+    /// standard input, its first line.
+    Add { email: String },
+    /// List the accounts, with their open sessions and tokens.
+    List,
+    /// Remove an account: its sessions end and its tokens stop working at once.
+    Remove { email: String },
 }
 
 #[derive(Subcommand)]
@@ -152,28 +168,73 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Demo { .. } => Ok(()),
+        Command::Organizer { what } => organizer(&store, what).await,
         Command::Import { what } => {
             let (file, kind) = match &what {
-                ImportWhat::Sessions { file } => (file, "sessions"),
-                ImportWhat::Attendees { file } => (file, "attendees"),
+                ImportWhat::Sessions { file } => (file, import::ImportKind::Sessions),
+                ImportWhat::Attendees { file } => (file, import::ImportKind::Attendees),
             };
             let mut text = Vec::new();
             std::fs::File::open(file)
                 .and_then(|mut f| f.read_to_end(&mut text))
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let summary = match what {
-                ImportWhat::Sessions { .. } => {
-                    import::import_sessions(&store, text.as_slice()).await
-                }
-                ImportWhat::Attendees { .. } => {
-                    import::import_attendees(&store, text.as_slice()).await
-                }
-            }
-            .map_err(|e| format!("{} not imported: {e}", file.display()))?;
-            println!("Imported {kind} from {}: {summary}.", file.display());
+            let summary = import::import(&store, kind, text.as_slice())
+                .await
+                .map_err(|e| format!("{} not imported: {e}", file.display()))?;
+            println!(
+                "Imported {} from {}: {summary}.",
+                kind.as_str(),
+                file.display()
+            );
             Ok(())
         }
     }
+}
+
+async fn organizer(store: &Store, what: OrganizerWhat) -> Result<(), String> {
+    use server::organizers::{self, Email, Password};
+    match what {
+        OrganizerWhat::Add { email } => {
+            let email = Email::parse(&email).map_err(|e| e.to_string())?;
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password =
+                Password::parse(line.trim_end_matches(['\r', '\n'])).map_err(|e| e.to_string())?;
+            organizers::add(store, &email, password)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Organizer {} added. Sign in at /admin/signin.",
+                email.as_str()
+            );
+        }
+        OrganizerWhat::List => {
+            let accounts = organizers::list(store).await.map_err(|e| e.to_string())?;
+            if accounts.is_empty() {
+                println!("No organizers yet. Add one with: hallpass organizer add EMAIL");
+            }
+            for a in accounts {
+                println!(
+                    "{}  added {}  sessions {}  tokens {}",
+                    a.email, a.created_at, a.sessions, a.tokens
+                );
+            }
+        }
+        OrganizerWhat::Remove { email } => {
+            let email = Email::parse(&email).map_err(|e| e.to_string())?;
+            let revoked = organizers::remove(store, &email)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Organizer {} removed; their sessions ended and {} token(s) stopped working.",
+                email.as_str(),
+                revoked.len()
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {

@@ -624,7 +624,7 @@ async fn a_signed_out_token_stops_working() {
 
     let (status, code, _) = error_code(app.push_raw(&phone, vec![]).await).await;
 
-    assert_eq!((status, code.as_str()), (401, "revoked_token"));
+    assert_eq!((status, code.as_str()), (401, "revoked"));
 }
 
 #[tokio::test]

@@ -65,7 +65,7 @@ impl Default for SignInLimits {
 impl SignInLimits {
     /// Checks an attempt at `key` (what is being guessed: a badge code, a
     /// pairing code) from `address`.
-    fn check(&self, key: &str, address: Option<IpAddr>) -> Result<()> {
+    pub fn check(&self, key: &str, address: Option<IpAddr>) -> Result<()> {
         if self.per_badge.len() > TRIM_AT {
             self.per_badge.retain_recent();
         }
@@ -298,12 +298,17 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Option<Devi
     };
     match check {
         TokenCheck::Valid(device) => {
-            state.known_devices.insert(hash, device.clone());
+            // Organizer tokens are checked in the database every time: the
+            // CLI that removes an organizer runs in another process, and
+            // its tokens must stop working at once.
+            if !matches!(device.scope, DeviceScope::Organizer { .. }) {
+                state.known_devices.insert(hash, device.clone());
+            }
             Ok(Some(device))
         }
         TokenCheck::Revoked => Err(ApiError::unauthorized(
-            "revoked_token",
-            "This device was signed out. Sign in again.",
+            "revoked",
+            "This device's access was revoked or it was signed out. Sign in again, or ask an organizer.",
         )),
         TokenCheck::Unknown => Err(ApiError::unauthorized(
             "invalid_token",

@@ -1,6 +1,7 @@
 //! The HTTP face of Hallpass: the sync API, the service worker, static
 //! files and the server-rendered pages, with the headers every response gets.
 
+pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod pwa;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/auth/attendee", post(auth::sign_in_attendee))
         .route("/v1/auth/signout", post(auth::sign_out))
         .route("/v1/auth/kiosk", post(auth::pair_kiosk))
+        .merge(admin::api_routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_wrong_method)
         .layer(SetResponseHeaderLayer::overriding(
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker))
+        .merge(admin::page_routes())
         .nest_service(
             "/pkg",
             ServeDir::new(pkg_dir)

@@ -36,6 +36,12 @@ pub async fn push(
     body: std::result::Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>> {
     let device = auth::require_device(&state, &headers).await?;
+    if matches!(device.scope, DeviceScope::Organizer { .. }) {
+        return Err(ApiError::forbidden(
+            "forbidden",
+            "Organizers change things through the organizer API, not by pushing mutations.",
+        ));
+    }
     let Json(request) = body.map_err(ApiError::from_json)?;
     if request.protocol != PROTOCOL_VERSION {
         return Err(ApiError::bad_request(
@@ -140,7 +146,10 @@ pub async fn pull(
         None => Scope::Public,
         Some(d) => match d.scope {
             DeviceScope::Attendee { attendee_id } => Scope::Attendee { attendee_id },
-            DeviceScope::Kiosk => Scope::Kiosk,
+            // The program, the roster without emails, registrations and
+            // check-ins; mentoring reaches organizers as the reports of
+            // the organizer API, never with a note.
+            DeviceScope::Kiosk | DeviceScope::Organizer { .. } => Scope::Kiosk,
         },
     };
     let device_id = device.as_ref().map(|d| d.id.clone());

@@ -14,6 +14,9 @@ pub enum DeviceScope {
     Attendee { attendee_id: i64 },
     /// A check-in kiosk: check-ins, the roster (never emails), the program.
     Kiosk,
+    /// An organizer's script: the organizer API (`http::admin`), nothing
+    /// of the sync API.
+    Organizer { organizer_id: i64 },
 }
 
 impl DeviceScope {
@@ -22,6 +25,7 @@ impl DeviceScope {
         match self {
             DeviceScope::Attendee { .. } => "phone signed in as an attendee",
             DeviceScope::Kiosk => "check-in kiosk",
+            DeviceScope::Organizer { .. } => "organizer's token",
         }
     }
 
@@ -29,6 +33,7 @@ impl DeviceScope {
         match self {
             DeviceScope::Attendee { .. } => "attendee",
             DeviceScope::Kiosk => "kiosk",
+            DeviceScope::Organizer { .. } => "organizer",
         }
     }
 }
@@ -71,16 +76,17 @@ pub struct NewDevice<'a> {
 }
 
 pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Error> {
-    let attendee_id = match d.scope {
-        DeviceScope::Attendee { attendee_id } => Some(attendee_id),
-        DeviceScope::Kiosk => None,
+    let (attendee_id, organizer_id) = match d.scope {
+        DeviceScope::Attendee { attendee_id } => (Some(attendee_id), None),
+        DeviceScope::Kiosk => (None, None),
+        DeviceScope::Organizer { organizer_id } => (None, Some(organizer_id)),
     };
     let user_agent = d
         .user_agent
         .map(|ua| ua.chars().take(200).collect::<String>());
     conn.execute(
-        "INSERT INTO devices (id, token_hash, scope, attendee_id, created_at, last_seen, protocol, user_agent, name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
+        "INSERT INTO devices (id, token_hash, scope, attendee_id, created_at, last_seen, protocol, user_agent, name, organizer_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9)",
         params![
             d.id,
             hash_token(d.token),
@@ -89,7 +95,8 @@ pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Erro
             d.now,
             d.protocol,
             user_agent,
-            d.name
+            d.name,
+            organizer_id
         ],
     )?;
     Ok(())
@@ -97,30 +104,30 @@ pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Erro
 
 /// What the token with this SHA-256 ([`hash_token`]) is.
 pub fn check_token(conn: &Connection, token_hash: &[u8]) -> Result<TokenCheck, rusqlite::Error> {
-    let row: Option<(String, String, Option<i64>, bool)> = conn
+    type Row = (String, String, Option<i64>, Option<i64>, bool);
+    let row: Option<Row> = conn
         .prepare_cached(
-            "SELECT id, scope, attendee_id, revoked_at IS NOT NULL FROM devices WHERE token_hash = ?1",
+            "SELECT id, scope, attendee_id, organizer_id, revoked_at IS NOT NULL FROM devices
+             WHERE token_hash = ?1",
         )?
         .query_row([token_hash], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    Ok(match row {
-        None => TokenCheck::Unknown,
-        Some((_, _, _, true)) => TokenCheck::Revoked,
-        Some((id, scope, Some(attendee_id), false)) if scope == "attendee" => {
-            TokenCheck::Valid(Device {
-                id,
-                scope: DeviceScope::Attendee { attendee_id },
-            })
-        }
-        Some((id, scope, None, false)) if scope == "kiosk" => TokenCheck::Valid(Device {
-            id,
-            scope: DeviceScope::Kiosk,
-        }),
-        // Organizer devices arrive with the organizer's pages.
-        Some(_) => TokenCheck::Unknown,
-    })
+    let Some((id, scope, attendee_id, organizer_id, revoked)) = row else {
+        return Ok(TokenCheck::Unknown);
+    };
+    if revoked {
+        return Ok(TokenCheck::Revoked);
+    }
+    let scope = match (scope.as_str(), attendee_id, organizer_id) {
+        ("attendee", Some(attendee_id), _) => DeviceScope::Attendee { attendee_id },
+        ("kiosk", None, _) => DeviceScope::Kiosk,
+        ("organizer", None, Some(organizer_id)) => DeviceScope::Organizer { organizer_id },
+        // A removed organizer's token was revoked with the account.
+        _ => return Ok(TokenCheck::Revoked),
+    };
+    Ok(TokenCheck::Valid(Device { id, scope }))
 }
 
 /// Letters and digits nobody confuses when reading them off a screen.
@@ -210,12 +217,13 @@ pub fn mark_pairing_code_used(
     Ok(())
 }
 
-pub fn revoke(conn: &Connection, device_id: &str, now: &str) -> Result<(), rusqlite::Error> {
+/// Revokes the device's token; `false` if there is no such device.
+pub fn revoke(conn: &Connection, device_id: &str, now: &str) -> Result<bool, rusqlite::Error> {
     conn.execute(
-        "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
         params![device_id, now],
-    )?;
-    Ok(())
+    )
+    .map(|n| n == 1)
 }
 
 pub fn last_seq(conn: &Connection, device_id: &str) -> Result<u64, rusqlite::Error> {

@@ -11,7 +11,9 @@ pub mod changes;
 pub mod checkins;
 pub mod devices;
 pub mod mentoring;
+pub mod organizers;
 pub mod registrations;
+pub mod reports;
 pub mod sessions;
 
 use std::path::Path;
@@ -45,6 +47,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/003_kiosks_checkins.sql")),
         M::up(include_str!("migrations/004_mentoring.sql")),
         M::up(include_str!("migrations/005_checkin_at_door.sql")),
+        M::up(include_str!("migrations/006_organizers.sql")),
     ])
 }
 

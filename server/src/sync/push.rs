@@ -127,6 +127,13 @@ fn apply_one(
     let (actor, attendee_id) = match device.scope {
         DeviceScope::Attendee { attendee_id } => (Actor::Attendee, attendee_id),
         DeviceScope::Kiosk => (Actor::Kiosk, 0),
+        // Refused before the batch reaches the writer (`http::sync::push`).
+        DeviceScope::Organizer { .. } => {
+            return Ok(Err((
+                "forbidden",
+                "An organizer's token sends no mutations.".to_owned(),
+            )));
+        }
     };
     if !op.permitted(actor) {
         return Ok(Err((
