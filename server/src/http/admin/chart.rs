@@ -151,7 +151,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_chart_is_an_svg_with_a_bar_per_nonempty_bucket_and_clock_labels() {
+    fn a_chart_is_an_svg_with_bars_in_proportion_and_clock_labels() {
         let clock = ConferenceClock {
             offset: time::UtcOffset::from_hms(-5, 0, 0).unwrap(),
         };
@@ -176,7 +176,15 @@ mod tests {
             "labels every 2nd bar"
         );
         assert!(!svg.contains("8:15 AM"));
-        let bars = svg.matches("fill=\"#0B4F6C\"").count();
-        assert_eq!(bars, 2, "a bar for each bucket with check-ins");
+        // The bars' heights, left to right, are in proportion to the counts.
+        let heights: Vec<f64> = svg
+            .split("<rect ")
+            .filter(|r| r.contains("fill=\"#0B4F6C\""))
+            .filter_map(|r| r.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(heights.len(), 3, "a bar per bucket");
+        assert_eq!(heights[1], 0.0, "an empty bucket is flat");
+        let ratio = heights[2] / heights[0];
+        assert!((ratio - 7.0 / 3.0).abs() < 0.1, "{heights:?}");
     }
 }
