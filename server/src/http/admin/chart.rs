@@ -177,11 +177,21 @@ mod tests {
         );
         assert!(!svg.contains("8:15 AM"));
         // The bars' heights, left to right, are in proportion to the counts.
-        let heights: Vec<f64> = svg
-            .split("<rect ")
+        let attribute = |rect: &str, name: &str| -> Option<f64> {
+            rect.split(&format!(" {name}=\""))
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()
+        };
+        let mut bars: Vec<(f64, f64)> = svg
+            .split("<rect")
             .filter(|r| r.contains("fill=\"#0B4F6C\""))
-            .filter_map(|r| r.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
+            .filter_map(|r| Some((attribute(r, "x")?, attribute(r, "height")?)))
             .collect();
+        bars.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let heights: Vec<f64> = bars.into_iter().map(|(_, h)| h).collect();
         assert_eq!(heights.len(), 3, "a bar per bucket");
         assert_eq!(heights[1], 0.0, "an empty bucket is flat");
         let ratio = heights[2] / heights[0];
