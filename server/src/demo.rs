@@ -9,6 +9,8 @@ use app::domain::{CareerFamily, Standard, StateCode};
 use crate::import::{self, ATTENDEE_COLUMNS, ImportError, ImportSummary, SESSION_COLUMNS};
 use crate::store::Store;
 
+/// The demo's organizer account (`hallpass serve --demo`).
+pub const ORGANIZER_EMAIL: &str = "organizer@demo.hallpass.example";
 pub const CONFERENCE_NAME: &str = "NEA ESP National Conference";
 pub const ATTENDEE_COUNT: usize = 1_500;
 

@@ -191,6 +191,30 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// The demo's organizer account: made with a random password printed once,
+/// so a demo reachable on a venue network has no well-known password.
+async fn demo_organizer(store: &Store) -> Result<(), String> {
+    use server::organizers::{self, Email, OrganizerError, Password};
+    let email = Email::parse(demo::ORGANIZER_EMAIL).map_err(|e| e.to_string())?;
+    let mut bytes = [0u8; 12];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let password: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let secret = Password::parse(&password).map_err(|e| e.to_string())?;
+    match organizers::add(store, &email, secret).await {
+        Ok(()) => println!(
+            "Organizer console at /admin: sign in as {} with password {password} (shown only now).",
+            email.as_str()
+        ),
+        Err(OrganizerError::Exists(_)) => println!(
+            "Organizer console at /admin: {} (its password was printed when it was made; \
+             `hallpass organizer remove` then `organizer add` sets a new one).",
+            email.as_str()
+        ),
+        Err(e) => return Err(format!("cannot make the demo organizer: {e}")),
+    }
+    Ok(())
+}
+
 async fn organizer(store: &Store, what: OrganizerWhat) -> Result<(), String> {
     use server::organizers::{self, Email, Password};
     match what {
@@ -280,6 +304,7 @@ async fn load_demo_if_empty(store: &Store) -> Result<(), String> {
             "The database already holds {sessions} sessions and {attendees} attendees; the demo was not loaded."
         );
     }
+    demo_organizer(store).await?;
     let sample = store
         .read(|conn| Ok(store::attendees::sample(conn, 5)?))
         .await

@@ -183,3 +183,72 @@ fn demo_roster_prints_a_csv_that_imports_and_touches_no_database() {
     let (ok, _, stderr) = hallpass(&["demo", "roster", "--count", "0"]);
     assert!(!ok && stderr.contains("0"), "{stderr}");
 }
+
+fn hallpass_with_input(args: &[&str], input: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hallpass"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run hallpass");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn organizers_are_added_with_a_password_from_standard_input_listed_and_removed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("h.sqlite");
+    let db = db.to_str().unwrap_or("");
+
+    let (ok, _, stderr) = hallpass_with_input(
+        &["--db", db, "organizer", "add", "Lead@ESP.example.org"],
+        "too short\n",
+    );
+    assert!(!ok);
+    assert!(stderr.contains("at least 12 characters"), "{stderr}");
+    assert_eq!(count(std::path::Path::new(db), "organizers"), 0);
+
+    let (ok, stdout, stderr) = hallpass_with_input(
+        &["organizer", "add", "Lead@ESP.example.org", "--db", db],
+        "correct horse battery staple\n",
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("lead@esp.example.org"), "{stdout}");
+    let stored: String = rusqlite::Connection::open(db)
+        .expect("open")
+        .query_row("SELECT password_hash FROM organizers", [], |r| r.get(0))
+        .expect("hash");
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+    assert!(!stored.contains("horse"));
+
+    let (ok, _, stderr) = hallpass_with_input(
+        &["--db", db, "organizer", "add", "lead@esp.example.org"],
+        "another long password\n",
+    );
+    assert!(!ok);
+    assert!(stderr.contains("already an organizer"), "{stderr}");
+
+    let (ok, stdout, _) = hallpass(&["--db", db, "organizer", "list"]);
+    assert!(ok);
+    assert!(stdout.contains("lead@esp.example.org"), "{stdout}");
+
+    let (ok, _, stderr) = hallpass(&["--db", db, "organizer", "remove", "nobody@esp.example.org"]);
+    assert!(!ok);
+    assert!(stderr.contains("is not an organizer"), "{stderr}");
+    let (ok, stdout, _) = hallpass(&["--db", db, "organizer", "remove", "lead@esp.example.org"]);
+    assert!(ok, "{stdout}");
+    assert_eq!(count(std::path::Path::new(db), "organizers"), 0);
+}

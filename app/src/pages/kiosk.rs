@@ -80,8 +80,8 @@ fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
                         {refused.then(|| view! {
                             <div class="warning" role="alert">
                                 <p>
-                                    "The server no longer accepts this kiosk's pairing. Keep checking people in: \
-                                     the check-ins are kept here and sent once the kiosk is paired again."
+                                    "This kiosk's pairing was revoked: call an organizer. Keep checking people in: \
+                                     every check-in is kept here and sent once it is paired again."
                                 </p>
                                 <PairForm/>
                             </div>

@@ -188,7 +188,11 @@ pub fn attendance(
         |r| r.get(0),
     )?;
     Ok(Attendance {
-        as_of: rfc3339(now.to_offset(clock.offset)),
+        as_of: rfc3339(
+            now.to_offset(clock.offset)
+                .replace_nanosecond(0)
+                .unwrap_or(now),
+        ),
         day: day.map(day_text),
         days: days.into_iter().map(day_text).collect(),
         roster,

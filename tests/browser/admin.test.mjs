@@ -1,0 +1,180 @@
+// Browser tests of the organizers' console (issue 10), in Chromium against
+// the real server:
+// (a) an organizer signs in through the form and the overview's count of
+//     people in climbs when a kiosk syncs, with no reload;
+// (b) revoking a kiosk on the devices page: the kiosk, offline with an
+//     unsent check-in, is refused when it syncs, keeps the check-in and
+//     says to call an organizer; paired again, it sends it;
+// (c) importing a bad file shows every bad row and imports nothing;
+// (d) an export downloads as a CSV Excel reads (byte-order mark, header);
+// (e) every page passes axe at laptop and phone widths, with no sideways
+//     scrolling of the page itself.
+// Run: scripts/test (or, after a release build, node --test tests/browser/).
+import AxeBuilder from "@axe-core/playwright";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { apiDevice, launchProfile, openApp, pairingCode, pullAll, latest, removeDir, tempDir, watchErrors } from "./harness.mjs";
+
+const DEMO_ORGANIZER = "organizer@demo.hallpass.example";
+
+function demoPassword(server) {
+  const password = server.output().match(/with password ([0-9a-f]{24})/)?.[1];
+  assert.ok(password, "the demo printed its organizer's password");
+  return password;
+}
+
+async function signInAsOrganizer(page, url, password) {
+  await page.goto(`${url}/admin`);
+  // Without a session: the sign-in form, which brings us back here.
+  await page.waitForURL(/\/admin\/signin\?next=/);
+  await page.fill("input[name=email]", DEMO_ORGANIZER);
+  await page.fill("input[name=password]", password);
+  await page.click("form.stack button[type=submit]");
+  await page.waitForURL(`${url}/admin`);
+}
+
+describe("organizer console", () => {
+  let app, url, password, organizer, organizerDir;
+
+  before(async () => {
+    app = await openApp();
+    url = app.server.url;
+    password = demoPassword(app.server);
+    organizerDir = tempDir("organizer");
+    organizer = await launchProfile(organizerDir);
+  });
+
+  after(async () => {
+    await organizer?.close();
+    removeDir(organizerDir);
+    await app?.close();
+  });
+
+  it("(a) signs in by the form, and the overview counts a kiosk's check-ins without a reload", async () => {
+    const page = organizer.pages()[0] ?? (await organizer.newPage());
+    const errors = watchErrors(page);
+    await signInAsOrganizer(page, url, password);
+    assert.equal(await page.locator("#checked-in").textContent(), "0");
+    const cookies = await organizer.cookies(url);
+    const session = cookies.find((c) => c.name === "hallpass_admin");
+    assert.ok(session?.httpOnly && session.sameSite === "Strict", "an HttpOnly, SameSite=Strict session cookie");
+
+    // A marker that a reload would wipe.
+    await page.evaluate(() => (window.stillHere = true));
+    const kiosk = await apiDevice(url, "kiosk", { pairing_code: await pairingCode(app.server.db, "Kiosk A") });
+    const people = [...latest(await pullAll(url, kiosk.token), "attendee").values()].slice(0, 3);
+    await kiosk.push(
+      people.map((p) => ({
+        op: "checkin.record",
+        args: { checkin_id: crypto.randomUUID(), badge_code: p.badge_code, session_id: null, kind: "entry" },
+      })),
+    );
+    await page.waitForFunction(() => document.querySelector("#checked-in")?.textContent === "3", null, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.stillHere), true, "updated in place, not reloaded");
+    assert.match(await page.locator(".updated").textContent(), /Updated at \d{1,2}:\d{2} (AM|PM)/);
+    assert.deepEqual(errors, []);
+  });
+
+  it("(b) a revoked kiosk is refused, keeps its unsent check-in, says to call an organizer, and sends it once paired again", async () => {
+    const kioskPage = app.page;
+    await kioskPage.goto(`${url}/kiosk`);
+    await kioskPage.fill("#pairing-code", await pairingCode(app.server.db, "Kiosk R"));
+    await kioskPage.click(".pair-form button[type=submit]");
+    await kioskPage.waitForFunction(() => Number(document.querySelector(".desk-header")?.dataset.roster) > 0, null, { timeout: 20_000 });
+
+    const observer = await apiDevice(url, "kiosk", { pairing_code: await pairingCode(app.server.db, "Observer") });
+    const person = [...latest(await pullAll(url, observer.token), "attendee").values()][10];
+    await app.context.setOffline(true);
+    await kioskPage.locator("#scan").pressSequentially(person.badge_code);
+    await kioskPage.press("#scan", "Enter");
+    await kioskPage.locator(".verdict").waitFor();
+
+    const page = organizer.pages()[0];
+    await page.goto(`${url}/admin/devices`);
+    await page.click('button[aria-label="Revoke Kiosk R"]');
+    await page.waitForURL(`${url}/admin/devices`);
+    const row = page.locator("tr", { has: page.locator("td:text-is('Kiosk R')") });
+    assert.equal(await row.locator(".revoked").textContent(), "revoked");
+
+    await app.context.setOffline(false);
+    await kioskPage.click(".sync-badge");
+    await kioskPage.waitForSelector(".kiosk .warning", { timeout: 15_000 });
+    assert.match(await kioskPage.locator(".kiosk .warning").textContent(), /revoked: call an organizer/);
+    assert.equal(await kioskPage.locator('nav a[href="/sync"] .count').textContent(), "1", "the check-in is still on the kiosk");
+    const before = [...latest(await pullAll(url, observer.token), "checkin").values()];
+    assert.equal(before.filter((c) => c.attendee_id === person.id).length, 0, "the revoked token sent nothing");
+
+    // Paired again with a code made on the devices page: the check-in goes.
+    await page.fill("#kiosk-name", "Kiosk R again");
+    await page.click("form[action='/admin/kiosks'] button[type=submit]");
+    const code = (await page.locator("#pairing-code").textContent()).trim();
+    assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    assert.equal(await page.locator("svg.pairing-qr").count(), 1, "the code as a QR code too");
+    await kioskPage.fill(".warning #pairing-code", code);
+    await kioskPage.click(".warning .pair-form button[type=submit]");
+    await kioskPage.waitForFunction(() => !document.querySelector('nav a[href="/sync"] .count'), null, { timeout: 20_000 });
+    const after = [...latest(await pullAll(url, observer.token), "checkin").values()];
+    assert.equal(after.filter((c) => c.attendee_id === person.id).length, 1, "sent once paired again");
+  });
+
+  it("(c) a bad import lists every bad row and imports nothing", async () => {
+    const page = organizer.pages()[0];
+    await page.goto(`${url}/admin/import`);
+    await page.check("#kind-attendees");
+    const csv =
+      "badge_code,first_name,last_name,email,state,local,career_family,role\n" +
+      "NEW-0001,Ana,Diaz,,OH,Local 1,Paraeducators,attendee\n" +
+      "x,Bad,Badge,,OH,Local 1,Paraeducators,attendee\n" +
+      "NEW-0003,Cy,Moss,,Atlantis,Local 1,Paraeducators,attendee\n";
+    await page.setInputFiles("#file", { name: "attendees.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.click("form[action='/admin/import'] button[type=submit]");
+    const result = page.locator("#import-result");
+    await result.waitFor();
+    assert.match(await result.textContent(), /2 bad rows in attendees\.csv; nothing was imported/);
+    const lines = await result.locator("tbody tr td:first-child").allTextContents();
+    assert.deepEqual(lines, ["3", "4"]);
+    const observer = await apiDevice(url, "kiosk", { pairing_code: await pairingCode(app.server.db, "Observer 2") });
+    const roster = [...latest(await pullAll(url, observer.token), "attendee").values()];
+    assert.ok(!roster.some((p) => p.badge_code === "NEW-0001"), "not even the good row");
+
+    await page.check("#kind-attendees");
+    await page.setInputFiles("#file", { name: "attendees.csv", mimeType: "text/csv", buffer: Buffer.from(csv.split("\n").slice(0, 2).join("\n") + "\n") });
+    await page.click("form[action='/admin/import'] button[type=submit]");
+    await page.locator("#import-result.success").waitFor();
+    assert.match(await page.locator("#import-result").textContent(), /1 created, 0 updated/);
+  });
+
+  it("(d) an export downloads as a CSV that Excel reads", async () => {
+    const page = organizer.pages()[0];
+    await page.goto(`${url}/admin/checkins`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("a[download='checkins.csv']")]);
+    assert.equal(download.suggestedFilename(), "hallpass-checkins.csv");
+    const bytes = readFileSync(await download.path());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], "UTF-8 byte-order mark");
+    const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    assert.match(lines[0], /^checkin_id,device_time,server_time,badge_code/);
+    assert.ok(lines.length >= 5, `the check-ins so far (${lines.length - 1})`);
+  });
+
+  it("(e) every page passes axe at laptop and phone widths without sideways scrolling", async () => {
+    const page = organizer.pages()[0];
+    const sessionHref = await (async () => {
+      await page.goto(`${url}/admin/sessions`);
+      return page.locator("table.sessions tbody a").first().getAttribute("href");
+    })();
+    const pages = ["/admin", "/admin/sessions", sessionHref, "/admin/checkins", "/admin/mentoring", "/admin/mentoring?by=standard", "/admin/devices", "/admin/import"];
+    for (const [width, height] of [[1280, 800], [360, 740]]) {
+      await page.setViewportSize({ width, height });
+      for (const path of pages) {
+        await page.goto(`${url}${path}`);
+        const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+        assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `${path} at ${width}px`);
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scrolling: ${path} at ${width}px`);
+      }
+    }
+    await page.goto(`${url}/admin/signin`);
+    const signin = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    assert.deepEqual(signin.violations.map((v) => v.id), [], "the sign-in form");
+  });
+});
