@@ -74,7 +74,7 @@ async fn fill(store: &Store) {
                 let v = server::store::next_version(conn)?;
                 checkin.execute(params![first, a as i64, None::<i64>, kiosks[a % 16], stamp(a % 300), None::<String>, v, None::<String>])?;
                 written += 1;
-                if a % 10 == 0 {
+                if a.is_multiple_of(10) {
                     let v = server::store::next_version(conn)?;
                     checkin.execute(params![uuid::Uuid::new_v4().to_string(), a as i64, None::<i64>, kiosks[(a + 1) % 16], stamp(a % 300 + 2), Some(first), v, None::<String>])?;
                     written += 1;
@@ -83,24 +83,21 @@ async fn fill(store: &Store) {
             // Six registrations each, most of them walked into, some
             // waitlisted, and walk-ins until the check-ins reach 100,000.
             let mut n = 0usize;
-            'people: for a in 1..=ATTENDEES {
+            for a in 1..=ATTENDEES {
                 for k in 0..9 {
                     let session = (k * 27 + a) % SESSIONS + 1;
                     let registered = k < 6;
                     if registered {
                         let v = server::store::next_version(conn)?;
-                        let status = if a % 13 == 0 { "waitlisted" } else { "confirmed" };
+                        let status = if a.is_multiple_of(13) { "waitlisted" } else { "confirmed" };
                         registration.execute(params![uuid::Uuid::new_v4().to_string(), a as i64, session as i64, status, v])?;
                     }
                     n += 1;
-                    if written < CHECKINS && n % 7 != 0 {
+                    if written < CHECKINS && !n.is_multiple_of(7) {
                         let v = server::store::next_version(conn)?;
                         let door = if registered { "confirmed" } else { "walk_in" };
                         checkin.execute(params![uuid::Uuid::new_v4().to_string(), a as i64, session as i64, kiosks[n % 16], stamp(n % 600), None::<String>, v, door])?;
                         written += 1;
-                    }
-                    if written >= CHECKINS && !registered && k == 8 {
-                        continue 'people;
                     }
                 }
             }
@@ -111,11 +108,11 @@ async fn fill(store: &Store) {
             )?;
             for i in 0..MENTORING {
                 let author = (i % ATTENDEES) as i64 + 1;
-                let partner = (i % 2 == 0).then_some(((i * 7 + 3) % ATTENDEES) as i64 + 1).filter(|p| *p != author);
+                let partner = i.is_multiple_of(2).then_some(((i * 7 + 3) % ATTENDEES) as i64 + 1).filter(|p| *p != author);
                 let name = partner.is_none().then(|| format!("Mentor {}", i % 500));
                 let v = server::store::next_version(conn)?;
-                let standards = if i % 3 == 0 { r#"["Ethics","Communication"]"# } else { r#"["Technology"]"# };
-                let confirmed = (i % 4 == 0 && partner.is_some()).then_some("2027-03-25T15:00:00Z");
+                let standards = if i.is_multiple_of(3) { r#"["Ethics","Communication"]"# } else { r#"["Technology"]"# };
+                let confirmed = (i.is_multiple_of(4) && partner.is_some()).then_some("2027-03-25T15:00:00Z");
                 entry.execute(params![uuid::Uuid::new_v4().to_string(), author, partner, name, 15 + (i % 90) as i64, standards, confirmed, v])?;
             }
             Ok(())
