@@ -68,24 +68,32 @@ pub fn over_tls(headers: &HeaderMap) -> bool {
     forwarded_https || forwarded
 }
 
-/// A cross-site request: its `Origin` (or, without one, its
-/// `Sec-Fetch-Site`) says it came from a page of another site.
+/// A cross-site request: its `Origin` (or, where the browser sends none
+/// or `null`, its `Sec-Fetch-Site`) says it came from a page of another
+/// site. Our pages' `Referrer-Policy: no-referrer` makes browsers send
+/// `Origin: null` with a form's POST, so `null` defers to
+/// `Sec-Fetch-Site`, and counts as foreign without it.
 pub fn cross_site(headers: &HeaderMap) -> bool {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or("null");
-        let origin_host = origin
-            .strip_prefix("https://")
-            .or_else(|| origin.strip_prefix("http://"));
-        return origin_host != Some(host) || host.is_empty();
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or("null"));
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    match (origin, fetch_site) {
+        (Some(origin), _) if origin != "null" => {
+            let origin_host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            origin_host != Some(host) || host.is_empty()
+        }
+        (_, Some(site)) => site != "same-origin" && site != "none",
+        (Some(_null), None) => true,
+        // No Origin at all: a script or an old browser, not a page elsewhere.
+        (None, None) => false,
     }
-    headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v != "same-origin" && v != "none")
 }
 
 fn changes_state(method: &Method) -> bool {
@@ -338,6 +346,11 @@ mod tests {
         assert!(cross_site(&h));
         h.insert(header::ORIGIN, "null".parse().unwrap());
         assert!(cross_site(&h));
+        h.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        assert!(!cross_site(&h), "a form of ours under no-referrer");
+        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(cross_site(&h));
+        h.remove("sec-fetch-site");
         h.remove(header::ORIGIN);
         assert!(
             !cross_site(&h),

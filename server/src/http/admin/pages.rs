@@ -233,7 +233,7 @@ pub async fn overview(
                         view! { <p>"No session is in progress right now."</p> }.into_any()
                     } else {
                         view! {
-                            <div class="table-wrap">
+                            <TableWrap label="Sessions in progress">
                                 <table>
                                     <thead><tr>
                                         <th scope="col">"Session"</th><th scope="col">"Room"</th>
@@ -250,7 +250,7 @@ pub async fn overview(
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableWrap>
                         }.into_any()
                     }}
                 </section>
@@ -261,6 +261,15 @@ pub async fn overview(
             </section>
         },
     )
+}
+
+/// A wide table that scrolls sideways on its own at phone widths (never
+/// the page); focusable and named, so keyboard users can scroll it too.
+#[component]
+fn TableWrap(label: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" role="region" aria-label=label tabindex="0">{children()}</div>
+    }
 }
 
 #[component]
@@ -390,7 +399,7 @@ pub async fn sessions(
                 <button type="submit">"Show"</button>
             </form>
             <p role="status">{format!("{shown} session{}", if shown == 1 { "" } else { "s" })}</p>
-            <div class="table-wrap">
+            <TableWrap label="Sessions">
                 <table class="sessions">
                     <thead><tr>
                         {SORTS.iter().map(|(key, label)| {
@@ -424,7 +433,7 @@ pub async fn sessions(
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableWrap>
             <p><a href=Export::Attendance.href() download=Export::Attendance.file_name()>"Download attendance per session (CSV)"</a></p>
         },
     )
@@ -446,7 +455,7 @@ fn People(
                 view! { <p>{empty}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <TableWrap label=title>
                         <table>
                             <thead><tr>
                                 <th scope="col">"Name"</th><th scope="col">"Badge"</th><th scope="col">"State"</th>
@@ -468,7 +477,7 @@ fn People(
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableWrap>
                 }.into_any()
             }}
         </section>
@@ -650,7 +659,7 @@ pub async fn checkins(
                 <button type="submit">"Show"</button>
             </form>
             <p role="status">{format!("{} check-in{}", count(total), if total == 1 { "" } else { "s" })}</p>
-            <div class="table-wrap">
+            <TableWrap label="Check-ins">
                 <table>
                     <thead><tr>
                         <th scope="col">"Device time"</th><th scope="col">"Received"</th><th scope="col">"Person"</th>
@@ -680,7 +689,7 @@ pub async fn checkins(
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableWrap>
             <nav aria-label="Pages" class="pager">
                 {next.map(|href| view! { <a href=href>"Older check-ins"</a> })}
                 {filter.before.map(|_| view! { <a href="/admin/checkins">"Newest"</a> })}
@@ -778,7 +787,7 @@ pub async fn mentoring(
                 </form>
             })}
             <p role="status">{format!("{n} row{}", if n == 1 { "" } else { "s" })}</p>
-            <div class="table-wrap">
+            <TableWrap label="Mentoring hours">
                 <table>
                     <thead><tr>
                         <th scope="col">{heading}</th><th scope="col" class="num">"Entries"</th>
@@ -807,7 +816,7 @@ pub async fn mentoring(
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableWrap>
             <ul class="exports">
                 <li><a href=Export::Mentoring.href() download=Export::Mentoring.file_name()>{Export::Mentoring.label()}" (CSV)"</a></li>
                 <li><a href=Export::MentoringPairs.href() download=Export::MentoringPairs.file_name()>{Export::MentoringPairs.label()}" (CSV)"</a></li>
@@ -886,7 +895,7 @@ async fn devices_page(
             <section aria-labelledby="list-title">
                 <h2 id="list-title">{format!("Devices ({})", list.len())}</h2>
                 <p>"Revoking a device stops its token at once. A revoked kiosk keeps the check-ins it has not sent and says so; pair it again to send them."</p>
-                <div class="table-wrap">
+                <TableWrap label="Devices">
                     <table>
                         <thead><tr>
                             <th scope="col">"Kind"</th><th scope="col">"Kiosk or person"</th><th scope="col">"First seen"</th>
@@ -919,7 +928,7 @@ async fn devices_page(
                             }).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableWrap>
             </section>
         },
     )
