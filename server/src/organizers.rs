@@ -42,14 +42,11 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(typed: &str) -> Result<Self, OrganizerError> {
-        let email = typed.trim().to_lowercase();
-        if email.chars().count() > 254
-            || email.chars().any(char::is_control)
-            || !app::domain::text::is_email_address(&email)
-        {
-            return Err(OrganizerError::BadEmail(typed.trim().to_owned()));
+        // The roster's rule for an address; an organizer must have one.
+        match app::domain::attendee::parse_email(&typed.to_lowercase()) {
+            Ok(Some(email)) => Ok(Email(email)),
+            _ => Err(OrganizerError::BadEmail(typed.trim().to_owned())),
         }
-        Ok(Email(email))
     }
 
     pub fn as_str(&self) -> &str {

@@ -203,17 +203,23 @@ impl Attendee {
     }
 }
 
-/// Empty is fine (not everyone gives one); otherwise an address
-/// ([`text::is_email_address`]).
-fn parse_email(value: &str) -> Result<Option<String>, AttendeeError> {
+/// Empty is fine (not everyone gives one); otherwise one `@` with text on
+/// both sides and no spaces. Deliverability is not ours to judge.
+pub fn parse_email(value: &str) -> Result<Option<String>, AttendeeError> {
     let value = text::optional("email", value, 254)?;
     if value.is_empty() {
         return Ok(None);
     }
-    if text::is_email_address(&value) {
-        Ok(Some(value))
-    } else {
-        Err(AttendeeError::BadEmail(value))
+    match value.split_once('@') {
+        Some((user, host))
+            if !user.is_empty()
+                && host.contains('.')
+                && !value.contains(char::is_whitespace)
+                && !host.contains('@') =>
+        {
+            Ok(Some(value))
+        }
+        _ => Err(AttendeeError::BadEmail(value)),
     }
 }
 

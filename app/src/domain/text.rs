@@ -37,20 +37,6 @@ pub fn optional(field: &'static str, value: &str, max: usize) -> Result<String, 
     Ok(value.to_owned())
 }
 
-/// One `@` with text on both sides, a dot in the host and no spaces: the
-/// shape of an email address. Deliverability is not ours to judge.
-pub fn is_email_address(value: &str) -> bool {
-    match value.split_once('@') {
-        Some((user, host)) => {
-            !user.is_empty()
-                && host.contains('.')
-                && !value.contains(char::is_whitespace)
-                && !host.contains('@')
-        }
-        None => false,
-    }
-}
-
 /// Lower-cases for searching. Accent folding comes with name search on the
 /// kiosk; program search matches case-insensitively.
 pub fn search_key(value: &str) -> String {

@@ -81,7 +81,7 @@ fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
                             <div class="warning" role="alert">
                                 <p>
                                     "This kiosk's pairing was revoked: call an organizer. Keep checking people in: \
-                                     every check-in is kept here and sent once it is paired again."
+                                     the check-ins are kept here and sent once the kiosk is paired again."
                                 </p>
                                 <PairForm/>
                             </div>
