@@ -166,34 +166,8 @@ pub async fn sign_in_attendee(
         .parse()
         .map_err(|_| ApiError::Internal("attendee id is not a number".into()))?;
     attendee.badge_qr = crate::badge::qr_modules(&attendee.badge_code);
-    let token = devices::new_token();
-    let device_id = uuid::Uuid::new_v4().hyphenated().to_string();
-    let user_agent = headers
-        .get(USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    {
-        let token = token.clone();
-        let device_id = device_id.clone();
-        state
-            .store
-            .write(move |conn| {
-                devices::create(
-                    conn,
-                    &NewDevice {
-                        id: &device_id,
-                        token: &token,
-                        scope: DeviceScope::Attendee { attendee_id },
-                        name: None,
-                        protocol: PROTOCOL_VERSION,
-                        user_agent: user_agent.as_deref(),
-                        now: &rfc3339(time::OffsetDateTime::now_utc()),
-                    },
-                )
-                .map_err(WriteError::from)
-            })
-            .await?;
-    }
+    let (token, device_id) =
+        issue_device(&state, &headers, DeviceScope::Attendee { attendee_id }).await?;
     tracing::info!(%device_id, "attendee device signed in");
     Ok((
         StatusCode::CREATED,
@@ -204,6 +178,41 @@ pub async fn sign_in_attendee(
         }),
     )
         .into_response())
+}
+
+/// A new device of `scope` for the browser or script behind `headers`:
+/// its token (given once, kept as a hash) and its id.
+pub async fn issue_device(
+    state: &AppState,
+    headers: &HeaderMap,
+    scope: DeviceScope,
+) -> Result<(String, String)> {
+    let token = devices::new_token();
+    let device_id = uuid::Uuid::new_v4().hyphenated().to_string();
+    let user_agent = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (t, d) = (token.clone(), device_id.clone());
+    state
+        .store
+        .write(move |conn| {
+            devices::create(
+                conn,
+                &NewDevice {
+                    id: &d,
+                    token: &t,
+                    scope,
+                    name: None,
+                    protocol: PROTOCOL_VERSION,
+                    user_agent: user_agent.as_deref(),
+                    now: &rfc3339(time::OffsetDateTime::now_utc()),
+                },
+            )
+            .map_err(WriteError::from)
+        })
+        .await?;
+    Ok((token, device_id))
 }
 
 /// `POST /api/v1/auth/kiosk {pairing_code}`: a kiosk pairs once with the

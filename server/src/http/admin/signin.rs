@@ -17,9 +17,7 @@ use super::super::AppState;
 use super::super::error::{ApiError, Result};
 use super::auth::{self, Organizer, SignIn};
 use super::view::{Section, page};
-use crate::store::WriteError;
-use crate::store::devices::{self, DeviceScope, NewDevice};
-use crate::sync::push::rfc3339;
+use crate::store::devices::DeviceScope;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SignInForm {
@@ -160,33 +158,14 @@ pub async fn token(
             "That email and password do not match an organizer account.",
         ));
     };
-    let token = devices::new_token();
-    let device_id = uuid::Uuid::new_v4().hyphenated().to_string();
-    let user_agent = headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    {
-        let (token, device_id, id) = (token.clone(), device_id.clone(), account.id);
-        state
-            .store
-            .write(move |conn| {
-                devices::create(
-                    conn,
-                    &NewDevice {
-                        id: &device_id,
-                        token: &token,
-                        scope: DeviceScope::Organizer { organizer_id: id },
-                        name: None,
-                        protocol: app::protocol::PROTOCOL_VERSION,
-                        user_agent: user_agent.as_deref(),
-                        now: &rfc3339(time::OffsetDateTime::now_utc()),
-                    },
-                )
-                .map_err(WriteError::from)
-            })
-            .await?;
-    }
+    let (token, device_id) = super::super::auth::issue_device(
+        &state,
+        &headers,
+        DeviceScope::Organizer {
+            organizer_id: account.id,
+        },
+    )
+    .await?;
     tracing::info!(%device_id, "organizer token issued");
     Ok((
         StatusCode::CREATED,
