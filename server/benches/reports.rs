@@ -83,11 +83,14 @@ async fn fill(store: &Store) {
             // Six registrations each, most of them walked into, some
             // waitlisted, and walk-ins until the check-ins reach 100,000.
             let mut n = 0usize;
-            for a in 1..=ATTENDEES {
+            for a in (1..=ATTENDEES).cycle().take(ATTENDEES * 3) {
+                if written >= CHECKINS && n >= ATTENDEES * 9 {
+                    break;
+                }
                 for k in 0..9 {
                     let session = (k * 27 + a) % SESSIONS + 1;
                     let registered = k < 6;
-                    if registered {
+                    if registered && n < ATTENDEES * 9 {
                         let v = server::store::next_version(conn)?;
                         let status = if a.is_multiple_of(13) { "waitlisted" } else { "confirmed" };
                         registration.execute(params![uuid::Uuid::new_v4().to_string(), a as i64, session as i64, status, v])?;
@@ -180,7 +183,10 @@ async fn main() {
     ));
     rows.push((
         "sessions, whole program",
-        time(&store, move |c| reports::sessions(c, None, now)).await,
+        time(&store, move |c| {
+            reports::sessions(c, reports::Which::All, now)
+        })
+        .await,
     ));
     for by in MentoringBy::ALL {
         let label = match by {
@@ -275,4 +281,8 @@ async fn main() {
         http[RUNS / 2],
         http[RUNS - 1]
     );
+    // HALLPASS_BENCH_KEEP=1 keeps the database, to read query plans.
+    if std::env::var_os("HALLPASS_BENCH_KEEP").is_some() {
+        eprintln!("database kept in {}", dir.keep().display());
+    }
 }

@@ -215,7 +215,7 @@ fn attendance(
         "no_shows",
         "fill_percent",
     ])?;
-    for s in reports::sessions(conn, None, OffsetDateTime::now_utc())? {
+    for s in reports::sessions(conn, reports::Which::All, OffsetDateTime::now_utc())? {
         out.write_record([
             cell(&s.code).as_ref(),
             &cell(&s.title),

@@ -337,7 +337,11 @@ pub async fn sessions(
         .store
         .read(move |conn| {
             Ok((
-                reports::sessions(conn, day, now)?,
+                reports::sessions(
+                    conn,
+                    day.map_or(reports::Which::All, reports::Which::Day),
+                    now,
+                )?,
                 reports::program_days(conn)?,
                 ConferenceClock::of(conn)?,
             ))

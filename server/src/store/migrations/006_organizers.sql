@@ -22,7 +22,11 @@ CREATE TABLE organizer_sessions (
 
 -- The organizer reports (store::reports) read these: a session's people
 -- at the door, the conference door by device time, the log by place.
-CREATE INDEX checkins_by_session ON checkins (session_id, kind, attendee_id);
+-- Covering: people in (distinct attendees), walk-ins (first entries and
+-- what the door said) and who came, in attendee order, per session.
+CREATE INDEX checkins_by_session ON checkins (session_id, attendee_id, kind, at_door, duplicate_of);
+-- Confirmed people of a session in attendee order, to set against who came.
+CREATE INDEX registrations_by_session_attendee ON registrations (session_id, status, attendee_id);
 CREATE INDEX checkins_by_device ON checkins (device_id, version);
 CREATE INDEX checkins_at_conference_door ON checkins (device_at)
     WHERE session_id IS NULL AND kind = 'entry' AND duplicate_of IS NULL;
