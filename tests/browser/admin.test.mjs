@@ -8,7 +8,8 @@
 // (c) importing a bad file shows every bad row and imports nothing;
 // (d) an export downloads as a CSV Excel reads (byte-order mark, header);
 // (e) every page passes axe at laptop and phone widths, with no sideways
-//     scrolling of the page itself.
+//     scrolling of the page itself;
+// (f) a kiosk pairs by reading the pairing code's QR code with its camera.
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import AxeBuilder from "@axe-core/playwright";
 import assert from "node:assert/strict";
@@ -155,6 +156,42 @@ describe("organizer console", () => {
     const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
     assert.match(lines[0], /^checkin_id,device_time,server_time,badge_code/);
     assert.ok(lines.length >= 5, `the check-ins so far (${lines.length - 1})`);
+  });
+
+  it("(f) a kiosk pairs by reading the code's QR code off the devices page with its camera", async () => {
+    const page = organizer.pages()[0];
+    await page.goto(`${url}/admin/devices`);
+    await page.fill("#kiosk-name", "Kiosk Camera");
+    await page.click("form[action='/admin/kiosks'] button[type=submit]");
+    const code = (await page.locator("#pairing-code").textContent()).trim();
+    const dir = tempDir("kiosk-pair-camera");
+    const context = await launchProfile(dir, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+    try {
+      // Everything but the decoding is real (Chromium on Linux has no
+      // BarcodeDetector): the stand-in reads what the test puts in view.
+      await context.addInitScript(() => {
+        window.BarcodeDetector = class {
+          async detect(source) {
+            if (!(source instanceof HTMLVideoElement) || source.readyState < 2) return [];
+            return window.__codeInView ? [{ rawValue: window.__codeInView, format: "qr_code" }] : [];
+          }
+        };
+      });
+      const kiosk = context.pages()[0] ?? (await context.newPage());
+      const errors = watchErrors(kiosk);
+      await kiosk.goto(`${url}/kiosk`);
+      await kiosk.click(".pair-form [data-action=camera]");
+      await kiosk.waitForFunction(() => document.querySelector("video.camera")?.srcObject?.active === true);
+      await kiosk.evaluate((c) => (window.__codeInView = c), code);
+      await kiosk.waitForSelector("#scan", { timeout: 15_000 });
+      assert.equal(await kiosk.locator(".kiosk-name").textContent(), "Kiosk Camera");
+      // The pairing form is gone and its camera with it.
+      await kiosk.waitForFunction(() => ![...document.querySelectorAll("video")].some((v) => v.srcObject?.active));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
   });
 
   it("(e) every page passes axe at laptop and phone widths without sideways scrolling", async () => {

@@ -37,7 +37,9 @@ pub fn scan(video: web_sys::HtmlVideoElement, running: RwSignal<bool>, on_code: 
         if let Err(e) = read_codes(&video, running, on_code).await {
             leptos::logging::warn!("camera scanning stopped: {e:?}");
         }
-        running.set(false);
+        // The view may be gone (paired, or another page opened): then the
+        // signal is too, and the camera is switched off all the same.
+        running.try_set(false);
         if let Some(stream) = video.src_object()
             && let Ok(stream) = stream.dyn_into::<web_sys::MediaStream>()
         {
@@ -80,7 +82,7 @@ async fn read_codes(
     video.set_src_object(Some(&stream));
     let _ = wasm_bindgen_futures::JsFuture::from(video.play()?).await;
     let mut last: Option<(String, f64)> = None;
-    while running.get_untracked() {
+    while running.try_get_untracked().unwrap_or(false) {
         let found = wasm_bindgen_futures::JsFuture::from(detector.detect(video.as_ref())).await?;
         let code = js_sys::Array::from(&found).iter().find_map(|b| {
             js_sys::Reflect::get(&b, &JsValue::from_str("rawValue"))

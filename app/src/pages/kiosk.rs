@@ -102,9 +102,8 @@ fn PairForm() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let typed = code.get_untracked();
+    // Typed, or read from the QR code on the organizer's screen.
+    let pair = move |typed: String| {
         if busy.get_untracked() {
             return;
         }
@@ -127,6 +126,14 @@ fn PairForm() -> impl IntoView {
             }
         }
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pair(code.get_untracked());
+    };
+    let scanned = Callback::new(move |read: String| {
+        code.set(read.clone());
+        pair(read);
+    });
     view! {
         <form class="pair-form" on:submit=submit novalidate>
             <p>"Organizers make a one-time code with "<code>"hallpass kiosk pair NAME"</code>
@@ -148,6 +155,7 @@ fn PairForm() -> impl IntoView {
             <button type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { "Pairing…" } else { "Pair this kiosk" }}
             </button>
+            <CameraScan on_code=scanned/>
         </form>
     }
 }
