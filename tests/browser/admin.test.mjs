@@ -11,11 +11,10 @@
 //     scrolling of the page itself;
 // (f) a kiosk pairs by reading the pairing code's QR code with its camera.
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
-import AxeBuilder from "@axe-core/playwright";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { apiDevice, launchProfile, openApp, pairingCode, pullAll, latest, removeDir, tempDir, watchErrors } from "./harness.mjs";
+import { apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, tempDir, watchErrors } from "./harness.mjs";
 
 const DEMO_ORGANIZER = "organizer@demo.hallpass.example";
 
@@ -165,24 +164,14 @@ describe("organizer console", () => {
     await page.click("form[action='/admin/kiosks'] button[type=submit]");
     const code = (await page.locator("#pairing-code").textContent()).trim();
     const dir = tempDir("kiosk-pair-camera");
-    const context = await launchProfile(dir, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+    const context = await launchWithCamera(dir);
     try {
-      // Everything but the decoding is real (Chromium on Linux has no
-      // BarcodeDetector): the stand-in reads what the test puts in view.
-      await context.addInitScript(() => {
-        window.BarcodeDetector = class {
-          async detect(source) {
-            if (!(source instanceof HTMLVideoElement) || source.readyState < 2) return [];
-            return window.__codeInView ? [{ rawValue: window.__codeInView, format: "qr_code" }] : [];
-          }
-        };
-      });
       const kiosk = context.pages()[0] ?? (await context.newPage());
       const errors = watchErrors(kiosk);
       await kiosk.goto(`${url}/kiosk`);
       await kiosk.click(".pair-form [data-action=camera]");
       await kiosk.waitForFunction(() => document.querySelector("video.camera")?.srcObject?.active === true);
-      await kiosk.evaluate((c) => (window.__codeInView = c), code);
+      await showCode(kiosk, code);
       await kiosk.waitForSelector("#scan", { timeout: 15_000 });
       assert.equal(await kiosk.locator(".kiosk-name").textContent(), "Kiosk Camera");
       // The pairing form is gone and its camera with it.
@@ -205,13 +194,11 @@ describe("organizer console", () => {
       await page.setViewportSize({ width, height });
       for (const path of pages) {
         await page.goto(`${url}${path}`);
-        const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-        assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `${path} at ${width}px`);
+        assert.deepEqual(await axeViolations(page), [], `${path} at ${width}px`);
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scrolling: ${path} at ${width}px`);
       }
     }
     await page.goto(`${url}/admin/signin`);
-    const signin = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-    assert.deepEqual(signin.violations.map((v) => v.id), [], "the sign-in form");
+    assert.deepEqual(await axeViolations(page), [], "the sign-in form");
   });
 });

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { chromium } from "playwright-core";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -254,4 +255,40 @@ export function latest(changes, kind) {
   const rows = new Map();
   for (const c of changes) if (c.entity === kind && c.op === "put") rows.set(c.id, c.data);
   return rows;
+}
+
+/** WCAG 2.2 AA as axe checks it (`wcag22aa` or the target-size rule never runs). */
+export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** The page's axe violations, one line each: rule and the elements. */
+export async function axeViolations(page) {
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/**
+ * A profile with Chromium's fake camera and a stand-in for the Barcode
+ * Detection API, which Chromium on Linux lacks. Everything but the
+ * decoding is real (getUserMedia, the video, the app's frame loop): the
+ * stand-in reads whatever `showCode(page, text)` puts "in view".
+ */
+export async function launchWithCamera(profileDir) {
+  const context = await launchProfile(profileDir, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+  await context.addInitScript(() => {
+    window.BarcodeDetector = class {
+      constructor(options) {
+        this.formats = options?.formats ?? [];
+      }
+      async detect(source) {
+        if (!(source instanceof HTMLVideoElement) || source.readyState < 2) return [];
+        return window.__codeInView ? [{ rawValue: window.__codeInView, format: "qr_code" }] : [];
+      }
+    };
+  });
+  return context;
+}
+
+/** Puts a QR code reading `text` in front of the fake camera (null: none). */
+export async function showCode(page, text) {
+  await page.evaluate((t) => (window.__codeInView = t), text);
 }

@@ -13,10 +13,9 @@
 //     Barcode Detection API (which Chromium on Linux lacks) reporting the
 //     badge "in view".
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
-import AxeBuilder from "@axe-core/playwright";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { apiDevice, latest, launchProfile, openApp, pairingCode, pullAll, removeDir, tempDir, waitForServiceWorker, watchErrors } from "./harness.mjs";
+import { apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, tempDir, waitForServiceWorker, watchErrors } from "./harness.mjs";
 
 const fullName = (p) => `${p.first_name} ${p.last_name}`;
 
@@ -209,22 +208,8 @@ describe("check-in kiosk", () => {
 
   it("(e) a badge held up to the camera checks in once, and the camera switches off", async () => {
     const dir = tempDir("kiosk-camera");
-    const context = await launchProfile(dir, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+    const context = await launchWithCamera(dir);
     try {
-      // Everything but the decoding is real: getUserMedia, the video, our
-      // frame loop and the check-in. The stand-in reads whatever badge the
-      // test puts "in view".
-      await context.addInitScript(() => {
-        window.BarcodeDetector = class {
-          constructor(options) {
-            this.formats = options?.formats ?? [];
-          }
-          async detect(source) {
-            if (!(source instanceof HTMLVideoElement) || source.readyState < 2) return [];
-            return window.__badgeInView ? [{ rawValue: window.__badgeInView, format: "qr_code" }] : [];
-          }
-        };
-      });
       const page = context.pages()[0] ?? (await context.newPage());
       await pair(page, url, await pairingCode(app.server.db, "Kiosk D"));
       const taken = new Set((await serverCheckins()).map((r) => r.attendee_id));
@@ -232,12 +217,12 @@ describe("check-in kiosk", () => {
       const before = await count(page);
       await page.click("[data-action=camera]");
       await page.waitForFunction(() => document.querySelector("video.camera")?.srcObject?.active === true);
-      await page.evaluate((code) => (window.__badgeInView = code), person.badge_code);
+      await showCode(page, person.badge_code);
       assert.equal(await verdictFor(page, fullName(person)), "in");
       // Held up for another second: still one check-in.
       await page.waitForTimeout(1000);
       assert.equal(await count(page), before + 1);
-      await page.evaluate(() => (window.__badgeInView = null));
+      await showCode(page, null);
       await page.click("[data-action=camera]");
       await page.waitForFunction(() => document.querySelector("video.camera")?.hidden && !document.querySelector("video.camera").srcObject);
       await drained(page);
@@ -255,8 +240,7 @@ describe("check-in kiosk", () => {
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const check = async (what) => {
-        const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-        assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], what);
+        assert.deepEqual(await axeViolations(page), [], what);
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scrolling: ${what}`);
       };
       await page.goto(`${url}/kiosk`);

@@ -14,19 +14,21 @@
 // (e) the partner's badge held up to the camera fills the partner field
 //     (Chromium's fake camera, and a stand-in for the Barcode Detection API).
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
-import AxeBuilder from "@axe-core/playwright";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   apiDevice,
   apiSignIn,
+  axeViolations,
   demoCredentials,
   latest,
   launchProfile,
+  launchWithCamera,
   openApp,
   pairingCode,
   pullAll,
   removeDir,
+  showCode,
   signIn,
   tempDir,
   waitForServiceWorker,
@@ -319,11 +321,7 @@ describe("mentoring log", () => {
   it("(d) the log, its form and the growth record pass axe at phone width", async () => {
     const page = app.page;
     const check = async (what) => {
-      const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-      assert.deepEqual(
-        result.violations.map((v) => `${what}: ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-        [],
-      );
+      assert.deepEqual(await axeViolations(page), [], what);
       const sideways = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
       assert.equal(sideways, false, `${what} scrolls sideways`);
     };
@@ -341,17 +339,8 @@ describe("mentoring log", () => {
 
   it("(e) a partner's badge held up to the camera fills in the partner", async () => {
     const dir = tempDir("mentoring-camera");
-    const context = await launchProfile(dir, ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+    const context = await launchWithCamera(dir);
     try {
-      // As in the kiosk's test: everything but the decoding is real.
-      await context.addInitScript(() => {
-        window.BarcodeDetector = class {
-          async detect(source) {
-            if (!(source instanceof HTMLVideoElement) || source.readyState < 2) return [];
-            return window.__badgeInView ? [{ rawValue: window.__badgeInView, format: "qr_code" }] : [];
-          }
-        };
-      });
       const page = context.pages()[0] ?? (await context.newPage());
       const errors = watchErrors(page);
       await signIn(page, url, people[4]);
@@ -360,9 +349,9 @@ describe("mentoring log", () => {
       await page.fill("#m-badge", "typed first");
       await page.click("[data-action=camera]");
       await page.waitForFunction(() => document.querySelector("video.camera")?.srcObject?.active === true);
-      await page.evaluate((code) => (window.__badgeInView = code), people[0].badge);
+      await showCode(page, people[0].badge);
       await page.waitForFunction((code) => document.querySelector("#m-badge")?.value === code, people[0].badge, { timeout: 10_000 });
-      await page.evaluate(() => (window.__badgeInView = null));
+      await showCode(page, null);
       await page.click("[data-action=camera]");
       await page.fill("#m-minutes", "25");
       await page.click(".entry-form button[type=submit]");

@@ -22,6 +22,14 @@ pub struct Account {
     pub email: String,
 }
 
+/// An account from a row whose first columns are `id, email`.
+fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        email: r.get(1)?,
+    })
+}
+
 /// Creates the account; `false` if the email already has one (left alone).
 pub fn add(
     conn: &Connection,
@@ -95,27 +103,14 @@ pub fn by_email(
     conn.query_row(
         "SELECT id, email, password_hash FROM organizers WHERE email = ?1",
         [email],
-        |r| {
-            Ok((
-                Account {
-                    id: r.get(0)?,
-                    email: r.get(1)?,
-                },
-                r.get(2)?,
-            ))
-        },
+        |r| Ok((account(r)?, r.get(2)?)),
     )
     .optional()
 }
 
 pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Account>, rusqlite::Error> {
     conn.prepare_cached("SELECT id, email FROM organizers WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok(Account {
-                id: r.get(0)?,
-                email: r.get(1)?,
-            })
-        })
+        .query_row([id], account)
         .optional()
 }
 
@@ -147,13 +142,7 @@ pub fn session(
          WHERE s.token_hash = ?1 AND s.last_active >= ?2",
     )?
     .query_row(params![token_hash, idle_since], |r| {
-        Ok((
-            Account {
-                id: r.get(0)?,
-                email: r.get(1)?,
-            },
-            r.get(2)?,
-        ))
+        Ok((account(r)?, r.get(2)?))
     })
     .optional()
 }
