@@ -179,8 +179,8 @@ pub struct AttendeeData {
 /// `POST /api/v1/auth/attendee`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInRequest {
-    pub badge_code: String,
-    pub last_name: String,
+    /// From the attendee's sign-in card, email or link; never the badge code.
+    pub signin_code: String,
 }
 
 /// `POST /api/v1/auth/kiosk`.

@@ -317,6 +317,9 @@ pub async fn import_attendees(
             for a in &attendees {
                 summary.count(attendees::upsert(conn, a)?);
             }
+            // Newcomers get their sign-in code with the same commit; the
+            // others keep theirs (a re-import reissues nothing).
+            crate::store::signin::fill_missing(conn)?;
             Ok(summary)
         })
         .await?)

@@ -10,7 +10,9 @@ pub mod demo;
 pub mod http;
 pub mod import;
 pub mod kiosks;
+pub mod mail;
 pub mod organizers;
+pub mod signin;
 pub mod store;
 pub mod sync;
 

@@ -8,7 +8,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use server::signin::PublicUrl;
 use server::{AppState, Store, demo, import, leptos_options, store};
+
+fn parse_public_url(value: &str) -> Result<PublicUrl, String> {
+    PublicUrl::parse(value).map_err(|e| e.to_string())
+}
+
+/// The public address when none is given and nothing is listening.
+const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +33,11 @@ struct Cli {
         default_value = "hallpass.sqlite"
     )]
     db: PathBuf,
+    /// Where phones reach this server, like https://hallpass.example.org:
+    /// sign-in links, cards and emails use it. `serve` defaults to the
+    /// address it listens on; the other commands to http://127.0.0.1:3000.
+    #[arg(long, global = true, env = "HALLPASS_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<PublicUrl>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -42,6 +55,11 @@ enum Command {
     Kiosk {
         #[command(subcommand)]
         what: KioskWhat,
+    },
+    /// Attendees' sign-in links.
+    Attendee {
+        #[command(subcommand)]
+        what: AttendeeWhat,
     },
     /// Organizer accounts for the back office at /admin.
     Organizer {
@@ -63,6 +81,15 @@ enum DemoWhat {
         #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         count: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum AttendeeWhat {
+    /// Print the sign-in link and code of the attendee with BADGE_CODE.
+    Link { badge_code: String },
+    /// Give the attendee with BADGE_CODE a new sign-in code and print it:
+    /// the old one stops working; devices already signed in keep working.
+    Reissue { badge_code: String },
 }
 
 #[derive(Subcommand)]
@@ -98,6 +125,71 @@ struct ServeArgs {
     /// Where the built site (pkg/, icons, manifest) is; defaults to LEPTOS_SITE_ROOT, then target/site.
     #[arg(long)]
     site_root: Option<PathBuf>,
+    #[command(flatten)]
+    mail: MailArgs,
+}
+
+/// The SMTP server that emails attendees their sign-in links. Without
+/// `--smtp-host` the console prints cards only.
+#[derive(clap::Args, Default)]
+struct MailArgs {
+    /// SMTP server's host name.
+    #[arg(long, env = "HALLPASS_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// Its port; defaults to 587 for starttls, 465 for tls, 25 for none.
+    #[arg(long, env = "HALLPASS_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    /// How the connection is secured.
+    #[arg(
+        long,
+        env = "HALLPASS_SMTP_TLS",
+        value_enum,
+        default_value = "starttls"
+    )]
+    smtp_tls: Option<server::mail::Tls>,
+    /// User name to authenticate with (the password comes from HALLPASS_SMTP_PASSWORD).
+    #[arg(long, env = "HALLPASS_SMTP_USER")]
+    smtp_user: Option<String>,
+    /// Password for --smtp-user; set it in the environment, not on the command line.
+    #[arg(long, env = "HALLPASS_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// The sender, like "ESP Conference <esp@nea.example.org>".
+    #[arg(long, env = "HALLPASS_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// The conference's name, for the email's subject.
+    #[arg(long, env = "HALLPASS_CONFERENCE_NAME")]
+    conference_name: Option<String>,
+}
+
+impl MailArgs {
+    fn mailer(&self, demo: bool) -> Result<Option<server::mail::Mailer>, String> {
+        let Some(host) = &self.smtp_host else {
+            return Ok(None);
+        };
+        let from = self
+            .mail_from
+            .clone()
+            .ok_or("--smtp-host needs --mail-from (the sender of the sign-in emails)")?;
+        let conference = self.conference_name.clone().unwrap_or_else(|| {
+            if demo {
+                demo::CONFERENCE_NAME
+            } else {
+                "the conference"
+            }
+            .to_owned()
+        });
+        server::mail::Mailer::new(&server::mail::MailSettings {
+            host: host.clone(),
+            port: self.smtp_port,
+            tls: self.smtp_tls.unwrap_or(server::mail::Tls::Starttls),
+            user: self.smtp_user.clone(),
+            password: self.smtp_password.clone(),
+            from,
+            conference,
+        })
+        .map(Some)
+        .map_err(|e| e.to_string())
+    }
 }
 
 #[derive(Subcommand)]
@@ -147,8 +239,13 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     let store =
         Store::open(&cli.db).map_err(|e| format!("cannot open {}: {e}", cli.db.display()))?;
+    let public_url = cli.public_url;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(store, args).await,
+        Command::Serve(args) => serve(store, args, public_url).await,
+        Command::Attendee { what } => {
+            let url = public_url.unwrap_or_else(default_public_url);
+            attendee(&store, what, &url).await
+        }
         Command::Kiosk {
             what: KioskWhat::Pair { name, minutes },
         } => {
@@ -215,6 +312,37 @@ async fn demo_organizer(store: &Store) -> Result<(), String> {
     Ok(())
 }
 
+fn default_public_url() -> PublicUrl {
+    PublicUrl::parse(DEFAULT_PUBLIC_URL).unwrap_or_else(|_| unreachable!("a valid constant"))
+}
+
+async fn attendee(store: &Store, what: AttendeeWhat, url: &PublicUrl) -> Result<(), String> {
+    use server::signin;
+    let (badge, reissue) = match &what {
+        AttendeeWhat::Link { badge_code } => (badge_code, false),
+        AttendeeWhat::Reissue { badge_code } => (badge_code, true),
+    };
+    let badge = app::domain::BadgeCode::parse(badge).map_err(|e| e.to_string())?;
+    let card = if reissue {
+        signin::reissue(store, badge).await
+    } else {
+        signin::card(store, badge).await
+    }
+    .map_err(|e| e.to_string())?;
+    if reissue {
+        println!(
+            "New sign-in code for {} (badge {}); the old one no longer works:",
+            card.name(),
+            card.badge_code
+        );
+    } else {
+        println!("Sign-in for {} (badge {}):", card.name(), card.badge_code);
+    }
+    println!("  link: {}", url.link(&card.code));
+    println!("  code: {}", card.code.grouped());
+    Ok(())
+}
+
 async fn organizer(store: &Store, what: OrganizerWhat) -> Result<(), String> {
     use server::organizers::{self, Email, Password};
     match what {
@@ -261,17 +389,30 @@ async fn organizer(store: &Store, what: OrganizerWhat) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
-    if args.demo {
-        load_demo_if_empty(&store).await?;
-    }
+async fn serve(store: Store, args: ServeArgs, public_url: Option<PublicUrl>) -> Result<(), String> {
     let options = leptos_options(args.site_root.as_deref());
     let addr = args.addr.unwrap_or(options.site_addr);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let state = AppState::new(store, options);
+    let mailer = args.mail.mailer(args.demo)?;
+    if args.demo {
+        let shown = match &public_url {
+            Some(url) => url.clone(),
+            None => PublicUrl::parse(&format!("http://{local}")).map_err(|e| e.to_string())?,
+        };
+        load_demo_if_empty(&store, &shown).await?;
+    }
+    let mut state = AppState::new(store, options);
+    // Without a configured address, links are written for the address each
+    // organizer's browser used.
+    if let Some(url) = public_url {
+        state = state.with_public_url(url);
+    }
+    if let Some(mailer) = mailer {
+        state = state.with_mailer(mailer);
+    }
     tracing::info!(build = %state.assets.id, "build");
     println!("Hallpass is listening on http://{local}");
     server::serve(listener, state)
@@ -279,7 +420,7 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("server stopped: {e}"))
 }
 
-async fn load_demo_if_empty(store: &Store) -> Result<(), String> {
+async fn load_demo_if_empty(store: &Store, url: &PublicUrl) -> Result<(), String> {
     let (sessions, attendees) = store
         .read(|conn| {
             Ok((
@@ -310,9 +451,9 @@ async fn load_demo_if_empty(store: &Store) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if !sample.is_empty() {
-        println!("Sign in as (badge code / last name):");
-        for (badge, first, last) in sample {
-            println!("  {badge}  /  {last}   ({first} {last})");
+        println!("Sign in as (open a link on a phone, or type its code at /signin):");
+        for (name, badge, code) in sample {
+            println!("  {name} (badge {badge}): {}", url.link(&code));
         }
     }
     Ok(())

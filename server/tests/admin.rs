@@ -120,6 +120,11 @@ fn routes() -> Vec<(&'static str, &'static str)> {
         ("GET", "/api/v1/admin/export/registrations.csv"),
         ("GET", "/api/v1/admin/export/checkins.csv"),
         ("GET", "/api/v1/admin/export/mentoring.csv"),
+        ("GET", "/api/v1/admin/attendees/T-0001/signin"),
+        ("POST", "/api/v1/admin/attendees/T-0001/reissue"),
+        ("POST", "/api/v1/admin/attendees/T-0001/email"),
+        ("GET", "/api/v1/admin/signin-emails"),
+        ("POST", "/api/v1/admin/signin-emails"),
     ]
 }
 
@@ -1150,4 +1155,393 @@ async fn the_session_page_lists_who_came_who_did_not_and_the_waitlist() {
     assert!(chart.1.starts_with("<svg"));
     let (status, _) = app.page(&cookie, "/admin/sessions/999999").await;
     assert_eq!(status, 404);
+}
+
+/// Reads the QR code of the first `<svg class="signin-qr">` in `html`
+/// back into its text, the way a phone's camera would.
+fn read_signin_qr(html: &str) -> String {
+    let svg = &html[html.find("class=\"signin-qr\"").expect("a sign-in QR code")..];
+    let d = &svg[svg.find(" d=\"").expect("a path") + 4..];
+    let d = &d[..d.find('"').expect("path end")];
+    let dark: Vec<(usize, usize)> = d
+        .split('M')
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let mut xy = m.trim_end_matches("h1v1h-1z").split(' ');
+            let x = xy.next().and_then(|v| v.parse().ok()).expect("x");
+            let y = xy.next().and_then(|v| v.parse().ok()).expect("y");
+            (x, y)
+        })
+        .collect();
+    let side = dark
+        .iter()
+        .map(|(x, y)| x.max(y) + 1)
+        .max()
+        .expect("modules");
+    let (scale, quiet) = (4, 4);
+    let pixels = (side + 2 * quiet) * scale;
+    let on: std::collections::HashSet<(usize, usize)> = dark.into_iter().collect();
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(pixels, pixels, |x, y| {
+        let (mx, my) = (
+            (x / scale) as isize - quiet as isize,
+            (y / scale) as isize - quiet as isize,
+        );
+        let dark = mx >= 0 && my >= 0 && on.contains(&(mx as usize, my as usize));
+        if dark { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("decodes").1
+}
+
+#[tokio::test]
+async fn a_printed_sign_in_card_holds_a_link_that_signs_its_owner_in() {
+    let app = app_with_organizer().await;
+    app.import_attendees(&helpers::roster(3)).await;
+    let cookie = app.sign_in_cookie().await;
+
+    let (status, html) = app.page(&cookie, "/admin/cards?badge=T-0002").await;
+
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("First2 Last2"), "the owner's name");
+    assert!(!html.contains("First1 Last1"), "only that card");
+    let link = read_signin_qr(&html);
+    let (origin, code) = link.split_once("/signin#code=").expect("a sign-in link");
+    assert_eq!(origin, format!("http://{}", app.addr));
+    assert!(html.contains(code), "the code in letters too");
+    assert_eq!(code, app.signin_code("T-0002").await);
+    let response = app.sign_in_raw(code).await;
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.expect("body");
+    assert_eq!(body["attendee"]["badge_code"], "T-0002");
+    // Every card, and the cards of those without an email address.
+    let (_, all) = app.page(&cookie, "/admin/cards").await;
+    assert_eq!(all.matches("class=\"signin-card\"").count(), 3);
+    let (_, none) = app.page(&cookie, "/admin/cards?without_email=1").await;
+    assert_eq!(none.matches("class=\"signin-card\"").count(), 0);
+    let response = app
+        .browser()
+        .get(app.url("/admin/cards"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "no-store",
+        "secrets are not cached"
+    );
+}
+
+#[tokio::test]
+async fn the_help_desk_reissues_a_code_from_the_attendee_page() {
+    let app = app_with_organizer().await;
+    app.import_attendees(&helpers::roster(2)).await;
+    let old = app.signin_code("T-0001").await;
+    let phone = app.phone(1).await;
+    let cookie = app.sign_in_cookie().await;
+    let (status, html) = app.page(&cookie, "/admin/attendees?q=last1").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("/admin/attendees/T-0001") && !html.contains("First2"),
+        "{html}"
+    );
+    let (_, shown) = app.page(&cookie, "/admin/attendees/T-0001?show=1").await;
+    assert!(read_signin_qr(&shown).ends_with(&old));
+
+    let response = app
+        .browser()
+        .post(app.url("/admin/attendees/T-0001/reissue"))
+        .header("Cookie", &cookie)
+        .header("Origin", format!("http://{}", app.addr))
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(response.status(), 303);
+    let new = app.signin_code("T-0001").await;
+    assert_ne!(new, old);
+    let (_, after) = app
+        .page(&cookie, "/admin/attendees/T-0001?reissued=1")
+        .await;
+    assert!(
+        read_signin_qr(&after).ends_with(&new),
+        "the new code is shown"
+    );
+    assert_eq!(app.sign_in_raw(&old).await.status(), 401);
+    let pulled = app
+        .client
+        .get(app.url("/api/v1/sync/pull"))
+        .bearer_auth(&phone.token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(pulled.status(), 200, "the signed-in phone keeps working");
+    // The API twin.
+    let token = app.organizer_token().await;
+    let link = app
+        .admin_json(&token, "/api/v1/admin/attendees/t-0002/signin")
+        .await;
+    assert_eq!(link["code"], app.signin_code("T-0002").await.as_str());
+    assert!(
+        link["link"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with(link["code"].as_str().unwrap_or("?"))
+    );
+    let missing = app
+        .admin_get(&token, "/api/v1/admin/attendees/T-9999/signin")
+        .await;
+    assert_eq!(error_code(missing).await.1, "no_such_attendee");
+}
+
+#[tokio::test]
+async fn guessing_an_organizers_password_elsewhere_never_locks_the_organizer_out() {
+    let app = app_with_organizer().await;
+    let from = |last: u8| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+            .build()
+            .expect("client")
+    };
+    let attempt = |client: reqwest::Client, password: &'static str| {
+        let url = app.url("/api/v1/auth/organizer");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"email": EMAIL, "password": password}))
+                .send()
+                .await
+                .expect("request")
+                .status()
+                .as_u16()
+        }
+    };
+    // Twenty-one guessers, one wrong password each: the email's ceiling.
+    for last in 10..31 {
+        assert_eq!(
+            attempt(from(last), "wrong password!!").await,
+            401,
+            "guesser {last}"
+        );
+    }
+    // A guesser that failed already now waits…
+    assert_eq!(attempt(from(10), "wrong password!!").await, 429);
+    // …and the organizer, from an address that never failed, signs in.
+    assert_eq!(attempt(from(2), PASSWORD).await, 201);
+}
+
+/// An SMTP server on a loopback port that keeps every message it gets.
+struct SmtpSink {
+    port: u16,
+    messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+#[derive(Clone)]
+struct Keep {
+    current: Vec<u8>,
+    messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl mailin::Handler for Keep {
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin::Response {
+        let message = String::from_utf8_lossy(&std::mem::take(&mut self.current)).into_owned();
+        self.messages.lock().expect("lock").push(message);
+        mailin::response::OK
+    }
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&messages);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let kept = std::sync::Arc::clone(&kept);
+                std::thread::spawn(move || {
+                    let peer = stream
+                        .peer_addr()
+                        .map(|a| a.ip())
+                        .unwrap_or([127, 0, 0, 1].into());
+                    let mut session = mailin::SessionBuilder::new("sink.test").build(
+                        peer,
+                        Keep {
+                            current: Vec::new(),
+                            messages: kept,
+                        },
+                    );
+                    let mut out = stream.try_clone().expect("clone");
+                    let _ = session.greeting().write_to(&mut out);
+                    let mut reader = BufReader::new(stream);
+                    let mut line = Vec::new();
+                    loop {
+                        line.clear();
+                        if reader.read_until(b'\n', &mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let response = session.process(&line);
+                        if response.action != mailin::Action::NoReply {
+                            let _ = response.write_to(&mut out);
+                            let _ = out.flush();
+                        }
+                        if response.action == mailin::Action::Close {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        SmtpSink { port, messages }
+    }
+
+    fn messages(&self) -> Vec<String> {
+        self.messages.lock().expect("lock").clone()
+    }
+}
+
+async fn app_with_mail(sink: &SmtpSink) -> TestApp {
+    let port = sink.port;
+    let app = TestApp::spawn_with(move |state| {
+        let mailer = server::mail::Mailer::new(&server::mail::MailSettings {
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            tls: server::mail::Tls::None,
+            user: None,
+            password: None,
+            from: "ESP Conference <esp@conference.example.org>".into(),
+            conference: "the ESP Conference".into(),
+        })
+        .expect("mailer");
+        state.with_mailer(mailer)
+    })
+    .await;
+    server::organizers::add(
+        &app.store,
+        &server::organizers::Email::parse(EMAIL).expect("email"),
+        server::organizers::Password::parse(PASSWORD).expect("password"),
+    )
+    .await
+    .expect("add organizer");
+    app
+}
+
+/// The sign-in code in an email's text (quoted-printable: soft line
+/// breaks, `=` written `=3D`).
+fn code_in(message: &str) -> String {
+    let text = message.replace("=\r\n", "").replace("=3D", "=");
+    let at = text.find("#code=").expect("a sign-in link") + 6;
+    text[at..at + 19].to_owned()
+}
+
+#[tokio::test]
+async fn sign_in_links_are_emailed_through_smtp_and_the_emailed_link_signs_in() {
+    let sink = SmtpSink::start();
+    let app = app_with_mail(&sink).await;
+    let mut roster = helpers::roster(4);
+    roster.push_str("T-0005,Nomail,Person,,OH,Local 5,Paraeducators,attendee\n");
+    app.import_attendees(&roster).await;
+    let token = app.organizer_token().await;
+    let post = |path: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.client
+                .post(app.url(path))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("request")
+        }
+    };
+
+    let response = post("/api/v1/admin/attendees/T-0001/email").await;
+
+    assert_eq!(
+        response.status(),
+        200,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    let message = &messages[0];
+    assert!(
+        message.contains("To: \"First1 Last1\" <p1@example.org>")
+            || message.contains("To: First1 Last1 <p1@example.org>"),
+        "{message}"
+    );
+    assert!(
+        message.contains("From: \"ESP Conference\" <esp@conference.example.org>")
+            || message.contains("From: ESP Conference <esp@conference.example.org>"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Subject: Your sign-in link for the ESP Conference"),
+        "{message}"
+    );
+    let code = code_in(message);
+    assert_eq!(code, app.signin_code("T-0001").await);
+    assert_eq!(
+        app.sign_in_raw(&code).await.status(),
+        201,
+        "the emailed link signs in"
+    );
+
+    // Everyone else with an address, in the background.
+    let response = post("/api/v1/admin/signin-emails").await;
+    assert_eq!(response.status(), 202);
+    let queued: Value = response.json().await.expect("body");
+    assert_eq!(
+        queued["queued"], 3,
+        "not T-0001 again, not the one without an address"
+    );
+    let mut progress = Value::Null;
+    for _ in 0..100 {
+        progress = app.admin_json(&token, "/api/v1/admin/signin-emails").await;
+        if progress["running"] == false {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(progress["sent"], 3, "{progress}");
+    assert_eq!(progress["waiting"], 0);
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 4);
+    for n in 2..=4 {
+        let to = format!("p{n}@example.org");
+        let mail = messages
+            .iter()
+            .find(|m| m.contains(&to))
+            .expect("one for each");
+        assert_eq!(code_in(mail), app.signin_code(&format!("T-{n:04}")).await);
+    }
+    // No address: a clear refusal, nothing sent.
+    let (status, code, _) = error_code(post("/api/v1/admin/attendees/T-0005/email").await).await;
+    assert_eq!((status, code.as_str()), (422, "no_email"));
+    assert_eq!(sink.messages().len(), 4);
+}
+
+#[tokio::test]
+async fn without_smtp_settings_email_is_refused_clearly() {
+    let app = app_with_organizer().await;
+    app.import_attendees(&helpers::roster(1)).await;
+    let token = app.organizer_token().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/admin/attendees/T-0001/email"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
+    let (status, code, message) = error_code(response).await;
+    assert_eq!((status, code.as_str()), (503, "mail_not_configured"));
+    assert!(message.contains("--smtp-host"), "{message}");
 }

@@ -252,3 +252,90 @@ fn organizers_are_added_with_a_password_from_standard_input_listed_and_removed()
     assert!(ok, "{stdout}");
     assert_eq!(count(std::path::Path::new(db), "organizers"), 0);
 }
+
+/// The `code: …` line of `attendee link` or `reissue`.
+fn printed_code(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("code: "))
+        .unwrap_or_else(|| panic!("no code in {stdout}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn attendee_link_prints_the_sign_in_link_and_reissue_replaces_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db_path = dir.path().join("h.sqlite");
+    let db = db_path.to_str().unwrap_or("");
+    let csv = dir.path().join("attendees.csv");
+    std::fs::write(&csv, helpers::roster(2)).expect("write");
+    let (ok, _, stderr) = hallpass(&[
+        "--db",
+        db,
+        "import",
+        "attendees",
+        csv.to_str().unwrap_or(""),
+    ]);
+    assert!(ok, "{stderr}");
+
+    let (ok, stdout, stderr) = hallpass(&[
+        "--db",
+        db,
+        "--public-url",
+        "https://hallpass.example.org/",
+        "attendee",
+        "link",
+        "t-0001",
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("First1 Last1"), "{stdout}");
+    let code = printed_code(&stdout);
+    assert!(
+        stdout.contains(&format!(
+            "link: https://hallpass.example.org/signin#code={code}"
+        )),
+        "{stdout}"
+    );
+    let (_, again, _) = hallpass(&["--db", db, "attendee", "link", "T-0001"]);
+    assert_eq!(printed_code(&again), code, "the same card prints again");
+    assert!(
+        again.contains("http://127.0.0.1:3000/signin#code="),
+        "{again}"
+    );
+
+    let (ok, stdout, stderr) = hallpass(&["--db", db, "attendee", "reissue", "T-0001"]);
+    assert!(ok, "{stderr}");
+    let new = printed_code(&stdout);
+    assert_ne!(new, code);
+    assert!(stdout.contains("no longer works"), "{stdout}");
+    let store = server::Store::open(&db_path).expect("open");
+    let owner = |code: String| {
+        let store = store.clone();
+        async move {
+            let code = app::domain::signin::SigninCode::parse(&code).expect("code");
+            store
+                .read(move |c| Ok(server::store::signin::owner(c, &code)?))
+                .await
+                .expect("read")
+                .map(|a| a.badge_code)
+        }
+    };
+    assert_eq!(owner(new).await.as_deref(), Some("T-0001"));
+    assert_eq!(owner(code).await, None, "the old code works no more");
+
+    let (ok, _, stderr) = hallpass(&["--db", db, "attendee", "link", "T-9999"]);
+    assert!(
+        !ok && stderr.contains("no attendee has the badge code T-9999"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = hallpass(&[
+        "--db",
+        db,
+        "--public-url",
+        "hallpass.example.org",
+        "attendee",
+        "link",
+        "T-0001",
+    ]);
+    assert!(!ok && stderr.contains("scheme"), "{stderr}");
+}

@@ -172,9 +172,19 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
     let date = today();
     let mut phones = Vec::new();
     for n in 1..=PHONES {
+        // The code an organizer would print on the attendee's card.
+        let output = hallpass(&db, &["attendee", "link", &badge(n)])
+            .output()
+            .expect("attendee link");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        let code = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("code: "))
+            .unwrap_or_else(|| panic!("no sign-in code in {text}"))
+            .to_owned();
         let answer: SignInResponse = client
             .post(format!("{url}/api/v1/auth/attendee"))
-            .json(&json!({"badge_code": badge(n), "last_name": format!("Last{n}")}))
+            .json(&json!({ "signin_code": code }))
             .send()
             .await
             .expect("sign in")

@@ -164,9 +164,25 @@ export async function openApp({ siteRoot } = {}) {
   return app;
 }
 
-/** The sample sign-ins the demo server printed: [{ badge, lastName }]. */
+/**
+ * The sample sign-ins the demo server printed: [{ name, badge, link, code }]
+ * (`link` is the sign-in link, `code` its sign-in code).
+ */
 export function demoCredentials(server) {
-  return [...server.output().matchAll(/^\s+(\S+)\s+\/\s+(.+?)\s+\(/gm)].map((m) => ({ badge: m[1], lastName: m[2] }));
+  return [...server.output().matchAll(/^ {2}(.+?) \(badge (\S+)\): (\S+\/signin#code=(\S+))$/gm)].map((m) => ({
+    name: m[1],
+    badge: m[2],
+    link: m[3],
+    code: m[4],
+  }));
+}
+
+/** The sign-in code of the attendee with `badge`, as `hallpass attendee link` prints it. */
+export async function signinCode(db, badge) {
+  const output = await runCli(db, ["attendee", "link", badge]);
+  const code = output.match(/code: (\S+)/)?.[1];
+  if (!code) throw new Error(`no sign-in code in: ${output}`);
+  return code;
 }
 
 /** Runs `hallpass --db DB ARGS…` to completion; rejects on failure. */
@@ -180,13 +196,12 @@ export async function runCli(db, args) {
   return output;
 }
 
-/** Signs in through the app's sign-in page and waits for the agenda. */
-export async function signIn(page, url, { badge, lastName }) {
-  await page.goto(`${url}/signin`);
-  await page.waitForSelector("#badge-code");
-  await page.fill("#badge-code", badge);
-  await page.fill("#last-name", lastName);
-  await page.click("button[type=submit]");
+/**
+ * Signs in by opening the person's sign-in link, as a phone does when its
+ * camera reads the card's QR code, and waits for the agenda.
+ */
+export async function signIn(page, url, { badge, code }) {
+  await page.goto(`${url}/signin#code=${code}`);
   try {
     await page.waitForURL(`${url}/agenda`, { timeout: 15_000 });
   } catch (e) {
@@ -197,7 +212,7 @@ export async function signIn(page, url, { badge, lastName }) {
 
 /** Signs in over the API as a new device and returns its token. */
 export async function apiSignIn(url, person) {
-  return (await apiDevice(url, "attendee", { badge_code: person.badge, last_name: person.lastName })).token;
+  return (await apiDevice(url, "attendee", { signin_code: person.code })).token;
 }
 
 /**

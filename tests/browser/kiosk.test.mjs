@@ -15,7 +15,7 @@
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, tempDir, waitForServiceWorker, watchErrors } from "./harness.mjs";
+import { apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, signinCode, tempDir, waitForServiceWorker, watchErrors } from "./harness.mjs";
 
 const fullName = (p) => `${p.first_name} ${p.last_name}`;
 
@@ -176,8 +176,8 @@ describe("check-in kiosk", () => {
     const session = sessions.find((s) => s.capacity !== null && s.confirmed_count === 0 && s.waitlist_count === 0);
     const [registered, walkIn] = [roster[1], roster[2]];
     // `registered` signs in on their phone (over the API) and registers.
-    const lastName = registered.last_name;
-    const phone = await apiDevice(url, "attendee", { badge_code: registered.badge_code, last_name: lastName });
+    const code = await signinCode(app.server.db, registered.badge_code);
+    const phone = await apiDevice(url, "attendee", { signin_code: code });
     const [result] = await phone.push([
       { op: "registration.create", args: { registration_id: crypto.randomUUID(), session_id: session.id } },
     ]);

@@ -275,7 +275,7 @@ describe("mentoring log", () => {
     const page = app.page;
     const errors = watchErrors(page);
     // Mentee people[1] confirms people[0]'s entry of (a): 60 min, Communication and Ethics.
-    const menteeToken = await apiDevice(url, "attendee", { badge_code: people[1].badge, last_name: people[1].lastName });
+    const menteeToken = await apiDevice(url, "attendee", { signin_code: people[1].code });
     const entry = [...latest(await pullAll(url, menteeToken.token), "mentoring_entry").values()][0];
     const seen = { role: entry.role, date: entry.date, minutes: entry.minutes, activity: entry.activity, standards: entry.standards };
     const [confirmed] = await menteeToken.push([{ op: "mentoring.confirm", args: { entry_id: entry.id, seen } }]);

@@ -114,7 +114,7 @@ describe("accessibility", () => {
   it("sign-in, the program with registrations, my agenda, my badge and the changes page pass axe at 360 px and 1080p", async () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${server.url}/signin`);
-    await page.waitForSelector("#badge-code");
+    await page.waitForSelector("#signin-code");
     assert.deepEqual(summary((await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()).violations), []);
     await signIn(page, server.url, demoCredentials(server)[0]);
     await page.goto(server.url);

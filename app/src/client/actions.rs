@@ -11,6 +11,7 @@ use super::idb::{Account, StoreError};
 use super::{show_local, store, tell_other_tabs};
 use crate::domain::checkin::CheckinKind;
 use crate::domain::ops::Operation;
+use crate::domain::signin::SigninCode;
 use crate::domain::{BadgeCode, CheckinId};
 use crate::domain::{RegistrationId, SessionId};
 use crate::protocol::{
@@ -148,12 +149,11 @@ pub fn ask_persistent_storage() {
     }
 }
 
-/// Signs in with a badge code and last name. `Err` holds a message for the
-/// person.
-pub async fn sign_in(state: AppState, badge_code: String, last_name: String) -> Result<(), String> {
+/// Signs in with the attendee's sign-in code. `Err` holds a message for
+/// the person.
+pub async fn sign_in(state: AppState, code: SigninCode) -> Result<(), String> {
     let body = SignInRequest {
-        badge_code,
-        last_name,
+        signin_code: code.as_str().to_owned(),
     };
     let answer: SignInResponse = ask_for_token(
         SIGN_IN_PATH,

@@ -1,16 +1,9 @@
 //! Signing devices in and out, and recognising them by their token.
-//!
-//! Sign-in is rate limited twice: first by what is being guessed (attempts
-//! per badge code), then by a generous ceiling per address, because a venue
-//! puts hundreds of phones behind one public address and a morning of real
-//! sign-ins from it must pass.
+//! How often a sign-in may fail is `limits`.
 
-use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
-use std::time::Duration;
+use std::net::SocketAddr;
 
-use app::domain::BadgeCode;
-use app::domain::text::search_key;
+use app::domain::signin::SigninCode;
 use app::protocol::{
     KioskData, KioskPairRequest, KioskPairResponse, PROTOCOL_VERSION, SignInRequest, SignInResponse,
 };
@@ -20,76 +13,13 @@ use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::AppState;
 use super::error::{ApiError, Result};
 use crate::kiosks;
 use crate::store::devices::{self, Device, DeviceScope, NewDevice, Pairing, TokenCheck};
-use crate::store::{WriteError, attendees};
+use crate::store::{WriteError, signin};
 use crate::sync::push::rfc3339;
-
-/// Sign-in attempts allowed per badge code: a burst of 10, then one every
-/// 30 seconds. A person signs in on a phone or two; a guesser needs thousands.
-const PER_BADGE_BURST: u32 = 10;
-const PER_BADGE_PERIOD: Duration = Duration::from_secs(30);
-/// Per address: a burst of 300, then 5 a second. A morning queue of a
-/// thousand phones behind one venue address passes; a scan of the roster
-/// from one machine does not.
-const PER_ADDRESS_BURST: u32 = 300;
-const PER_ADDRESS_PER_SECOND: u32 = 5;
-/// Limiter memory is trimmed when it holds more keys than this.
-const TRIM_AT: usize = 50_000;
-
-pub struct SignInLimits {
-    per_badge: DefaultKeyedRateLimiter<String>,
-    per_address: DefaultKeyedRateLimiter<IpAddr>,
-}
-
-impl Default for SignInLimits {
-    fn default() -> Self {
-        let badge_quota = Quota::with_period(PER_BADGE_PERIOD)
-            .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(PER_BADGE_BURST).unwrap_or(NonZeroU32::MIN));
-        let address_quota =
-            Quota::per_second(NonZeroU32::new(PER_ADDRESS_PER_SECOND).unwrap_or(NonZeroU32::MIN))
-                .allow_burst(NonZeroU32::new(PER_ADDRESS_BURST).unwrap_or(NonZeroU32::MIN));
-        SignInLimits {
-            per_badge: RateLimiter::keyed(badge_quota),
-            per_address: RateLimiter::keyed(address_quota),
-        }
-    }
-}
-
-impl SignInLimits {
-    /// Checks an attempt at `key` (what is being guessed: a badge code, a
-    /// pairing code) from `address`.
-    pub fn check(&self, key: &str, address: Option<IpAddr>) -> Result<()> {
-        if self.per_badge.len() > TRIM_AT {
-            self.per_badge.retain_recent();
-        }
-        if self.per_address.len() > TRIM_AT {
-            self.per_address.retain_recent();
-        }
-        let now = DefaultClock::default().now();
-        if let Err(wait) = self.per_badge.check_key(&key.to_owned()) {
-            return Err(ApiError::rate_limited(
-                wait.wait_time_from(now),
-                "Too many attempts with this code. Check it, then try again shortly.",
-            ));
-        }
-        if let Some(address) = address
-            && let Err(wait) = self.per_address.check_key(&address)
-        {
-            return Err(ApiError::rate_limited(
-                wait.wait_time_from(now),
-                "Too many sign-ins from this network just now. Try again shortly.",
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// Devices already recognised, by the SHA-256 of their token: a push then
 /// costs no database read before it reaches the writer. Revoking through
@@ -124,7 +54,8 @@ impl KnownDevices {
     }
 }
 
-/// `POST /api/v1/auth/attendee {badge_code, last_name}`.
+/// `POST /api/v1/auth/attendee {signin_code}`: the code from the
+/// attendee's sign-in card, email or link. The badge code signs nobody in.
 pub async fn sign_in_attendee(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -132,35 +63,28 @@ pub async fn sign_in_attendee(
     body: std::result::Result<Json<SignInRequest>, JsonRejection>,
 ) -> Result<Response> {
     let Json(request) = body.map_err(ApiError::from_json)?;
-    let badge = BadgeCode::parse(&request.badge_code)
-        .map_err(|e| ApiError::invalid("bad_badge_code", e.to_string()))?;
-    if request.last_name.trim().is_empty() {
-        return Err(ApiError::invalid(
-            "bad_last_name",
-            "Enter your last name as it is printed on your badge.",
-        ));
-    }
-    state.sign_in_limits.check(
-        badge.as_str(),
-        connect.map(|Extension(ConnectInfo(a))| a.ip()),
-    )?;
+    let code = SigninCode::parse(&request.signin_code)
+        .map_err(|e| ApiError::invalid("bad_signin_code", e.to_string()))?;
+    let address = connect.map(|Extension(ConnectInfo(a))| a.ip());
+    let limit_key = format!("signin:{}", code.as_str());
+    state.sign_in_limits.check(&limit_key, address)?;
 
     let found = {
-        let badge = badge.clone();
+        let code = code.clone();
         state
             .store
-            .read(move |conn| Ok(attendees::by_badge(conn, &badge)?))
+            .read(move |conn| Ok(signin::owner(conn, &code)?))
             .await?
     };
-    // One answer for an unknown badge and a wrong name: no oracle for codes.
-    let mut attendee = found
-        .filter(|a| search_key(a.last_name.trim()) == search_key(request.last_name.trim()))
-        .ok_or_else(|| {
-            ApiError::unauthorized(
-                "bad_credentials",
-                "No attendee has that badge code and last name. Check both against your badge.",
-            )
-        })?;
+    let Some(mut attendee) = found else {
+        state.sign_in_limits.failed(&limit_key, address);
+        return Err(ApiError::unauthorized(
+            "bad_credentials",
+            "This sign-in code does not work. Check it against your sign-in card or email; \
+             if it was reissued, use the newest one.",
+        ));
+    };
+    state.sign_in_limits.succeeded(&limit_key, address);
     let attendee_id: i64 = attendee
         .id
         .parse()
@@ -229,11 +153,15 @@ pub async fn pair_kiosk(
             "A pairing code is eight letters and digits, like ABCD-EFGH.",
         )
     })?;
-    state.sign_in_limits.check(
-        &format!("pair:{code}"),
-        connect.map(|Extension(ConnectInfo(a))| a.ip()),
-    )?;
-    match kiosks::pair(&state.store, code).await? {
+    let address = connect.map(|Extension(ConnectInfo(a))| a.ip());
+    let limit_key = format!("pair:{code}");
+    state.sign_in_limits.check(&limit_key, address)?;
+    let outcome = kiosks::pair(&state.store, code).await?;
+    match &outcome {
+        Ok(_) => state.sign_in_limits.succeeded(&limit_key, address),
+        Err(_) => state.sign_in_limits.failed(&limit_key, address),
+    }
+    match outcome {
         Ok(paired) => {
             tracing::info!(device_id = %paired.device_id, "kiosk paired");
             Ok((

@@ -55,6 +55,15 @@ impl ApiError {
         Self::client(StatusCode::FORBIDDEN, code, message)
     }
 
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::client(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// Something the server is not set up for (email without SMTP).
+    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::client(StatusCode::SERVICE_UNAVAILABLE, code, message)
+    }
+
     pub fn too_large(code: &'static str, message: impl Into<String>) -> Self {
         Self::client(StatusCode::PAYLOAD_TOO_LARGE, code, message)
     }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod error;
+pub mod limits;
 pub mod pwa;
 pub mod sync;
 
@@ -37,8 +38,13 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub assets: Arc<BuildAssets>,
     pub service_worker: Arc<String>,
-    pub sign_in_limits: Arc<auth::SignInLimits>,
+    pub sign_in_limits: Arc<limits::SignInLimits>,
     pub known_devices: Arc<auth::KnownDevices>,
+    /// Where phones reach the server, for sign-in links; `None`: taken
+    /// from each request's `Host`.
+    pub public_url: Option<crate::signin::PublicUrl>,
+    /// Sends sign-in links by email; `None` without SMTP settings.
+    pub mailer: Option<Arc<crate::mail::Mailer>>,
 }
 
 impl AppState {
@@ -50,9 +56,21 @@ impl AppState {
             leptos,
             assets: Arc::new(assets),
             service_worker,
-            sign_in_limits: Arc::new(auth::SignInLimits::default()),
+            sign_in_limits: Arc::new(limits::SignInLimits::default()),
             known_devices: Arc::new(auth::KnownDevices::default()),
+            public_url: None,
+            mailer: None,
         }
+    }
+
+    pub fn with_mailer(mut self, mailer: crate::mail::Mailer) -> Self {
+        self.mailer = Some(Arc::new(mailer));
+        self
+    }
+
+    pub fn with_public_url(mut self, url: crate::signin::PublicUrl) -> Self {
+        self.public_url = Some(url);
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 use app::domain::BadgeCode;
 use app::domain::attendee::Attendee;
+use app::domain::signin::SigninCode;
 use app::protocol::AttendeeData;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -66,15 +67,23 @@ pub fn count(conn: &Connection) -> Result<i64, rusqlite::Error> {
     conn.query_row("SELECT count(*) FROM attendees", [], |r| r.get(0))
 }
 
-/// A few attendees to sign in with, for the demo banner.
+/// A few attendees to sign in with, for the demo banner: name, badge code
+/// and sign-in code.
 pub fn sample(
     conn: &Connection,
     n: usize,
-) -> Result<Vec<(String, String, String)>, rusqlite::Error> {
-    let mut stmt = conn
-        .prepare("SELECT badge_code, first_name, last_name FROM attendees ORDER BY id LIMIT ?1")?;
-    let rows = stmt.query_map([n as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.collect()
+) -> Result<Vec<(String, String, SigninCode)>, rusqlite::Error> {
+    let people: Vec<(i64, String, String)> = conn
+        .prepare("SELECT id, first_name || ' ' || last_name, badge_code FROM attendees ORDER BY id LIMIT ?1")?
+        .query_map([n as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut sample = Vec::with_capacity(people.len());
+    for (id, name, badge) in people {
+        if let Some(code) = super::signin::code_of(conn, id)? {
+            sample.push((name, badge, code));
+        }
+    }
+    Ok(sample)
 }
 
 /// Columns for [`from_row`]. Never the email: no device scope gets it.

@@ -15,6 +15,7 @@ pub mod organizers;
 pub mod registrations;
 pub mod reports;
 pub mod sessions;
+pub mod signin;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -48,6 +49,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/004_mentoring.sql")),
         M::up(include_str!("migrations/005_checkin_at_door.sql")),
         M::up(include_str!("migrations/006_organizers.sql")),
+        M::up(include_str!("migrations/007_signin.sql")),
     ])
 }
 
@@ -112,6 +114,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let mut conn = open_connection(path)?;
         migrations().to_latest(&mut conn)?;
+        signin::prepare(&conn)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let alive = Arc::new(());
         spawn_checkpointer(path, Arc::downgrade(&alive))?;

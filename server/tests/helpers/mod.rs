@@ -29,10 +29,15 @@ pub fn small_program() -> String {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|state| state).await
+    }
+
+    /// A server whose state `setup` changes first (a mailer, say).
+    pub async fn spawn_with(setup: impl FnOnce(AppState) -> AppState) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("test.sqlite")).expect("open store");
         let options = server::leptos_options(Some(dir.path()));
-        let state = AppState::new(store.clone(), options);
+        let state = setup(AppState::new(store.clone(), options));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -192,10 +197,31 @@ impl TestApp {
             .expect("session in program")
     }
 
-    pub async fn sign_in_raw(&self, badge_code: &str, last_name: &str) -> reqwest::Response {
-        self.client
+    /// The sign-in code the server made for the attendee with `badge`, as
+    /// their card shows it.
+    pub async fn signin_code(&self, badge: &str) -> String {
+        let badge = app::domain::BadgeCode::parse(badge).expect("badge code");
+        server::signin::card(&self.store, badge)
+            .await
+            .expect("card")
+            .code
+            .grouped()
+    }
+
+    pub async fn sign_in_raw(&self, signin_code: &str) -> reqwest::Response {
+        self.sign_in_from(&self.client, signin_code).await
+    }
+
+    /// Signs in through `client` (one bound to another loopback address,
+    /// say).
+    pub async fn sign_in_from(
+        &self,
+        client: &reqwest::Client,
+        signin_code: &str,
+    ) -> reqwest::Response {
+        client
             .post(self.url("/api/v1/auth/attendee"))
-            .json(&serde_json::json!({"badge_code": badge_code, "last_name": last_name}))
+            .json(&serde_json::json!({ "signin_code": signin_code }))
             .send()
             .await
             .expect("request")
@@ -203,9 +229,8 @@ impl TestApp {
 
     /// Signs in attendee `n` of [`roster`].
     pub async fn phone(&self, n: usize) -> Phone {
-        let response = self
-            .sign_in_raw(&format!("T-{n:04}"), &format!("Last{n}"))
-            .await;
+        let code = self.signin_code(&format!("T-{n:04}")).await;
+        let response = self.sign_in_raw(&code).await;
         assert_eq!(response.status(), 201, "sign-in");
         let body: app::protocol::SignInResponse = response.json().await.expect("sign-in body");
         Phone {

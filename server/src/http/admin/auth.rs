@@ -245,8 +245,8 @@ pub enum SignIn {
     Wrong,
 }
 
-/// Checks an email and password, rate limited per email first and then
-/// per address (`http::auth::SignInLimits`).
+/// Checks an email and password; failures back off per (email, address),
+/// then per email, then per address (`http::limits`).
 pub async fn check_credentials(
     state: &AppState,
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -254,12 +254,15 @@ pub async fn check_credentials(
     password: &str,
 ) -> Result<SignIn> {
     let key = format!("organizer:{}", email.trim().to_lowercase());
-    state
-        .sign_in_limits
-        .check(&key, connect.map(|Extension(ConnectInfo(a))| a.ip()))?;
+    let address = connect.map(|Extension(ConnectInfo(a))| a.ip());
+    state.sign_in_limits.check(&key, address)?;
     match organizers::check_password(&state.store, email, password).await {
-        Ok(Some(account)) => Ok(SignIn::Ok(account)),
+        Ok(Some(account)) => {
+            state.sign_in_limits.succeeded(&key, address);
+            Ok(SignIn::Ok(account))
+        }
         Ok(None) => {
+            state.sign_in_limits.failed(&key, address);
             tracing::info!("organizer sign-in refused");
             Ok(SignIn::Wrong)
         }

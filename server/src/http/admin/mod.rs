@@ -3,6 +3,7 @@
 //! `/api/v1/admin` (docs/ADMIN.md). Both read the same `store::reports`.
 
 pub mod api;
+pub mod attendees;
 pub mod auth;
 pub mod chart;
 pub mod export;
@@ -36,6 +37,22 @@ pub fn api_routes() -> Router<AppState> {
             post(api::import_file).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
         )
         .route("/v1/admin/export/{file}", get(export::download))
+        .route(
+            "/v1/admin/attendees/{badge_code}/signin",
+            get(attendees::api_link),
+        )
+        .route(
+            "/v1/admin/attendees/{badge_code}/reissue",
+            post(attendees::api_reissue),
+        )
+        .route(
+            "/v1/admin/attendees/{badge_code}/email",
+            post(attendees::api_email),
+        )
+        .route(
+            "/v1/admin/signin-emails",
+            get(attendees::api_email_progress).post(attendees::api_email_all),
+        )
 }
 
 /// The pages, at the site's root.
@@ -51,6 +68,18 @@ pub fn page_routes() -> Router<AppState> {
         .route("/admin/devices", get(pages::devices))
         .route("/admin/devices/{device_id}/revoke", post(pages::revoke))
         .route("/admin/kiosks", post(pages::pair_kiosk))
+        .route("/admin/attendees", get(attendees::roster))
+        .route("/admin/attendees/email", post(attendees::email_all))
+        .route("/admin/attendees/{badge_code}", get(attendees::person))
+        .route(
+            "/admin/attendees/{badge_code}/reissue",
+            post(attendees::reissue),
+        )
+        .route(
+            "/admin/attendees/{badge_code}/email",
+            post(attendees::email_one),
+        )
+        .route("/admin/cards", get(attendees::cards))
         .route(
             "/admin/import",
             get(pages::import_form)

@@ -16,16 +16,18 @@ pub enum Section {
     Checkins,
     Mentoring,
     Devices,
+    Attendees,
     Import,
     SignIn,
 }
 
-const NAV: [(Section, &str, &str); 6] = [
+const NAV: [(Section, &str, &str); 7] = [
     (Section::Overview, "/admin", "Overview"),
     (Section::Sessions, "/admin/sessions", "Sessions"),
     (Section::Checkins, "/admin/checkins", "Check-in log"),
     (Section::Mentoring, "/admin/mentoring", "Mentoring"),
     (Section::Devices, "/admin/devices", "Devices and kiosks"),
+    (Section::Attendees, "/admin/attendees", "Attendees"),
     (Section::Import, "/admin/import", "Import"),
 ];
 
