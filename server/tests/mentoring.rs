@@ -396,3 +396,115 @@ async fn a_partner_outside_the_conference_is_a_name_and_nobody_can_confirm() {
     assert_eq!(entry["standards"], json!([]));
     assert!(entries_of(&app, &other).await.is_empty());
 }
+
+fn uuid(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+#[tokio::test]
+async fn unknown_badge_answers_stop_after_a_few_so_badge_codes_cannot_be_searched() {
+    let app = app_with(3).await;
+    let mut prober = app.phone(1).await;
+    // Thirty guesses at badge codes, then one that exists.
+    let mut batch: Vec<Value> = (0..30)
+        .map(|n| prober.log(entry_args(&uuid(n), &format!("T-{:04}", 5000 + n))))
+        .collect();
+    batch.push(prober.log(entry_args(&uuid(99), "T-0002")));
+    let mut named = entry_args(&uuid(100), "unused");
+    named["partner_badge"] = Value::Null;
+    named["partner_name"] = json!("Dana from Ohio");
+    batch.push(prober.log(named));
+
+    let results = app.push(&prober, batch).await.results;
+
+    let limit = server::sync::push::BADGE_MISSES_PER_HOUR as usize;
+    assert!(
+        codes(&results[..limit])
+            .iter()
+            .all(|c| *c == Some("unknown_badge"))
+    );
+    assert!(
+        codes(&results[limit..30])
+            .iter()
+            .all(|c| *c == Some("rate_limited")),
+        "{:?}",
+        codes(&results)
+    );
+    assert_eq!(
+        results[30].code.as_deref(),
+        Some("rate_limited"),
+        "a real badge gets the same answer: no oracle"
+    );
+    assert_eq!(
+        results[31].status,
+        ResultStatus::Applied,
+        "a named partner still logs"
+    );
+    assert_eq!(stored_entries(&app).await, 1);
+    // Signing in again on another device does not start the count afresh.
+    let mut again = app.phone(1).await;
+    let one = vec![again.log(entry_args(&uuid(200), "T-0003"))];
+    assert_eq!(
+        app.push(&again, one).await.results[0].code.as_deref(),
+        Some("rate_limited")
+    );
+    // Another attendee is not affected.
+    let mut other = app.phone(2).await;
+    let one = vec![other.log(entry_args(&uuid(300), "T-0003"))];
+    assert_eq!(
+        app.push(&other, one).await.results[0].status,
+        ResultStatus::Applied
+    );
+}
+
+#[tokio::test]
+async fn entries_and_early_confirmations_are_capped_per_person_per_day() {
+    let app = app_with(3).await;
+    let mut author = app.phone(1).await;
+    let cap = server::sync::push::DAILY_ENTRIES as u32;
+    let batch: Vec<Value> = (0..=cap)
+        .map(|n| author.log(entry_args(&uuid(n), "T-0002")))
+        .collect();
+
+    let results = app.push(&author, batch).await.results;
+
+    assert!(
+        results[..cap as usize]
+            .iter()
+            .all(|r| r.status == ResultStatus::Applied)
+    );
+    assert_eq!(results[cap as usize].code.as_deref(), Some("daily_limit"));
+    assert!(
+        results[cap as usize]
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("tomorrow"),
+        "{:?}",
+        results[cap as usize].message
+    );
+    assert_eq!(stored_entries(&app).await, i64::from(cap));
+
+    // Confirmations of entries the server has not seen wait; so many, no more.
+    let mut partner = app.phone(3).await;
+    let seen = seen_of(&entry_args(&uuid(0), "T-0003"));
+    let cap = server::sync::push::DAILY_WAITING_CONFIRMATIONS as u32;
+    let batch: Vec<Value> = (0..=cap)
+        .map(|n| partner.confirm(&uuid(10_000 + n), seen.clone()))
+        .collect();
+    let results = app.push(&partner, batch).await.results;
+    assert!(
+        results[..cap as usize]
+            .iter()
+            .all(|r| r.status == ResultStatus::Applied)
+    );
+    assert_eq!(results[cap as usize].code.as_deref(), Some("daily_limit"));
+    let waiting: i64 = app
+        .query(|c| {
+            c.query_row("SELECT count(*) FROM mentoring_waiting_confirms", [], |r| {
+                r.get(0)
+            })
+        })
+        .await;
+    assert_eq!(waiting, i64::from(cap));
+}

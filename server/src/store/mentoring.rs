@@ -236,3 +236,47 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, bool, MentoringEntryData), rusqlite
         },
     ))
 }
+
+/// Entries `author_id` logged on the UTC day `day` (`YYYY-MM-DD`).
+pub fn logged_on(conn: &Connection, author_id: i64, day: &str) -> Result<i64, rusqlite::Error> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM mentoring_entries WHERE author_id = ?1 AND created_at >= ?2",
+    )?
+    .query_row(params![author_id, day], |r| r.get(0))
+}
+
+/// Confirmations `attendee_id` sent on the UTC day `day` that still wait
+/// for their entry.
+pub fn waiting_on(conn: &Connection, attendee_id: i64, day: &str) -> Result<i64, rusqlite::Error> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM mentoring_waiting_confirms WHERE attendee_id = ?1 AND received_at >= ?2",
+    )?
+    .query_row(params![attendee_id, day], |r| r.get(0))
+}
+
+/// Notes that `attendee_id` named a badge code nobody has, at `at` (unix
+/// seconds), and answers how many such misses they made since `since`.
+pub fn record_miss(
+    conn: &Connection,
+    attendee_id: i64,
+    at: i64,
+    since: i64,
+) -> Result<i64, rusqlite::Error> {
+    conn.prepare_cached("INSERT INTO mentoring_misses (attendee_id, at) VALUES (?1, ?2)")?
+        .execute(params![attendee_id, at])?;
+    conn.prepare_cached("DELETE FROM mentoring_misses WHERE at < ?1")?
+        .execute([since - 24 * 60 * 60])?;
+    misses_since(conn, attendee_id, since)
+}
+
+/// Misses `attendee_id` made since `since` (unix seconds).
+pub fn misses_since(
+    conn: &Connection,
+    attendee_id: i64,
+    since: i64,
+) -> Result<i64, rusqlite::Error> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM mentoring_misses WHERE attendee_id = ?1 AND at >= ?2",
+    )?
+    .query_row(params![attendee_id, since], |r| r.get(0))
+}

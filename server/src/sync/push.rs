@@ -20,6 +20,18 @@ use crate::store::devices::{self, Device, DeviceScope};
 use crate::store::mentoring as entries;
 use crate::store::registrations::{self, NewRegistration};
 
+/// Entries one attendee may log per day (UTC), on all their devices
+/// together: a busy mentor logs dozens; a script naming one partner 500
+/// times in 30 ms is stopped.
+pub const DAILY_ENTRIES: i64 = 200;
+/// Confirmations one attendee may send per day for entries the server has
+/// not seen yet (each is kept until its entry arrives).
+pub const DAILY_WAITING_CONFIRMATIONS: i64 = 200;
+/// Entries naming a badge code nobody has, per attendee per hour, before
+/// every entry naming a badge code is refused for the rest of the hour —
+/// known codes too, so the answer tells nothing about which codes exist.
+pub const BADGE_MISSES_PER_HOUR: i64 = 10;
+
 /// What became of a batch.
 #[derive(Debug)]
 pub enum Applied {
@@ -233,10 +245,41 @@ fn apply_one(
             if let Err(e) = entry.date.within(now.date()) {
                 return Ok(mentoring_refused(e));
             }
+            let today = now.date().to_string();
+            if entries::logged_on(conn, attendee_id, &today)? >= DAILY_ENTRIES {
+                return Ok(Err((
+                    "daily_limit",
+                    format!(
+                        "You logged {DAILY_ENTRIES} mentoring entries today, the most one person may log in a day. \
+                         Log this one again tomorrow, or ask an organizer."
+                    ),
+                )));
+            }
+            let hour_ago = now.unix_timestamp() - 60 * 60;
             let partner_id = match &entry.partner {
                 Partner::Name(_) => None,
+                Partner::Badge(_)
+                    if entries::misses_since(conn, attendee_id, hour_ago)?
+                        >= BADGE_MISSES_PER_HOUR =>
+                {
+                    return Ok(Err(too_many_misses()));
+                }
                 Partner::Badge(badge) => match checkins::attendee_by_badge(conn, badge)? {
                     None => {
+                        let misses = entries::record_miss(
+                            conn,
+                            attendee_id,
+                            now.unix_timestamp(),
+                            hour_ago,
+                        )?;
+                        if misses == BADGE_MISSES_PER_HOUR {
+                            tracing::warn!(
+                                device_id = %device.id,
+                                attendee_id,
+                                "mentoring entries named {misses} unknown badge codes within an hour; \
+                                 entries naming badge codes are refused for the rest of the hour"
+                            );
+                        }
                         return Ok(Err((
                             "unknown_badge",
                             format!("No attendee has badge code {badge}."),
@@ -300,6 +343,16 @@ fn apply_one(
             let Some(stored) = entries::find(conn, &entry_id)? else {
                 // Both phones were offline and this one synced first: the
                 // confirmation waits for the entry.
+                let today = now.date().to_string();
+                if entries::waiting_on(conn, attendee_id, &today)? >= DAILY_WAITING_CONFIRMATIONS {
+                    return Ok(Err((
+                        "daily_limit",
+                        format!(
+                            "You confirmed {DAILY_WAITING_CONFIRMATIONS} entries today that the server has not \
+                             received yet, the most it keeps for one person. Confirm again once their authors have synced."
+                        ),
+                    )));
+                }
                 entries::wait_for_entry(conn, &entry_id, attendee_id, &seen, now_text)?;
                 return Ok(Ok(serde_json::json!({
                     "entry_id": entry_id.as_str(), "confirmed": false, "waiting_for_entry": true,
@@ -366,6 +419,17 @@ fn gone(entry_id: &EntryId) -> (&'static str, String) {
     (
         "entry_deleted",
         format!("The mentoring entry {entry_id} was deleted."),
+    )
+}
+
+fn too_many_misses() -> (&'static str, String) {
+    (
+        "rate_limited",
+        format!(
+            "More than {BADGE_MISSES_PER_HOUR} entries this hour named badge codes nobody has, so entries naming \
+             a badge code are refused until the hour is over. Check the code on your partner's badge, \
+             or write their name instead."
+        ),
     )
 }
 
