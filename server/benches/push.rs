@@ -121,6 +121,9 @@ const SLOTS: usize = SESSIONS / 10;
 /// in four), or a cancellation of one they hold (and always a cancellation
 /// when the agenda is full). `held` is (registration id, slot).
 fn batch(rng: &mut StdRng, seq: &mut u64, held: &mut Vec<(String, usize)>, n: usize) -> Vec<Value> {
+    // The device's clock, as a phone writes it: the server refuses times
+    // far from its own.
+    let now = server::sync::push::rfc3339(time::OffsetDateTime::now_utc());
     (0..n)
         .map(|_| {
             let s = *seq;
@@ -142,7 +145,7 @@ fn batch(rng: &mut StdRng, seq: &mut u64, held: &mut Vec<(String, usize)>, n: us
                     json!({"registration_id": id, "session_id": session.to_string()}),
                 )
             };
-            json!({"seq": s, "op": op, "args": args, "at": "2027-03-20T09:00:00Z"})
+            json!({"seq": s, "op": op, "args": args, "at": now})
         })
         .collect()
 }

@@ -77,7 +77,7 @@ impl Phone {
         let mutations = ops
             .into_iter()
             .zip(1u64..)
-            .map(|((op, args), seq)| json!({"seq": seq, "op": op, "args": args, "at": ""}))
+            .map(|((op, args), seq)| json!({"seq": seq, "op": op, "args": args, "at": helpers::now_rfc3339()}))
             .collect();
         Phone {
             token,

@@ -250,9 +250,14 @@ async fn edits_from_two_phones_of_the_author_last_arrival_wins() {
 
     // The tablet's edit was made later by its clock but arrives first.
     let mut from_tablet = tablet.update(&rid(1), json!({"minutes": 30, "activity": "training"}));
-    from_tablet["at"] = json!("2027-03-26T12:00:00Z");
+    let clock = |hours_ago: i64| {
+        (time::OffsetDateTime::now_utc() - time::Duration::hours(hours_ago))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("format")
+    };
+    from_tablet["at"] = json!(clock(0));
     let mut from_phone = phone.update(&rid(1), json!({"minutes": 60}));
-    from_phone["at"] = json!("2027-03-26T09:00:00Z");
+    from_phone["at"] = json!(clock(3));
     app.push(&tablet, vec![from_tablet]).await;
     app.push(&phone, vec![from_phone]).await;
 

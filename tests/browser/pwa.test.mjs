@@ -75,9 +75,16 @@ describe("installable app", () => {
     const html = await (await fetch(server.url)).text();
     const wasm = html.match(/\/pkg\/hallpass\.[A-Za-z0-9_-]+\.wasm/)?.[0];
     assert.ok(wasm, "the page names a hashed wasm file");
-    const response = await fetch(`${server.url}${wasm}`, { headers: { "accept-encoding": "br" } });
-    assert.equal(response.status, 200);
-    assert.equal(response.headers.get("cache-control"), "public, max-age=31536000, immutable");
+    // Node's fetch decodes brotli itself; the headers are what a cache sees.
+    const brotli = await fetch(`${server.url}${wasm}`, { headers: { "accept-encoding": "br" } });
+    assert.equal(brotli.status, 200);
+    assert.equal(brotli.headers.get("cache-control"), "public, max-age=31536000, immutable");
+    assert.equal(brotli.headers.get("content-encoding"), "br");
+    // The same name in another encoding: a shared cache must key on it.
+    assert.match(brotli.headers.get("vary") ?? "", /accept-encoding/i);
+    const plain = await fetch(`${server.url}${wasm}`, { headers: { "accept-encoding": "identity" } });
+    assert.equal(plain.headers.get("content-encoding"), null);
+    assert.match(plain.headers.get("vary") ?? "", /accept-encoding/i);
   });
 });
 

@@ -215,7 +215,7 @@ pub fn parse_standards<'a>(
 
 /// The private note: for its author's eyes only, never sent to anyone else.
 pub fn parse_note(value: &str) -> Result<String, MentoringError> {
-    text::optional("note", value, NOTE_MAX).map_err(MentoringError::Text)
+    text::paragraphs("note", value, NOTE_MAX).map_err(MentoringError::Text)
 }
 
 /// A mentoring log entry as its author keeps it.

@@ -289,7 +289,7 @@ impl Session {
         Ok(Session {
             code: SessionCode::parse(fields.code)?,
             title: text::required("title", fields.title, 200)?,
-            description: text::optional("description", fields.description, 5_000)?,
+            description: text::paragraphs("description", fields.description, 5_000)?,
             kind: SessionKind::parse(fields.kind)?,
             topic: text::optional("topic", fields.topic, 100)?,
             standard,

@@ -7,11 +7,15 @@ pub enum TextError {
     Missing { field: &'static str },
     #[error("{field} is longer than {max} characters")]
     TooLong { field: &'static str, max: usize },
-    #[error("{field} contains control characters")]
+    #[error("{field} contains control characters (a line break, a tab or another invisible one)")]
     Control { field: &'static str },
+    #[error(
+        "{field} contains invisible text-direction controls, which can make text read differently than it is stored"
+    )]
+    Bidi { field: &'static str },
 }
 
-/// A trimmed, non-empty text of at most `max` characters.
+/// A trimmed, non-empty line of at most `max` characters.
 pub fn required(field: &'static str, value: &str, max: usize) -> Result<String, TextError> {
     let value = optional(field, value, max)?;
     if value.is_empty() {
@@ -20,18 +24,40 @@ pub fn required(field: &'static str, value: &str, max: usize) -> Result<String, 
     Ok(value)
 }
 
-/// A trimmed text of at most `max` characters; empty is allowed.
-/// Line breaks are allowed (descriptions have paragraphs); other control
-/// characters are not.
+/// A trimmed line of at most `max` characters; empty is allowed. No
+/// control characters at all: names, titles and rooms are one line.
 pub fn optional(field: &'static str, value: &str, max: usize) -> Result<String, TextError> {
+    checked(field, value, max, |_| false)
+}
+
+/// A trimmed text of at most `max` characters that may hold paragraphs
+/// (line breaks and tabs); other control characters are refused.
+pub fn paragraphs(field: &'static str, value: &str, max: usize) -> Result<String, TextError> {
+    checked(field, value, max, |c| matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// The embedding, override and isolate controls of the bidirectional
+/// algorithm (U+202A–U+202E, U+2066–U+2069): invisible, and able to show
+/// "evil.exe" as "exe.live". The marks U+200E/U+200F stay: right-to-left
+/// names may need them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn checked(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    allowed_control: impl Fn(char) -> bool,
+) -> Result<String, TextError> {
     let value = value.trim();
     if value.chars().count() > max {
         return Err(TextError::TooLong { field, max });
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if value.chars().any(is_bidi_control) {
+        return Err(TextError::Bidi { field });
+    }
+    if value.chars().any(|c| c.is_control() && !allowed_control(c)) {
         return Err(TextError::Control { field });
     }
     Ok(value.to_owned())
@@ -97,13 +123,39 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_other_than_line_breaks_are_rejected() {
-        assert!(optional("description", "one\ntwo", 100).is_ok());
+    fn paragraphs_may_break_lines_and_nothing_else_may() {
+        assert!(paragraphs("description", "one\ntwo\tthree", 100).is_ok());
         assert_eq!(
-            optional("description", "bell\u{7}", 100),
+            paragraphs("description", "bell\u{7}", 100),
             Err(TextError::Control {
                 field: "description"
             })
         );
+        assert_eq!(
+            optional("room", "Room\n202", 100),
+            Err(TextError::Control { field: "room" })
+        );
+        assert_eq!(
+            required("last_name", "Smith\u{0}", 100),
+            Err(TextError::Control { field: "last_name" })
+        );
+    }
+
+    #[test]
+    fn text_direction_overrides_are_refused_everywhere() {
+        for sneaky in ["\u{202E}exe.live", "Ana\u{2066}", "\u{202A}x"] {
+            assert_eq!(
+                optional("partner_name", sneaky, 100),
+                Err(TextError::Bidi {
+                    field: "partner_name"
+                })
+            );
+            assert_eq!(
+                paragraphs("note", sneaky, 100),
+                Err(TextError::Bidi { field: "note" })
+            );
+        }
+        // A right-to-left name with its marks is a name.
+        assert!(required("last_name", "\u{5DB}\u{5D4}\u{5DF}\u{200F}", 100).is_ok());
     }
 }

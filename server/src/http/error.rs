@@ -30,6 +30,130 @@ pub enum ApiError {
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
+/// A message with every input it quotes (“…”) cut by [`clip`]: our
+/// messages quote what was sent, and what was sent may be 10 KB.
+pub fn clip_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(open) = rest.find('“') {
+        out.push_str(&rest[..open + '“'.len_utf8()]);
+        rest = &rest[open + '“'.len_utf8()..];
+        match rest.find('”') {
+            Some(close) => {
+                out.push_str(&clip(&rest[..close]));
+                rest = &rest[close..];
+                out.push('”');
+                rest = &rest['”'.len_utf8()..];
+            }
+            None => {
+                out.push_str(&clip(rest));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// “ (line 1, column 40)” from the end of a serde_json message.
+fn position(serde_message: &str) -> String {
+    let Some(at) = serde_message.rfind(" at line ") else {
+        return String::new();
+    };
+    let mut words = serde_message[at + 9..].split(' ');
+    match (words.next(), words.next(), words.next()) {
+        (Some(line), Some("column"), Some(column)) => format!(" (line {line}, column {column})"),
+        _ => String::new(),
+    }
+}
+
+/// What a type serde expected is, in words: never our type names.
+fn kind_of(expected: &str) -> &'static str {
+    let e = expected.trim();
+    if e.starts_with("struct") || e.starts_with("a map") || e.starts_with("map") {
+        "an object"
+    } else if e.starts_with("a sequence") || e.starts_with("sequence") || e.starts_with("tuple") {
+        "a list"
+    } else if e.starts_with("u") || e.starts_with("i") || e.contains("integer") {
+        "a whole number"
+    } else if e.starts_with("f") {
+        "a number"
+    } else if e.contains("string") || e.starts_with("a ") && e.contains("str") {
+        "text"
+    } else if e.contains("bool") {
+        "true or false"
+    } else {
+        "something else"
+    }
+}
+
+/// A JSON body of the wrong shape, said in our words: which field, what is
+/// wrong with it, and where; no Rust type names, no input longer than
+/// [`clip`] keeps. `serde_message` is axum's text for the rejection.
+pub fn describe_json_error(serde_message: &str) -> String {
+    let text = serde_message
+        .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+        .unwrap_or(serde_message);
+    let at = position(text);
+    let text = text.rfind(" at line ").map_or(text, |i| &text[..i]);
+    // serde_path_to_error puts the field's path first: `mutations[0].seq: …`.
+    let (path, inner) = match text.split_once(": ") {
+        Some((path, inner)) if !path.contains(' ') && !path.is_empty() && path != "." => {
+            (Some(path), inner)
+        }
+        _ => (None, text),
+    };
+    let field = |name: &str| format!("“{}”", clip(name));
+    let whose = path
+        .map(|p| format!(" in {}", field(p)))
+        .unwrap_or_default();
+    let said = if let Some(rest) = inner.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        format!("The field {} is missing{whose}", field(name))
+    } else if let Some(rest) = inner.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        format!("{} is not a field this endpoint takes{whose}", field(name))
+    } else if let Some(rest) = inner.strip_prefix("invalid type: ") {
+        let expected = rest.rsplit_once(", expected ").map_or("", |(_, e)| e);
+        match path {
+            Some(p) => format!("{} must be {}", field(p), kind_of(expected)),
+            None => format!("The body must be {}", kind_of(expected)),
+        }
+    } else if inner.starts_with("invalid length") {
+        match path {
+            Some(p) => format!("{} has the wrong number of items", field(p)),
+            None => "The body must be an object with the fields this endpoint takes".to_owned(),
+        }
+    } else if inner.starts_with("invalid value") || inner.starts_with("unknown variant") {
+        match path {
+            Some(p) => format!("{} has a value this endpoint does not take", field(p)),
+            None => "The body has a value this endpoint does not take".to_owned(),
+        }
+    } else {
+        match path {
+            Some(p) => format!("{} is not what this endpoint takes", field(p)),
+            None => "The body is not what this endpoint takes".to_owned(),
+        }
+    };
+    format!("{said}{at}.")
+}
+
+/// Input shown back in a message: at most 60 characters, controls
+/// replaced, so an answer never carries a pasted novel or a terminal
+/// escape back to its sender.
+pub fn clip(input: &str) -> String {
+    const SHOWN: usize = 60;
+    let mut out: String = input
+        .chars()
+        .take(SHOWN)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    if input.chars().nth(SHOWN).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::client(StatusCode::BAD_REQUEST, code, message)
@@ -42,7 +166,7 @@ impl ApiError {
         ApiError::Client {
             status,
             code,
-            message: message.into(),
+            message: clip_quoted(&message.into()),
         }
     }
 
@@ -77,13 +201,24 @@ impl ApiError {
     /// wrong shape (422).
     pub fn from_json(rejection: axum::extract::rejection::JsonRejection) -> Self {
         let status = rejection.status();
-        let code = match status {
-            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "not_json",
-            StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
-            _ => "malformed",
+        use axum::extract::rejection::JsonRejection as J;
+        let (code, message) = match &rejection {
+            J::JsonDataError(e) => ("invalid_body", describe_json_error(&e.body_text())),
+            J::JsonSyntaxError(e) => (
+                "malformed",
+                format!("The body is not valid JSON{}.", position(&e.body_text())),
+            ),
+            J::MissingJsonContentType(_) => (
+                "not_json",
+                "Send the body as JSON, with “Content-Type: application/json”.".to_owned(),
+            ),
+            _ if status == StatusCode::PAYLOAD_TOO_LARGE => (
+                "too_large",
+                "The body is larger than this endpoint takes.".to_owned(),
+            ),
+            _ => ("malformed", "The body could not be read.".to_owned()),
         };
-        Self::client(status, code, rejection.body_text())
+        Self::client(status, code, message)
     }
 }
 
@@ -143,5 +278,58 @@ impl IntoResponse for ApiError {
                 )
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_become_ours_without_type_names() {
+        let prefix = "Failed to deserialize the JSON body into the target type: ";
+        let cases = [
+            (
+                "missing field `signin_code` at line 1 column 40",
+                "The field “signin_code” is missing (line 1, column 40).",
+            ),
+            (
+                "invalid length 4, expected struct PushRequest with 4 elements at line 1 column 9",
+                "The body must be an object with the fields this endpoint takes (line 1, column 9).",
+            ),
+            (
+                "mutations[0].seq: invalid type: string \"x\", expected u64 at line 1 column 55",
+                "“mutations[0].seq” must be a whole number (line 1, column 55).",
+            ),
+            (
+                "invalid type: sequence, expected struct PushRequest at line 1 column 1",
+                "The body must be an object (line 1, column 1).",
+            ),
+        ];
+        for (serde, ours) in cases {
+            let said = describe_json_error(&format!("{prefix}{serde}"));
+            assert_eq!(said, ours);
+            assert!(!said.contains("struct") && !said.contains("u64"), "{said}");
+        }
+    }
+
+    #[test]
+    fn quoted_input_in_a_message_is_clipped() {
+        let long = "y".repeat(10_000);
+        let message = format!("“{long}” is not a UUID (like “3f2b”)");
+        let shown = clip_quoted(&message);
+        assert!(shown.len() < 120, "{shown}");
+        assert!(shown.ends_with("is not a UUID (like “3f2b”)"), "{shown}");
+        assert_eq!(clip_quoted("no quotes here"), "no quotes here");
+        assert_eq!(clip_quoted("“open"), "“open");
+    }
+
+    #[test]
+    fn echoed_input_is_clipped_and_stripped_of_controls() {
+        let long = "x".repeat(10_000);
+        let shown = clip(&long);
+        assert_eq!(shown.chars().count(), 61);
+        assert!(shown.ends_with('…'));
+        assert_eq!(clip("a\u{0}b\u{1b}[31m"), "a\u{FFFD}b\u{FFFD}[31m");
     }
 }

@@ -45,6 +45,8 @@ pub struct AppState {
     pub public_url: Option<crate::signin::PublicUrl>,
     /// Sends sign-in links by email; `None` without SMTP settings.
     pub mailer: Option<Arc<crate::mail::Mailer>>,
+    /// The longest a request may take ([`TIME_LIMIT`]).
+    pub time_limit: Duration,
 }
 
 impl AppState {
@@ -60,7 +62,13 @@ impl AppState {
             known_devices: Arc::new(auth::KnownDevices::default()),
             public_url: None,
             mailer: None,
+            time_limit: TIME_LIMIT,
         }
+    }
+
+    pub fn with_time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = limit;
+        self
     }
 
     pub fn with_mailer(mut self, mailer: crate::mail::Mailer) -> Self {
@@ -115,6 +123,8 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Inside the layers below, so that its 503 gets their headers too.
+        .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(middleware::from_fn_with_state(state.clone(), cache_policy))
         // Pages set their own Content-Security-Policy (it holds the nonce of
         // the hydration script); everything else gets the strictest one.
@@ -136,17 +146,16 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(time_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// No request takes longer than this; the client is told to retry.
-const TIME_LIMIT: Duration = Duration::from_secs(30);
+pub const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 /// Answers 503 in our error shape when a request runs out of time.
-async fn time_limit(request: Request, next: Next) -> Response {
-    match tokio::time::timeout(TIME_LIMIT, next.run(request)).await {
+async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.time_limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!("request timed out");
@@ -214,13 +223,21 @@ async fn cache_policy(State(state): State<AppState>, request: Request, next: Nex
         return response;
     }
     let immutable = state.leptos.hash_files && state.assets.bundle.contains(&path);
-    let value = if immutable {
+    let value = if path.starts_with("/api/") {
+        // Answers made outside the API's own router (a 503 of the time
+        // limit, say) are never cached either.
+        "no-store"
+    } else if immutable {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
     };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // The bundle is sent brotli- or gzip-compressed or not, by what the
+    // browser accepts: a shared cache must keep them apart.
+    if path.starts_with("/pkg/") && !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }

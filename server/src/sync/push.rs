@@ -90,7 +90,7 @@ pub fn apply(
                 seq: m.seq,
                 status: ResultStatus::Rejected,
                 code: Some(code.to_owned()),
-                message: Some(message),
+                message: Some(crate::http::error::clip_quoted(&message)),
                 outcome: None,
             },
         };
@@ -123,6 +123,36 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 
 type Verdict = Result<serde_json::Value, (&'static str, String)>;
 
+/// How far back a device's time may be: a kiosk or phone offline for a
+/// long while still sends what it holds.
+const OLDEST_DEVICE_TIME: time::Duration = time::Duration::days(400);
+/// How far ahead: a clock a little fast, or a time zone set wrong.
+const NEWEST_DEVICE_TIME: time::Duration = time::Duration::days(1);
+
+/// A mutation's `at`: RFC 3339, from 400 days before the server's clock to
+/// a day after it. Kept as the device wrote it (its offset says where the
+/// device thought it was).
+fn device_time(at: &str, now: OffsetDateTime) -> Result<String, (&'static str, String)> {
+    let refuse = |why: &str| {
+        (
+            "bad_time",
+            format!(
+                "This change's time “{}” {why}. Check the device's date and clock.",
+                crate::http::error::clip(at)
+            ),
+        )
+    };
+    let parsed = OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| refuse("is not a date and time like 2027-03-26T09:15:00-05:00 (RFC 3339)"))?;
+    if parsed < now - OLDEST_DEVICE_TIME {
+        return Err(refuse("is more than 400 days before the server's clock"));
+    }
+    if parsed > now + NEWEST_DEVICE_TIME {
+        return Err(refuse("is more than a day after the server's clock"));
+    }
+    Ok(at.to_owned())
+}
+
 /// One mutation: `Ok(Ok(outcome))` applied, `Ok(Err(..))` refused by a
 /// rule, `Err` a storage failure that must fail the batch.
 fn apply_one(
@@ -153,8 +183,12 @@ fn apply_one(
             format!("A {} cannot send {}.", device.scope.label(), op.name()),
         )));
     }
-    // Stored as the device sent it, within reason: it is only ever shown.
-    let device_at: String = m.at.chars().take(40).collect();
+    // The device's clock: shown, and counted by in the organizers'
+    // timeline, so it must be a real time near now.
+    let device_at = match device_time(&m.at, now) {
+        Ok(at) => at,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     match op {
         Operation::RegistrationCreate {
             registration_id,

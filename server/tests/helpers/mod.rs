@@ -34,6 +34,14 @@ impl TestApp {
 
     /// A server whose state `setup` changes first (a mailer, say).
     pub async fn spawn_with(setup: impl FnOnce(AppState) -> AppState) -> TestApp {
+        Self::spawn_custom(setup, server::ConnectionLimits::default()).await
+    }
+
+    /// A server with its own connection limits as well.
+    pub async fn spawn_custom(
+        setup: impl FnOnce(AppState) -> AppState,
+        limits: server::ConnectionLimits,
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("test.sqlite")).expect("open store");
         let options = server::leptos_options(Some(dir.path()));
@@ -42,7 +50,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(server::serve(listener, state));
+        tokio::spawn(server::serve_with(listener, state, limits));
         TestApp {
             addr,
             store,
@@ -153,7 +161,7 @@ impl Phone {
     pub fn mutation(&mut self, op: &str, args: serde_json::Value) -> serde_json::Value {
         let seq = self.next_seq;
         self.next_seq += 1;
-        serde_json::json!({"seq": seq, "op": op, "args": args, "at": "2027-03-20T09:00:00Z"})
+        serde_json::json!({"seq": seq, "op": op, "args": args, "at": now_rfc3339()})
     }
 
     pub fn register(&mut self, registration_id: &str, session_id: &str) -> serde_json::Value {
@@ -377,6 +385,13 @@ impl Phone {
             serde_json::json!({"checkin_id": checkin_id, "badge_code": badge, "session_id": session, "kind": kind}),
         )
     }
+}
+
+/// The time now, as a device writes a mutation's `at`.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("format")
 }
 
 /// Today by the server's clock, as mentoring dates are written.
