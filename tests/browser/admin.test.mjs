@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, tempDir, watchErrors } from "./harness.mjs";
+import { apiDevice, axeViolations, demoCredentials, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, tempDir, watchErrors } from "./harness.mjs";
 
 const DEMO_ORGANIZER = "organizer@demo.hallpass.example";
 
@@ -183,13 +183,90 @@ describe("organizer console", () => {
     }
   });
 
+  it("(g) the help desk shows a person's code, their phone types it and signs in, and a reissue stops only the old code", async () => {
+    const page = organizer.pages()[0];
+    const person = demoCredentials(app.server)[1];
+    await page.goto(`${url}/admin/attendees`);
+    await page.fill("#roster-q", person.badge.toLowerCase());
+    await page.click("form[role=search] button[type=submit]");
+    await page.click(`a[href='/admin/attendees/${person.badge}']`);
+    await page.click("text=Show the sign-in code on this screen");
+    const shown = (await page.locator(".signin-code").textContent()).trim();
+    assert.equal(shown, person.code, "the code the demo printed");
+
+    const dir = tempDir("help-desk-phone");
+    const phone = await launchProfile(dir);
+    try {
+      const tab = phone.pages()[0] ?? (await phone.newPage());
+      const errors = watchErrors(tab);
+      await tab.goto(`${url}/signin`);
+      // Typed as a person would: lower case, spaces for dashes.
+      await tab.fill("#signin-code", shown.toLowerCase().replaceAll("-", " "));
+      await tab.click(".signin-form button[type=submit]");
+      await tab.waitForURL(`${url}/agenda`);
+
+      await page.click("text=Make a new sign-in code");
+      await page.waitForSelector("text=A new sign-in code was made");
+      const renewed = (await page.locator(".signin-code").textContent()).trim();
+      assert.notEqual(renewed, shown);
+
+      // The phone already signed in keeps working…
+      await tab.reload();
+      await tab.click(".sync-badge");
+      await tab.waitForFunction(() => /Last synced/.test(document.querySelector(".sync-badge")?.textContent ?? ""), null, { timeout: 15_000 });
+      // A link opened on a phone already signed in changes nothing, and
+      // says so; the code leaves the address bar all the same.
+      const other = await phone.newPage();
+      await other.goto(`${url}/signin#code=${renewed}`);
+      await other.waitForSelector("text=The sign-in link was not used");
+      assert.doesNotMatch(other.url(), /code=/, "the code left the address bar");
+      // The old code signs nobody in; the new one does.
+      const refused = await fetch(`${url}/api/v1/auth/attendee`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ signin_code: shown }),
+      });
+      assert.equal(refused.status, 401);
+      assert.ok((await apiDevice(url, "attendee", { signin_code: renewed })).token);
+      assert.deepEqual(errors, []);
+    } finally {
+      await phone.close();
+      removeDir(dir);
+    }
+  });
+
+  it("(h) a phone's sign-in page reads a printed card's QR code with its camera", async () => {
+    const page = organizer.pages()[0];
+    const person = demoCredentials(app.server)[2];
+    await page.goto(`${url}/admin/cards?badge=${person.badge}`);
+    assert.equal(await page.locator(".signin-card").count(), 1);
+    assert.equal((await page.locator(".signin-card .signin-code").textContent()).trim(), person.code);
+    const dir = tempDir("card-camera");
+    const context = await launchWithCamera(dir);
+    try {
+      const phone = context.pages()[0] ?? (await context.newPage());
+      const errors = watchErrors(phone);
+      await phone.goto(`${url}/signin`);
+      await phone.click(".signin-form [data-action=camera]");
+      await phone.waitForFunction(() => document.querySelector("video.camera")?.srcObject?.active === true);
+      // What the card's QR code holds: the sign-in link.
+      await showCode(phone, person.link);
+      await phone.waitForURL(`${url}/agenda`, { timeout: 15_000 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
+  });
+
   it("(e) every page passes axe at laptop and phone widths without sideways scrolling", async () => {
     const page = organizer.pages()[0];
     const sessionHref = await (async () => {
       await page.goto(`${url}/admin/sessions`);
       return page.locator("table.sessions tbody a").first().getAttribute("href");
     })();
-    const pages = ["/admin", "/admin/sessions", sessionHref, "/admin/checkins", "/admin/mentoring", "/admin/mentoring?by=standard", "/admin/devices", "/admin/import"];
+    const badge = demoCredentials(app.server)[3].badge;
+    const pages = ["/admin", "/admin/sessions", sessionHref, "/admin/checkins", "/admin/mentoring", "/admin/mentoring?by=standard", "/admin/devices", "/admin/import", "/admin/attendees", `/admin/attendees/${badge}?show=1`, `/admin/cards?badge=${badge}`];
     for (const [width, height] of [[1280, 800], [360, 740]]) {
       await page.setViewportSize({ width, height });
       for (const path of pages) {

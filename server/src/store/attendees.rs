@@ -1,6 +1,5 @@
 //! The roster.
 
-use app::domain::BadgeCode;
 use app::domain::attendee::Attendee;
 use app::domain::signin::SigninCode;
 use app::protocol::AttendeeData;
@@ -105,17 +104,4 @@ pub fn from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AttendeeData), rusqlite::
             badge_qr: None,
         },
     ))
-}
-
-/// The attendee with this badge code, for sign-in.
-pub fn by_badge(
-    conn: &Connection,
-    badge: &BadgeCode,
-) -> Result<Option<AttendeeData>, rusqlite::Error> {
-    conn.prepare_cached(&format!(
-        "SELECT {DATA_COLUMNS} FROM attendees WHERE badge_code = ?1"
-    ))?
-    .query_row([badge.as_str()], from_row)
-    .optional()
-    .map(|row| row.map(|(_, data)| data))
 }
