@@ -15,13 +15,7 @@ const NOTE: &str = "PLANTED-PRIVATE-NOTE-7f3a";
 
 async fn app_with_organizer() -> TestApp {
     let app = TestApp::spawn().await;
-    server::organizers::add(
-        &app.store,
-        &server::organizers::Email::parse(EMAIL).expect("email"),
-        server::organizers::Password::parse(PASSWORD).expect("password"),
-    )
-    .await
-    .expect("add organizer");
+    app.add_organizer(EMAIL, PASSWORD).await;
     app
 }
 
@@ -140,13 +134,8 @@ async fn a_wrong_email_and_a_wrong_password_get_the_same_answer_and_guessing_is_
     let response = limited.expect("a guesser is slowed down");
     assert!(response.headers().contains_key("retry-after"));
     // Another organizer's email is not locked by it.
-    server::organizers::add(
-        &app.store,
-        &server::organizers::Email::parse("second@esp.example.org").unwrap(),
-        server::organizers::Password::parse("another long password").unwrap(),
-    )
-    .await
-    .unwrap();
+    app.add_organizer("second@esp.example.org", "another long password")
+        .await;
     let ok = app
         .client
         .post(app.url("/api/v1/auth/organizer"))
@@ -1352,13 +1341,7 @@ async fn app_with_mail(sink: &SmtpSink) -> TestApp {
         state.with_mailer(mailer)
     })
     .await;
-    server::organizers::add(
-        &app.store,
-        &server::organizers::Email::parse(EMAIL).expect("email"),
-        server::organizers::Password::parse(PASSWORD).expect("password"),
-    )
-    .await
-    .expect("add organizer");
+    app.add_organizer(EMAIL, PASSWORD).await;
     app
 }
 

@@ -385,13 +385,7 @@ async fn every_route_and_operation_answers_each_kind_of_caller_as_the_table_says
     const EMAIL: &str = "matrix@esp.example.org";
     const PASSWORD: &str = "matrix password 2027";
     let app = app_with(3).await;
-    server::organizers::add(
-        &app.store,
-        &server::organizers::Email::parse(EMAIL).expect("email"),
-        server::organizers::Password::parse(PASSWORD).expect("password"),
-    )
-    .await
-    .expect("organizer");
+    app.add_organizer(EMAIL, PASSWORD).await;
     let organizer: Value = app
         .client
         .post(app.url("/api/v1/auth/organizer"))

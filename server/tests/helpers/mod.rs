@@ -205,6 +205,17 @@ impl TestApp {
             .expect("session in program")
     }
 
+    /// Makes an organizer account, as `hallpass organizer add` does.
+    pub async fn add_organizer(&self, email: &str, password: &str) {
+        server::organizers::add(
+            &self.store,
+            &server::organizers::Email::parse(email).expect("email"),
+            server::organizers::Password::parse(password).expect("password"),
+        )
+        .await
+        .expect("add organizer");
+    }
+
     /// The sign-in code the server made for the attendee with `badge`, as
     /// their card shows it.
     pub async fn signin_code(&self, badge: &str) -> String {

@@ -18,7 +18,8 @@ use time::OffsetDateTime;
 use super::super::AppState;
 use super::super::error::{ApiError, Result};
 use super::auth::{Organizer, OrganizerPage, over_tls};
-use super::view::{Section, count, page, problem};
+use super::pages::failed;
+use super::view::{QrImage, Section, count, page, url_encode};
 use crate::mail::Mailer;
 use crate::signin::{self, Card, CardError, PublicUrl, Selection};
 use crate::store::{WriteError, signin as codes};
@@ -260,22 +261,6 @@ async fn waiting_for_email(state: &AppState) -> Result<usize> {
 
 // ---- Pages --------------------------------------------------------------
 
-fn failed(email: &str, e: ApiError) -> Response {
-    match e {
-        ApiError::Client {
-            status, message, ..
-        } => problem(status, Some(email), message),
-        other => {
-            let status = other.into_response().status();
-            problem(
-                status,
-                Some(email),
-                "The server could not complete this. Try again shortly.".into(),
-            )
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, Default)]
 pub struct RosterQuery {
     q: Option<String>,
@@ -331,7 +316,7 @@ pub async fn roster(
     let run = state.mailer.as_ref().map(|m| m.run());
     let pages = total.div_ceil(ROSTER_PAGE).max(1);
     let q = search.clone().unwrap_or_default();
-    let more = |p: usize| format!("/admin/attendees?q={}&page={p}", form_encode(&q));
+    let more = |p: usize| format!("/admin/attendees?q={}&page={p}", url_encode(&q));
     page(
         StatusCode::OK,
         "Attendees",
@@ -416,35 +401,6 @@ pub async fn roster(
     )
 }
 
-fn form_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The QR code of `link`, drawn as the pairing code's is.
-#[component]
-fn LinkQr(link: String, label: String) -> impl IntoView {
-    let qr = app::components::badge_qr::encode(&link)
-        .and_then(|modules| app::components::badge_qr::qr_path(&modules));
-    qr.map(|(side, d)| {
-        let outer = side + 8;
-        view! {
-            <svg class="signin-qr" viewBox=format!("-4 -4 {outer} {outer}") role="img"
-                aria-label=label shape-rendering="crispEdges">
-                <rect x="-4" y="-4" width=outer.to_string() height=outer.to_string() fill="#fff"/>
-                <path d=d fill="#000"/>
-            </svg>
-        }
-    })
-}
-
 #[derive(Debug, Deserialize, Default)]
 pub struct PersonQuery {
     show: Option<String>,
@@ -494,7 +450,7 @@ pub async fn person(
                     <section class="signin-card on-screen" aria-labelledby="card-title">
                         <h2 id="card-title">"Sign-in for "{card.name()}</h2>
                         <p>"Let them scan this with their phone's camera, or type the code at "{format!("{}/signin", url.as_str())}"."</p>
-                        <LinkQr link=link.clone() label=format!("QR code of the sign-in link of {}", card.name())/>
+                        <QrImage text=link.clone() class="signin-qr" label=format!("QR code of the sign-in link of {}", card.name())/>
                         <p class="signin-code">{card.code.grouped()}</p>
                     </section>
                 }.into_any()
@@ -563,7 +519,7 @@ pub async fn email_one(
     match sent {
         Ok(card) => Redirect::to(&format!(
             "/admin/attendees?sent={}",
-            form_encode(&card.email.unwrap_or_default())
+            url_encode(&card.email.unwrap_or_default())
         ))
         .into_response(),
         Err(e) => failed(&o.account.email, e),
@@ -668,7 +624,7 @@ pub async fn cards(
                         <article class="signin-card">
                             <h2>{c.name()}</h2>
                             <p class="card-what">"Your Hallpass sign-in · keep it to yourself"</p>
-                            <LinkQr link=link label=format!("QR code of the sign-in link of {}", c.name())/>
+                            <QrImage text=link class="signin-qr" label=format!("QR code of the sign-in link of {}", c.name())/>
                             <p class="card-how">"Scan with your phone's camera, or open "<strong>{signin_at.clone()}</strong>" and type:"</p>
                             <p class="signin-code">{c.code.grouped()}</p>
                             <p class="card-badge">{format!("Badge {} — the badge code does not sign in.", c.badge_code)}</p>

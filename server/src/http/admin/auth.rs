@@ -204,24 +204,12 @@ impl FromRequestParts<AppState> for OrganizerPage {
             Ok(o) => Ok(OrganizerPage(o)),
             Err(Refusal::NoCredentials) => {
                 let here = parts.uri.path_and_query().map_or("/admin", |p| p.as_str());
-                let next: String = url_encode(here);
+                let next: String = super::view::url_encode(here);
                 Err(Redirect::to(&format!("/admin/signin?next={next}")).into_response())
             }
             Err(Refusal::Api(e)) => Err(e.into_response()),
         }
     }
-}
-
-/// Percent-encodes everything but unreserved characters.
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Where to go after signing in: only back into the console, never to

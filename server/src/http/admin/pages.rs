@@ -17,7 +17,7 @@ use super::super::error::ApiError;
 use super::api::{self, DayQuery};
 use super::auth::OrganizerPage;
 use super::export::Export;
-use super::view::{Section, count, hours, page, problem};
+use super::view::{QrImage, Section, count, hours, page, problem};
 use crate::import::{ImportError, ImportKind};
 use crate::store::reports::{
     self, Attendance, Bucket, ConferenceClock, LogFilter, MentoringBy, MentoringKey, Person,
@@ -25,7 +25,7 @@ use crate::store::reports::{
 };
 
 /// An error as a page: the message of a 4xx, an opaque one for a 5xx.
-fn failed(email: &str, e: ApiError) -> Response {
+pub(super) fn failed(email: &str, e: ApiError) -> Response {
     match e {
         ApiError::Client {
             status, message, ..
@@ -866,21 +866,11 @@ async fn devices_page(
         view! {
             <h1>"Devices and kiosks"</h1>
             {made.map(|m| {
-                let qr = app::components::badge_qr::encode(&m.code).and_then(|modules| app::components::badge_qr::qr_path(&modules));
                 view! {
                     <section class="pairing" aria-labelledby="code-title">
                         <h2 id="code-title">{format!("Pairing code for “{}”", m.name)}</h2>
                         <p class="pairing-code" id="pairing-code">{m.code.clone()}</p>
-                        {qr.map(|(side, d)| {
-                            let outer = side + 8;
-                            view! {
-                                <svg class="pairing-qr" viewBox=format!("-4 -4 {outer} {outer}") role="img"
-                                    aria-label=format!("QR code of the pairing code {}", m.code) shape-rendering="crispEdges">
-                                    <rect x="-4" y="-4" width=outer.to_string() height=outer.to_string() fill="#fff"/>
-                                    <path d=d fill="#000"/>
-                                </svg>
-                            }
-                        })}
+                        <QrImage text=m.code.clone() class="pairing-qr" label=format!("QR code of the pairing code {}", m.code)/>
                         <p>{format!("Type it on the kiosk's set-up page (/kiosk) once, online. It pairs one kiosk, until {}.", clock.stamp(&m.expires_at))}</p>
                     </section>
                 }

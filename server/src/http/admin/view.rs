@@ -102,6 +102,36 @@ pub fn page(
     response
 }
 
+/// `text` as a QR code, drawn as SVG squares on a white quiet zone.
+#[component]
+pub fn QrImage(text: String, class: &'static str, label: String) -> impl IntoView {
+    let qr = app::components::badge_qr::encode(&text)
+        .and_then(|modules| app::components::badge_qr::qr_path(&modules));
+    qr.map(|(side, d)| {
+        let outer = side + 8;
+        view! {
+            <svg class=class viewBox=format!("-4 -4 {outer} {outer}") role="img"
+                aria-label=label shape-rendering="crispEdges">
+                <rect x="-4" y="-4" width=outer.to_string() height=outer.to_string() fill="#fff"/>
+                <path d=d fill="#000"/>
+            </svg>
+        }
+    })
+}
+
+/// Percent-encodes everything but unreserved characters (and `/`), for a
+/// value in a link.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A short page that says what went wrong, in the console's frame.
 pub fn problem(status: StatusCode, email: Option<&str>, message: String) -> Response {
     page(
