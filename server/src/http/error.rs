@@ -30,8 +30,9 @@ pub enum ApiError {
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
-/// A message with every input it quotes (“…”) cut by [`clip`]: our
-/// messages quote what was sent, and what was sent may be 10 KB.
+/// A message with every text it quotes (“…”) cut to 200 characters: our
+/// messages quote what was sent, and what was sent may be 10 KB. Texts of
+/// our own (a session's title, at most 200) are quoted whole.
 pub fn clip_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(1024));
     let mut rest = message;
@@ -40,13 +41,13 @@ pub fn clip_quoted(message: &str) -> String {
         rest = &rest[open + '“'.len_utf8()..];
         match rest.find('”') {
             Some(close) => {
-                out.push_str(&clip(&rest[..close]));
+                out.push_str(&clip_to(&rest[..close], QUOTED_MAX));
                 rest = &rest[close..];
                 out.push('”');
                 rest = &rest['”'.len_utf8()..];
             }
             None => {
-                out.push_str(&clip(rest));
+                out.push_str(&clip_to(rest, QUOTED_MAX));
                 rest = "";
             }
         }
@@ -142,13 +143,19 @@ pub fn describe_json_error(serde_message: &str) -> String {
 /// replaced, so an answer never carries a pasted novel or a terminal
 /// escape back to its sender.
 pub fn clip(input: &str) -> String {
-    const SHOWN: usize = 60;
+    clip_to(input, 60)
+}
+
+/// The longest text quoted whole in a message: a session's title.
+const QUOTED_MAX: usize = 200;
+
+fn clip_to(input: &str, shown: usize) -> String {
     let mut out: String = input
         .chars()
-        .take(SHOWN)
+        .take(shown)
         .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
         .collect();
-    if input.chars().nth(SHOWN).is_some() {
+    if input.chars().nth(shown).is_some() {
         out.push('…');
     }
     out
@@ -318,7 +325,13 @@ mod tests {
         let long = "y".repeat(10_000);
         let message = format!("“{long}” is not a UUID (like “3f2b”)");
         let shown = clip_quoted(&message);
-        assert!(shown.len() < 120, "{shown}");
+        assert!(shown.len() < 260, "{shown}");
+        let title = "t".repeat(200);
+        assert_eq!(
+            clip_quoted(&format!("“{title}”")),
+            format!("“{title}”"),
+            "our own texts whole"
+        );
         assert!(shown.ends_with("is not a UUID (like “3f2b”)"), "{shown}");
         assert_eq!(clip_quoted("no quotes here"), "no quotes here");
         assert_eq!(clip_quoted("“open"), "“open");
