@@ -182,6 +182,10 @@ describe("registration offline", () => {
       const first = context.pages()[0] ?? (await context.newPage());
       const tabErrors = watchErrors(first);
       await signIn(first, url, people[0]);
+      // The registration (a) made on another device shows here: a sign-in
+      // by link lands while the first, anonymous pull is on its way, whose
+      // cursor once skipped everything older of this person's.
+      await first.waitForSelector(".agenda-item[data-standing=confirmed]", { timeout: 15_000 });
       await first.goto(url);
       await waitForProgram(first);
       await waitForServiceWorker(first);

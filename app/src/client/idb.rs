@@ -562,8 +562,16 @@ impl LocalStore {
 
     /// Applies one pull page and records its cursor, in one transaction.
     /// A reset (the server's database was replaced) drops the cached rows
-    /// but never the outbox.
-    pub async fn apply_pull(&self, page: &PullResponse) -> Result<(), StoreError> {
+    /// but never the outbox. `pulled_with` is the token the page was asked
+    /// with: if the device signed in (or out) while the page was on its way,
+    /// the page belongs to the old scope and its cursor would skip the new
+    /// one's older rows, so it is dropped (`Ok(false)`) and the next sync
+    /// pulls again.
+    pub async fn apply_pull(
+        &self,
+        page: &PullResponse,
+        pulled_with: Option<&str>,
+    ) -> Result<bool, StoreError> {
         let previous = self.meta().await?;
         let tx = self
             .db
@@ -583,6 +591,14 @@ impl LocalStore {
         let attendees = tx.object_store(ATTENDEES)?;
         let checkins = tx.object_store(CHECKINS)?;
         let meta = tx.object_store(META)?;
+        let holder: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
+        let current = holder
+            .as_ref()
+            .filter(|a| !a.token_refused)
+            .map(|a| a.token.as_str());
+        if current != pulled_with {
+            return Ok(false);
+        }
         if page.reset {
             sessions.clear()?;
             registrations.clear()?;
@@ -591,7 +607,6 @@ impl LocalStore {
             mentoring.clear()?;
             self.mark_all_changed();
         }
-        let holder: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
         let kiosk = holder.is_some_and(|a| matches!(a.holder, Holder::Kiosk(_)));
         let mut account: Option<Account> = None;
         for change in &page.changes {
@@ -708,7 +723,7 @@ impl LocalStore {
             .with_key(SYNC_KEY.to_owned())
             .build()?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 }
 

@@ -127,7 +127,17 @@ pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<b
         }
         let page: PullResponse = response.json().await.map_err(|_| SyncError::Offline)?;
         changed |= page.reset || !page.changes.is_empty();
-        store.apply_pull(&page).await.map_err(storage)?;
+        let pulled_with = account
+            .filter(|a| !a.token_refused)
+            .map(|a| a.token.as_str());
+        if !store
+            .apply_pull(&page, pulled_with)
+            .await
+            .map_err(storage)?
+        {
+            // Signed in or out meanwhile: the sync that asked for is next.
+            return Ok(changed);
+        }
         if let Some(account) = account {
             // Verdicts of pushes whose response was lost.
             changed |= store
