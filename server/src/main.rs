@@ -125,6 +125,15 @@ struct ServeArgs {
     /// Where the built site (pkg/, icons, manifest) is; defaults to LEPTOS_SITE_ROOT, then target/site.
     #[arg(long)]
     site_root: Option<PathBuf>,
+    /// A reverse proxy in front of this server (repeat, or comma-separated
+    /// in HALLPASS_TRUSTED_PROXIES): its X-Forwarded-For names the client,
+    /// so that sign-in limits count each client, not the proxy.
+    #[arg(
+        long = "trusted-proxy",
+        env = "HALLPASS_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
     #[command(flatten)]
     mail: MailArgs,
 }
@@ -415,7 +424,11 @@ async fn serve(store: Store, args: ServeArgs, public_url: Option<PublicUrl>) -> 
     }
     tracing::info!(build = %state.assets.id, "build");
     println!("Hallpass is listening on http://{local}");
-    server::serve(listener, state)
+    let options = server::ServeOptions {
+        trusted_proxies: args.trusted_proxies,
+        ..Default::default()
+    };
+    server::serve_with(listener, state, options)
         .await
         .map_err(|e| format!("server stopped: {e}"))
 }

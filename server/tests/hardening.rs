@@ -49,10 +49,11 @@ async fn closed_within(app: &TestApp, bytes: &[u8], patience: Duration) -> Resul
 
 #[tokio::test]
 async fn connections_that_never_finish_a_request_or_sit_idle_are_closed() {
-    let limits = server::ConnectionLimits {
+    let options = server::ServeOptions {
         header_read_timeout: Duration::from_secs(1),
+        ..Default::default()
     };
-    let app = TestApp::spawn_custom(|s| s, limits).await;
+    let app = TestApp::spawn_custom(|s| s, options).await;
     let patience = Duration::from_secs(4);
     // Sends nothing at all.
     closed_within(&app, b"", patience)

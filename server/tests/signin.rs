@@ -271,3 +271,60 @@ async fn a_venue_behind_one_address_signs_everyone_in_despite_its_typos() {
     }
     assert_eq!(device_count(&app).await, people as i64);
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_limited_and_nobody_can_hide_behind_the_header() {
+    let options = server::ServeOptions {
+        trusted_proxies: vec![IpAddr::from([127, 0, 0, 1])],
+        ..Default::default()
+    };
+    let app = TestApp::spawn_custom(|s| s, options).await;
+    app.import_sessions(&helpers::small_program()).await;
+    app.import_attendees(&roster(2)).await;
+    let via_proxy = |client: &'static str, code: String| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/api/v1/auth/attendee"))
+                .header("X-Forwarded-For", client)
+                .json(&json!({ "signin_code": code }))
+                .send()
+                .await
+                .expect("request")
+                .status()
+                .as_u16()
+        }
+    };
+    // A guesser behind the proxy is cut off…
+    let mut cut_off = false;
+    for n in 0..150 {
+        if via_proxy("203.0.113.7", guess(n)).await == 429 {
+            cut_off = true;
+            break;
+        }
+    }
+    assert!(cut_off, "the guessing client is limited");
+    // …and everyone else behind the same proxy still signs in.
+    let owner = app.signin_code("T-0001").await;
+    assert_eq!(via_proxy("198.51.100.20", owner).await, 201);
+
+    // From a machine that is not the proxy, the header is ignored: a
+    // guesser cannot dodge its limit by writing another address in it.
+    let direct = from_address(9);
+    let mut dodged = 0;
+    for n in 0..150u32 {
+        let status = direct
+            .post(app.url("/api/v1/auth/attendee"))
+            .header("X-Forwarded-For", format!("192.0.2.{}", n % 250))
+            .json(&json!({ "signin_code": guess(1000 + n) }))
+            .send()
+            .await
+            .expect("request")
+            .status();
+        if status == 429 {
+            break;
+        }
+        dodged += 1;
+    }
+    assert!(dodged <= 110, "limited by its real address after {dodged}");
+}

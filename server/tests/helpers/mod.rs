@@ -34,13 +34,13 @@ impl TestApp {
 
     /// A server whose state `setup` changes first (a mailer, say).
     pub async fn spawn_with(setup: impl FnOnce(AppState) -> AppState) -> TestApp {
-        Self::spawn_custom(setup, server::ConnectionLimits::default()).await
+        Self::spawn_custom(setup, server::ServeOptions::default()).await
     }
 
-    /// A server with its own connection limits as well.
+    /// A server with its own serving options as well.
     pub async fn spawn_custom(
         setup: impl FnOnce(AppState) -> AppState,
-        limits: server::ConnectionLimits,
+        serving: server::ServeOptions,
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(&dir.path().join("test.sqlite")).expect("open store");
@@ -50,7 +50,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(server::serve_with(listener, state, limits));
+        tokio::spawn(server::serve_with(listener, state, serving));
         TestApp {
             addr,
             store,
