@@ -5,6 +5,7 @@
 // The app's views are deeply nested types, laid out here for server rendering.
 #![recursion_limit = "256"]
 
+pub mod backup;
 pub mod badge;
 pub mod demo;
 pub mod http;

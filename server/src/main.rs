@@ -66,6 +66,12 @@ enum Command {
         #[command(subcommand)]
         what: OrganizerWhat,
     },
+    /// Write a consistent copy of the database to FILE, while it serves.
+    Backup { file: PathBuf },
+    /// Replace the database with FILE (a backup, or what `litestream
+    /// restore` wrote), with the server stopped. Devices then send what the
+    /// copy lacks.
+    Restore { file: PathBuf },
     /// Demo data, for trying Hallpass at scale.
     Demo {
         #[command(subcommand)]
@@ -246,6 +252,50 @@ async fn run(cli: Cli) -> Result<(), String> {
         print!("{}", server::demo::roster_csv(*count as usize));
         return Ok(());
     }
+    // Backups read the file as it is; a restore must not open (and so
+    // create or migrate) the database it replaces.
+    match &cli.command {
+        Some(Command::Backup { file }) => {
+            let held = server::backup::backup(&cli.db, file).map_err(|e| e.to_string())?;
+            println!(
+                "Backed up {} to {} ({held}); integrity checked.",
+                cli.db.display(),
+                file.display()
+            );
+            return Ok(());
+        }
+        Some(Command::Restore { file }) => {
+            let done = server::backup::restore(&cli.db, file).map_err(|e| e.to_string())?;
+            println!(
+                "Restored {} from {} ({}).",
+                cli.db.display(),
+                file.display(),
+                done.contents
+            );
+            if let Some(aside) = done.kept_aside {
+                println!("The database it replaced is kept as {}.", aside.display());
+            }
+            println!(
+                "New epoch {}: devices will re-sync and send what the copy does not have.",
+                done.contents.epoch
+            );
+            return Ok(());
+        }
+        _ => {}
+    }
+    // While it serves, nothing may restore the file from under it.
+    let _serving = match &cli.command {
+        None | Some(Command::Serve(_)) => Some(
+            server::backup::ServeLock::acquire(&cli.db).map_err(|e| match e {
+                server::backup::BackupError::ServerRunning(db) => format!(
+                    "another hallpass serve (or a restore) is running on {}",
+                    db.display()
+                ),
+                other => other.to_string(),
+            })?,
+        ),
+        _ => None,
+    };
     let store =
         Store::open(&cli.db).map_err(|e| format!("cannot open {}: {e}", cli.db.display()))?;
     let public_url = cli.public_url;
@@ -273,7 +323,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Enter it once on the kiosk's setup page. It works once, until {until}.");
             Ok(())
         }
-        Command::Demo { .. } => Ok(()),
+        Command::Demo { .. } | Command::Backup { .. } | Command::Restore { .. } => Ok(()),
         Command::Organizer { what } => organizer(&store, what).await,
         Command::Import { what } => {
             let (file, kind) = match &what {

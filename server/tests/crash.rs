@@ -370,3 +370,245 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
     let people = PHONES as i64;
     assert_eq!((checkins, firsts, flagged), (2 * people, people, people));
 }
+
+/// Runs `hallpass --db DB ARGS`: whether it succeeded, and what it said.
+fn run(db: &Path, args: &[&str]) -> (bool, String) {
+    let out = hallpass(db, args).output().expect("run hallpass");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+/// A database with the program and a few attendees, made by the CLI.
+fn imported(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("h.sqlite");
+    for (kind, text) in [("sessions", program()), ("attendees", roster(3))] {
+        let file = dir.join(format!("{kind}.csv"));
+        std::fs::write(&file, text).expect("write csv");
+        let (ok, said) = run(&db, &["import", kind, file.to_str().unwrap_or_default()]);
+        assert!(ok, "{said}");
+    }
+    db
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restored_backup_gets_a_new_epoch_and_the_device_resends_what_it_lacks() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = imported(dir.path());
+    let backup = dir.path().join("backup.sqlite");
+    let (mut server, url) = start(&db);
+    let client = reqwest::Client::new();
+    let (_, said) = run(&db, &["attendee", "link", "T-0001"]);
+    let code = said
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("code: "))
+        .expect("a code")
+        .to_owned();
+    let phone: SignInResponse = client
+        .post(format!("{url}/api/v1/auth/attendee"))
+        .json(&json!({ "signin_code": code }))
+        .send()
+        .await
+        .expect("sign in")
+        .json()
+        .await
+        .expect("body");
+    let sessions: Vec<String> = (0..6).map(|i| (i * 4 + 1).to_string()).collect();
+    // The device's whole log: six registrations at six different hours.
+    let log: Vec<Value> = sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            json!({"seq": i + 1, "op": "registration.create", "at": helpers::now_rfc3339(),
+                   "args": {"registration_id": rid(i as u32 + 1), "session_id": s}})
+        })
+        .collect();
+    let push = |mutations: &[Value]| {
+        let client = client.clone();
+        let (url, token, device) = (url.clone(), phone.token.clone(), phone.device_id.clone());
+        let body = json!({"protocol": 1, "device_id": device, "mutations": mutations});
+        async move {
+            client
+                .post(format!("{url}/api/v1/sync/push"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("push")
+        }
+    };
+    let pull = |cursor: Option<String>| {
+        let client = client.clone();
+        let (url, token) = (url.clone(), phone.token.clone());
+        async move {
+            let mut request = client
+                .get(format!("{url}/api/v1/sync/pull"))
+                .bearer_auth(token);
+            if let Some(c) = cursor {
+                request = request.query(&[("cursor", c)]);
+            }
+            request
+                .send()
+                .await
+                .expect("pull")
+                .json::<Value>()
+                .await
+                .expect("page")
+        }
+    };
+    assert_eq!(push(&log[..3]).await.status(), 200);
+    let mut cursor = None;
+    loop {
+        let page = pull(cursor.clone()).await;
+        cursor = page["cursor"].as_str().map(str::to_owned);
+        if page["more"] == false {
+            break;
+        }
+    }
+
+    // A backup while it serves; then more, acknowledged.
+    let (ok, said) = run(&db, &["backup", backup.to_str().unwrap_or_default()]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("3 registrations") && said.contains("integrity checked"),
+        "{said}"
+    );
+    let after: PushResponse = push(&log[3..5]).await.json().await.expect("pushed");
+    assert_eq!(
+        after.last_seq, 5,
+        "acknowledged: the device could have deleted them"
+    );
+
+    // The machine is lost; the backup comes back. Not under a live server.
+    let (ok, said) = run(&db, &["restore", backup.to_str().unwrap_or_default()]);
+    assert!(!ok && said.contains("is running on"), "{said}");
+    let _ = server.kill();
+    let _ = server.wait();
+    let (ok, said) = run(&db, &["restore", backup.to_str().unwrap_or_default()]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("kept as") && said.contains("New epoch"),
+        "{said}"
+    );
+    let (mut server, restarted) = start(&db);
+    assert_eq!(restarted.split(':').next(), url.split(':').next());
+    let (url, _keep) = (restarted, ());
+    let client = reqwest::Client::new();
+
+    // The old cursor is from another epoch: start again from nothing.
+    let page: Value = client
+        .get(format!("{url}/api/v1/sync/pull"))
+        .bearer_auth(&phone.token)
+        .query(&[("cursor", cursor.clone().unwrap_or_default())])
+        .send()
+        .await
+        .expect("pull")
+        .json()
+        .await
+        .expect("page");
+    assert_eq!(page["reset"], true, "{page}");
+    // Its next push is ahead of what the server has: told where to resume.
+    let push_to = |mutations: Vec<Value>| {
+        let client = client.clone();
+        let body = json!({"protocol": 1, "device_id": phone.device_id, "mutations": mutations});
+        let (url, token) = (url.clone(), phone.token.clone());
+        async move {
+            client
+                .post(format!("{url}/api/v1/sync/push"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("push")
+        }
+    };
+    let gap = push_to(log[5..].to_vec()).await;
+    assert_eq!(gap.status(), 409);
+    let gap: Value = gap.json().await.expect("body");
+    assert_eq!(gap["error"]["code"], "seq_gap");
+    assert_eq!(gap["error"]["expected_seq"], 4);
+    let resent: PushResponse = push_to(log[3..].to_vec())
+        .await
+        .json()
+        .await
+        .expect("resent");
+    assert!(
+        resent
+            .results
+            .iter()
+            .all(|r| r.status == app::protocol::ResultStatus::Applied),
+        "{resent:?}"
+    );
+    let again: PushResponse = push_to(log.clone()).await.json().await.expect("again");
+    assert!(
+        again
+            .results
+            .iter()
+            .all(|r| r.status == app::protocol::ResultStatus::Duplicate)
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let registrations: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM registrations WHERE attendee_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(registrations, 6, "every one of the log's changes, once");
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(integrity, "ok");
+}
+
+#[test]
+fn a_missing_corrupt_or_foreign_file_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = imported(dir.path());
+    let before = std::fs::read(&db).expect("read");
+    let garbage = dir.path().join("garbage.sqlite");
+    std::fs::write(
+        &garbage,
+        "this is not a database at all, only some words".repeat(100),
+    )
+    .expect("write");
+    let foreign = dir.path().join("foreign.sqlite");
+    rusqlite::Connection::open(&foreign)
+        .and_then(|c| {
+            c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');")
+        })
+        .expect("foreign");
+    let cases = [
+        (dir.path().join("nowhere.sqlite"), "does not exist"),
+        (garbage, "not a SQLite database"),
+        (foreign, "not one of Hallpass"),
+    ];
+    for (file, says) in cases {
+        let (ok, said) = run(&db, &["restore", file.to_str().unwrap_or_default()]);
+        assert!(!ok, "{said}");
+        assert!(said.contains(says), "{says}: {said}");
+        assert_eq!(
+            std::fs::read(&db).expect("read"),
+            before,
+            "the database is as it was"
+        );
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| {
+            n.contains("restoring") || n.contains("partial") || n.contains("before-restore")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A backup of nothing, or onto the database itself, is refused too.
+    let (ok, said) = run(
+        &dir.path().join("none.sqlite"),
+        &["backup", "/tmp/x.sqlite"],
+    );
+    assert!(!ok && said.contains("no database"), "{said}");
+    let (ok, said) = run(&db, &["backup", db.to_str().unwrap_or_default()]);
+    assert!(!ok && said.contains("another file"), "{said}");
+}

@@ -53,6 +53,24 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
+/// Runs the migrations this build knows on `conn`.
+pub fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
+    migrations().to_latest(conn)
+}
+
+/// The schema version this build migrates to (SQLite's `user_version`).
+pub fn schema_version() -> i64 {
+    // One migration a version; the list is written out above.
+    7
+}
+
+/// A fresh epoch: 128 random bits in hex, as the first migration makes one.
+pub fn new_epoch() -> String {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Settings every connection gets. `synchronous=FULL` because a device
 /// deletes what we acknowledged: an acknowledged write must survive a power
 /// cut, not only a crash.
@@ -173,6 +191,16 @@ pub fn epoch_and_version(conn: &Connection) -> Result<(String, i64), rusqlite::E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_schema_version_is_the_number_of_migrations() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        migrate(&mut conn).expect("migrate");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("user_version");
+        assert_eq!(version, schema_version());
+    }
 
     #[test]
     fn migrations_are_valid() {
