@@ -216,6 +216,115 @@ describe("registration offline", () => {
     }
   });
 
+  it("(f) a change queued in one tab while another signs in again is kept and reaches the server", async () => {
+    const dir = tempDir("resign");
+    const context = await launchProfile(dir);
+    // Holds back, in the tab that asks for it, the answer of every
+    // read-only read of the outbox until released: the moment between a
+    // sign-in reading the outbox and rewriting it, made long.
+    await context.addInitScript(() => {
+      const getAll = IDBObjectStore.prototype.getAll;
+      window.__held = [];
+      IDBObjectStore.prototype.getAll = function (...args) {
+        const request = getAll.apply(this, args);
+        if (window.__holdOutboxReads && this.name === "outbox" && this.transaction.mode === "readonly") {
+          request.addEventListener(
+            "success",
+            (event) => {
+              event.stopImmediatePropagation();
+              window.__held.push(() => request.dispatchEvent(new Event("success")));
+            },
+            { once: true },
+          );
+        }
+        return request;
+      };
+    });
+    try {
+      const person = people[4];
+      const first = context.pages()[0] ?? (await context.newPage());
+      const tabErrors = watchErrors(first);
+      await signIn(first, url, person);
+      await first.goto(url);
+      await waitForProgram(first);
+      await waitForServiceWorker(first);
+      const second = await context.newPage();
+      await second.goto(url);
+      await waitForProgram(second);
+      // The first tab registers for one session; then the server stops
+      // taking this device's token.
+      // Two sessions with seats that do not overlap.
+      const open = [...latest(await pullAll(url), "session").values()].filter(
+        (s) => (s.capacity === null || s.confirmed_count < s.capacity) && Date.parse(s.starts_at) > Date.now(),
+      );
+      const [a, b] = (() => {
+        for (const x of open)
+          for (const y of open)
+            if (Date.parse(x.ends_at) <= Date.parse(y.starts_at)) return [x, y];
+        throw new Error("no two sessions apart");
+      })();
+      const [one, two] = [a.title, b.title];
+      await context.setOffline(true);
+      await card(first, one).locator("[data-action=register]").click();
+      await first.waitForSelector(".session-card [data-standing=pending]");
+      const token = await first.evaluate(
+        () =>
+          new Promise((resolve, reject) => {
+            const open = indexedDB.open("hallpass");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction("meta").objectStore("meta").get("account");
+              get.onsuccess = () => resolve(JSON.parse(get.result).token);
+              get.onerror = () => reject(get.error);
+            };
+          }),
+      );
+      await context.setOffline(false);
+      const out = await fetch(`${url}/api/v1/auth/signout`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      assert.equal(out.status, 204);
+      await first.click(".sync-badge");
+      await first.waitForFunction(() => /Sign in again/.test(document.querySelector(".sync-badge")?.textContent ?? ""), null, { timeout: 20_000 });
+
+      // The first tab signs in again, and its read of the outbox is held…
+      await first.goto(`${url}/signin`);
+      await first.waitForSelector("#signin-code");
+      await first.evaluate(() => (window.__holdOutboxReads = true));
+      await first.fill("#signin-code", person.code);
+      const signedIn = first.waitForResponse((r) => r.url().endsWith("/api/v1/auth/attendee"));
+      await first.click(".signin-form button[type=submit]");
+      await signedIn;
+      await first.waitForFunction(() => window.__held.length > 0, null, { timeout: 2_000 }).catch(() => {});
+      // …while the second tab queues a change of its own.
+      await card(second, two).locator("[data-action=register]").click();
+      await second.waitForFunction(
+        (t) => [...document.querySelectorAll(".session-card")].some((c) => c.querySelector("h3 a")?.textContent === t && c.querySelector("[data-standing]")),
+        two,
+      );
+      await first.evaluate(() => {
+        window.__holdOutboxReads = false;
+        for (const release of window.__held.splice(0)) release();
+      });
+      await first.waitForURL(`${url}/agenda`, { timeout: 15_000 });
+
+      // Both changes reach the server, once each.
+      const check = await apiDevice(url, "attendee", { signin_code: person.code });
+      let titles = [];
+      for (let i = 0; i < 40 && titles.length < 2; i++) {
+        await first.click(".sync-badge");
+        await new Promise((r) => setTimeout(r, 500));
+        const sessions = latest(await pullAll(url), "session");
+        titles = [...latest(await pullAll(url, check.token), "registration").values()]
+          .filter((r) => r.status === "confirmed")
+          .map((r) => sessions.get(r.session_id)?.title);
+      }
+      assert.deepEqual(titles.sort(), [one, two].sort(), "the second tab's change was not lost");
+      assert.deepEqual(tabErrors.filter((e) => !/status of 401/.test(e)), []);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
+  });
+
   it("(d) when the server's database is replaced, the phone keeps its change, asks to sign in again and sends it", async () => {
     const dir = tempDir("replaced");
     const context = await launchProfile(dir);

@@ -115,6 +115,20 @@ async fn read<T: for<'de> Deserialize<'de>>(
         .transpose()
 }
 
+/// Every row of `store`, in the caller's transaction (so that what is read
+/// and what is then written are one step for every other tab).
+async fn read_all<T: for<'de> Deserialize<'de>>(
+    store: &ObjectStore<'_>,
+) -> Result<Vec<T>, StoreError> {
+    let rows = store.get_all::<String>().primitive()?.await?;
+    // A row this version cannot read is skipped, not fatal: the next
+    // pull brings the server's copy.
+    Ok(rows
+        .filter_map(Result::ok)
+        .filter_map(|text| serde_json::from_str(&text).ok())
+        .collect())
+}
+
 fn seq_key(seq: u64) -> String {
     format!("{seq:016}")
 }
@@ -183,14 +197,7 @@ impl LocalStore {
 
     async fn all<T: for<'de> Deserialize<'de>>(&self, name: &str) -> Result<Vec<T>, StoreError> {
         let tx = self.db.transaction(name).build()?;
-        let store = tx.object_store(name)?;
-        let rows = store.get_all::<String>().primitive()?.await?;
-        // A row this version cannot read is skipped, not fatal: the next
-        // pull brings the server's copy.
-        Ok(rows
-            .filter_map(Result::ok)
-            .filter_map(|text| serde_json::from_str(&text).ok())
-            .collect())
+        read_all(&tx.object_store(name)?).await
     }
 
     pub async fn sessions(&self) -> Result<Vec<SessionData>, StoreError> {
@@ -267,20 +274,8 @@ impl LocalStore {
     /// anyone else's are dropped with the rest of their data. The pull
     /// cursor is reset: the new scope holds more.
     pub async fn sign_in(&self, mut account: Account) -> Result<(), StoreError> {
-        let previous = self.account().await?;
-        let keep = previous
-            .as_ref()
-            .is_some_and(|p| match (&p.holder, &account.holder) {
-                (Holder::Attendee(a), Holder::Attendee(b)) => a.id == b.id,
-                // Check-ins scanned here are real whoever re-paired the kiosk.
-                (Holder::Kiosk(_), Holder::Kiosk(_)) => true,
-                _ => false,
-            });
-        let queued = if keep {
-            self.outbox().await?
-        } else {
-            Vec::new()
-        };
+        // One transaction reads the outbox and rewrites it: a change another
+        // tab queues meanwhile waits for it, and is never cleared unread.
         let tx = self
             .db
             .transaction([
@@ -294,7 +289,22 @@ impl LocalStore {
             ])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
+        let meta = tx.object_store(META)?;
+        let previous: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
+        let keep = previous
+            .as_ref()
+            .is_some_and(|p| match (&p.holder, &account.holder) {
+                (Holder::Attendee(a), Holder::Attendee(b)) => a.id == b.id,
+                // Check-ins scanned here are real whoever re-paired the kiosk.
+                (Holder::Kiosk(_), Holder::Kiosk(_)) => true,
+                _ => false,
+            });
         let outbox = tx.object_store(OUTBOX)?;
+        let queued: Vec<Mutation> = if keep {
+            read_all(&outbox).await?
+        } else {
+            Vec::new()
+        };
         outbox.clear()?;
         account.next_seq = 1;
         for mut m in queued {
@@ -310,7 +320,6 @@ impl LocalStore {
                 tx.object_store(name)?.clear()?;
             }
         }
-        let meta = tx.object_store(META)?;
         meta.put(encode(&account)?)
             .with_key(ACCOUNT_KEY.to_owned())
             .build()?;
@@ -400,7 +409,7 @@ impl LocalStore {
     /// restored): it expects `expected` next. Everything still in the outbox
     /// is unknown to it, so the outbox is renumbered from `expected`.
     pub async fn renumber_outbox(&self, expected: u64) -> Result<(), StoreError> {
-        let queued = self.outbox().await?;
+        // Read and rewritten in one transaction, as in `sign_in`.
         let tx = self
             .db
             .transaction([OUTBOX, META])
@@ -410,6 +419,7 @@ impl LocalStore {
         let account: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
         let mut account = account.ok_or(StoreError::SignedOut)?;
         let outbox = tx.object_store(OUTBOX)?;
+        let queued: Vec<Mutation> = read_all(&outbox).await?;
         outbox.clear()?;
         account.next_seq = expected;
         for mut m in queued {
