@@ -192,6 +192,7 @@ async fn health_reports_the_epoch_and_version() {
     app.import_sessions(&small_program()).await;
     let body: serde_json::Value = app.get("/healthz").await.json().await.expect("json");
     assert_eq!(body["status"], "ok");
+    assert_eq!(body["writer"], "ok", "the writer committed a probe");
     assert_eq!(body["epoch"].as_str().map(str::len), Some(32));
     assert_eq!(body["version"], 3);
 }

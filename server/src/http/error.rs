@@ -26,6 +26,9 @@ pub enum ApiError {
     SeqGap { expected: u64 },
     #[error("internal: {0}")]
     Internal(String),
+    /// The writer's queue is full (503 with `Retry-After`).
+    #[error("overloaded")]
+    Overloaded,
 }
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
@@ -237,7 +240,11 @@ impl From<StoreError> for ApiError {
 
 impl From<WriteError> for ApiError {
     fn from(e: WriteError) -> Self {
-        ApiError::Internal(e.to_string())
+        match e {
+            // Nothing was written: the device backs off and sends it again.
+            WriteError::Overloaded => ApiError::Overloaded,
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -266,6 +273,18 @@ impl IntoResponse for ApiError {
                 response
                     .headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, seconds.max(1).into());
+                response
+            }
+            ApiError::Overloaded => {
+                tracing::warn!("write queue full: answered 503 overloaded");
+                let mut response = error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "overloaded",
+                    "The server has more changes to save than it can take just now. They are kept on your device; it tries again shortly.",
+                );
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, 2.into());
                 response
             }
             ApiError::SeqGap { expected } => {
@@ -335,6 +354,15 @@ mod tests {
         assert!(shown.ends_with("is not a UUID (like “3f2b”)"), "{shown}");
         assert_eq!(clip_quoted("no quotes here"), "no quotes here");
         assert_eq!(clip_quoted("“open"), "“open");
+    }
+
+    #[test]
+    fn a_full_write_queue_is_a_503_to_retry_and_a_panicked_job_an_internal_error() {
+        let busy = ApiError::from(WriteError::Overloaded).into_response();
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[axum::http::header::RETRY_AFTER], "2");
+        let bug = ApiError::from(WriteError::Panicked("x".into())).into_response();
+        assert_eq!(bug.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

@@ -187,12 +187,36 @@ async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalU
     )
 }
 
+/// Health as a load balancer or a monitor asks for it: reads work, and the
+/// writer commits (an empty transaction through the same queue as every
+/// push). A writer that cannot commit makes this 503, not "ok".
 async fn healthz(State(state): State<AppState>) -> error::Result<Response> {
     let (epoch, version) = state
         .store
         .read(|conn| Ok(crate::store::epoch_and_version(conn)?))
         .await?;
-    Ok(axum::Json(serde_json::json!({ "status": "ok", "epoch": epoch, "version": version, "build": state.assets.id }))
+    let probe = tokio::time::timeout(Duration::from_secs(5), state.store.write(|_| Ok(()))).await;
+    let (status, writer) = match probe {
+        Ok(Ok(())) => (StatusCode::OK, "ok".to_owned()),
+        Ok(Err(crate::store::WriteError::Overloaded)) => (StatusCode::OK, "busy".to_owned()),
+        Ok(Err(e)) => (StatusCode::SERVICE_UNAVAILABLE, format!("failing: {e}")),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "failing: no commit within 5 s".to_owned(),
+        ),
+    };
+    let overall = if status == StatusCode::OK {
+        "ok"
+    } else {
+        "failing"
+    };
+    Ok((
+        status,
+        axum::Json(serde_json::json!({
+            "status": overall, "writer": writer, "epoch": epoch, "version": version,
+            "build": state.assets.id,
+        })),
+    )
         .into_response())
 }
 

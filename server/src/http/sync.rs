@@ -80,8 +80,7 @@ pub async fn push(
     match applied {
         Ok(Applied::Done(response)) => Ok(Json(response)),
         Ok(Applied::Gap { expected }) => Err(ApiError::SeqGap { expected }),
-        Err(WriteError::Rejected(message)) => Err(ApiError::Internal(message)),
-        Err(WriteError::Store(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
 }
 

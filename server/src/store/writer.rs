@@ -12,6 +12,7 @@
 //! from the connection and what they captured).
 
 use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -58,6 +59,12 @@ fn store_version(conn: &Connection) -> Result<(), String> {
 /// How many queued jobs one transaction takes at most.
 const MAX_GROUP: usize = 256;
 
+/// How many jobs may wait for the writer. A reconnect storm of a few
+/// thousand devices each pushing once fits; beyond it a push is answered
+/// 503 `overloaded` at once (the device backs off and retries) instead of
+/// piling up work whose callers have given up.
+pub const QUEUE_CAPACITY: usize = 4096;
+
 /// What a write job can fail with: the store, or the job's own verdict
 /// (which rolls back only that job's savepoint).
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +73,12 @@ pub enum WriteError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Rejected(String),
+    /// The writer's queue is full: try again shortly.
+    #[error("the writer is busy")]
+    Overloaded,
+    /// The job panicked; only its own request fails.
+    #[error("a write job failed: {0}")]
+    Panicked(String),
 }
 
 impl From<rusqlite::Error> for WriteError {
@@ -93,7 +106,27 @@ where
     T: Send,
 {
     fn run(&mut self, conn: &Connection) -> bool {
-        let outcome = (self.work)(conn);
+        // The caller gave up (its request timed out): the work is not done,
+        // so that nothing is applied that was reported as a failure.
+        if self.reply.is_closed() {
+            self.outcome = Some(Err(WriteError::Store(StoreError::Commit(
+                "the request was cancelled before its write ran".into(),
+            ))));
+            // Nothing written: the rest of the group commits as it is.
+            return true;
+        }
+        let outcome = match catch_unwind(AssertUnwindSafe(|| (self.work)(conn))) {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".into());
+                tracing::error!(panic = %what, "a write job panicked; its changes are rolled back");
+                Err(WriteError::Panicked(what))
+            }
+        };
         let ok = outcome.is_ok();
         self.outcome = Some(outcome);
         ok
@@ -115,12 +148,16 @@ where
 
 #[derive(Clone)]
 pub struct Writer {
-    queue: mpsc::Sender<Box<dyn Job>>,
+    queue: mpsc::SyncSender<Box<dyn Job>>,
 }
 
 impl Writer {
     pub fn spawn(conn: Connection) -> Result<Self, StoreError> {
-        let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
+        Self::spawn_with_capacity(conn, QUEUE_CAPACITY)
+    }
+
+    pub fn spawn_with_capacity(conn: Connection, capacity: usize) -> Result<Self, StoreError> {
+        let (queue, jobs) = mpsc::sync_channel::<Box<dyn Job>>(capacity);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || run(conn, jobs))
@@ -139,8 +176,21 @@ impl Writer {
             outcome: None,
             reply,
         });
-        self.queue.send(job).map_err(|_| StoreError::WriterGone)?;
+        self.queue.try_send(job).map_err(|e| match e {
+            mpsc::TrySendError::Full(_) => WriteError::Overloaded,
+            mpsc::TrySendError::Disconnected(_) => WriteError::Store(StoreError::WriterGone),
+        })?;
         answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// [`submit`](Self::submit) by value, for a task of its own.
+    #[cfg(test)]
+    pub async fn submit_owned<T, F>(self, work: F) -> Result<T, WriteError>
+    where
+        F: FnMut(&Connection) -> Result<T, WriteError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.submit(work).await
     }
 }
 
@@ -201,4 +251,96 @@ fn run_group_counting(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Resu
     }
     store_version(&tx)?;
     tx.commit().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writer(capacity: usize) -> Writer {
+        let conn = Connection::open_in_memory().expect("memory");
+        conn.execute_batch(
+            "CREATE TABLE meta (id INTEGER PRIMARY KEY, version INTEGER NOT NULL);
+             INSERT INTO meta VALUES (1, 0);
+             CREATE TABLE t (x INTEGER);",
+        )
+        .expect("schema");
+        Writer::spawn_with_capacity(conn, capacity).expect("writer")
+    }
+
+    fn count(conn: &Connection) -> Result<i64, WriteError> {
+        Ok(conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?)
+    }
+
+    #[tokio::test]
+    async fn a_job_that_panics_fails_alone_and_the_writer_goes_on() {
+        let w = writer(16);
+        let (a, b, c) = tokio::join!(
+            w.submit(|conn| Ok(conn.execute("INSERT INTO t VALUES (1)", [])?)),
+            w.submit(|conn| -> Result<(), WriteError> {
+                conn.execute("INSERT INTO t VALUES (2)", [])?;
+                panic!("a bug in one job")
+            }),
+            w.submit(|conn| Ok(conn.execute("INSERT INTO t VALUES (3)", [])?)),
+        );
+        assert!(a.is_ok() && c.is_ok());
+        assert!(
+            matches!(b, Err(WriteError::Panicked(ref m)) if m.contains("a bug")),
+            "{b:?}"
+        );
+        assert_eq!(
+            w.submit(count).await.expect("count"),
+            2,
+            "the panicking job left nothing"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_answers_overloaded_at_once() {
+        let w = writer(2);
+        // Hold the writer in one job while the queue fills.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let held = std::sync::Mutex::new(held);
+        let blocking = tokio::spawn(w.clone().submit_owned(move |_| {
+            let _ = held
+                .lock()
+                .map(|h| h.recv_timeout(std::time::Duration::from_secs(10)));
+            Ok(())
+        }));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let queued: Vec<_> = (0..2)
+            .map(|_| tokio::spawn(w.clone().submit_owned(count)))
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(matches!(w.submit(count).await, Err(WriteError::Overloaded)));
+        let _ = release.send(());
+        assert!(blocking.await.expect("join").is_ok());
+        for q in queued {
+            assert!(q.await.expect("join").is_ok(), "the queued ones still run");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_caller_gave_up_is_not_run() {
+        let w = writer(16);
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let held = std::sync::Mutex::new(held);
+        let blocking = tokio::spawn(w.clone().submit_owned(move |_| {
+            let _ = held
+                .lock()
+                .map(|h| h.recv_timeout(std::time::Duration::from_secs(10)));
+            Ok(())
+        }));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        // A request that times out while its write waits in the queue.
+        let gave_up = tokio::time::timeout(
+            std::time::Duration::from_millis(50),
+            w.submit(|conn| Ok(conn.execute("INSERT INTO t VALUES (9)", [])?)),
+        )
+        .await;
+        assert!(gave_up.is_err(), "timed out");
+        let _ = release.send(());
+        assert!(blocking.await.expect("join").is_ok());
+        assert_eq!(w.submit(count).await.expect("count"), 0, "never applied");
+    }
 }
