@@ -33,6 +33,34 @@ fn hallpass(db: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// Signs in with the code `hallpass attendee link` prints for `badge`, the
+/// one an organizer would print on the attendee's card.
+async fn sign_in_by_card(
+    client: &reqwest::Client,
+    db: &Path,
+    url: &str,
+    badge: &str,
+) -> SignInResponse {
+    let output = hallpass(db, &["attendee", "link", badge])
+        .output()
+        .expect("attendee link");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let code = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("code: "))
+        .unwrap_or_else(|| panic!("no sign-in code in {text}"))
+        .to_owned();
+    client
+        .post(format!("{url}/api/v1/auth/attendee"))
+        .json(&json!({ "signin_code": code }))
+        .send()
+        .await
+        .expect("sign in")
+        .json()
+        .await
+        .expect("sign-in body")
+}
+
 /// Starts `hallpass serve` on a free port; its URL once it listens.
 fn start(db: &Path) -> (Child, String) {
     let mut child = hallpass(db, &["serve", "--addr", "127.0.0.1:0"])
@@ -172,25 +200,7 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
     let date = today();
     let mut phones = Vec::new();
     for n in 1..=PHONES {
-        // The code an organizer would print on the attendee's card.
-        let output = hallpass(&db, &["attendee", "link", &badge(n)])
-            .output()
-            .expect("attendee link");
-        let text = String::from_utf8_lossy(&output.stdout).into_owned();
-        let code = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("code: "))
-            .unwrap_or_else(|| panic!("no sign-in code in {text}"))
-            .to_owned();
-        let answer: SignInResponse = client
-            .post(format!("{url}/api/v1/auth/attendee"))
-            .json(&json!({ "signin_code": code }))
-            .send()
-            .await
-            .expect("sign in")
-            .json()
-            .await
-            .expect("sign-in body");
+        let answer = sign_in_by_card(&client, &db, &url, &badge(n)).await;
         // Registrations in every hour, some cancelled again, for sessions
         // with a few seats: long waitlists and promotions. Every tenth, a
         // mentoring entry with the next phone, and the confirmation of the
@@ -398,21 +408,7 @@ async fn a_restored_backup_gets_a_new_epoch_and_the_device_resends_what_it_lacks
     let backup = dir.path().join("backup.sqlite");
     let (mut server, url) = start(&db);
     let client = reqwest::Client::new();
-    let (_, said) = run(&db, &["attendee", "link", "T-0001"]);
-    let code = said
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("code: "))
-        .expect("a code")
-        .to_owned();
-    let phone: SignInResponse = client
-        .post(format!("{url}/api/v1/auth/attendee"))
-        .json(&json!({ "signin_code": code }))
-        .send()
-        .await
-        .expect("sign in")
-        .json()
-        .await
-        .expect("body");
+    let phone = sign_in_by_card(&client, &db, &url, "T-0001").await;
     let sessions: Vec<String> = (0..6).map(|i| (i * 4 + 1).to_string()).collect();
     // The device's whole log: six registrations at six different hours.
     let log: Vec<Value> = sessions

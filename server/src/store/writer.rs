@@ -268,6 +268,25 @@ mod tests {
         Writer::spawn_with_capacity(conn, capacity).expect("writer")
     }
 
+    /// Keeps the writer busy in one job until the sender is used (or 10 s).
+    async fn hold(
+        w: &Writer,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        tokio::task::JoinHandle<Result<(), WriteError>>,
+    ) {
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let held = std::sync::Mutex::new(held);
+        let blocking = tokio::spawn(w.clone().submit_owned(move |_| {
+            let _ = held
+                .lock()
+                .map(|h| h.recv_timeout(std::time::Duration::from_secs(10)));
+            Ok(())
+        }));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        (release, blocking)
+    }
+
     fn count(conn: &Connection) -> Result<i64, WriteError> {
         Ok(conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?)
     }
@@ -299,15 +318,7 @@ mod tests {
     async fn a_full_queue_answers_overloaded_at_once() {
         let w = writer(2);
         // Hold the writer in one job while the queue fills.
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let held = std::sync::Mutex::new(held);
-        let blocking = tokio::spawn(w.clone().submit_owned(move |_| {
-            let _ = held
-                .lock()
-                .map(|h| h.recv_timeout(std::time::Duration::from_secs(10)));
-            Ok(())
-        }));
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (release, blocking) = hold(&w).await;
         let queued: Vec<_> = (0..2)
             .map(|_| tokio::spawn(w.clone().submit_owned(count)))
             .collect();
@@ -323,15 +334,7 @@ mod tests {
     #[tokio::test]
     async fn a_job_whose_caller_gave_up_is_not_run() {
         let w = writer(16);
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let held = std::sync::Mutex::new(held);
-        let blocking = tokio::spawn(w.clone().submit_owned(move |_| {
-            let _ = held
-                .lock()
-                .map(|h| h.recv_timeout(std::time::Duration::from_secs(10)));
-            Ok(())
-        }));
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (release, blocking) = hold(&w).await;
         // A request that times out while its write waits in the queue.
         let gave_up = tokio::time::timeout(
             std::time::Duration::from_millis(50),
