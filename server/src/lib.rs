@@ -13,6 +13,7 @@ pub mod import;
 pub mod kiosks;
 pub mod mail;
 pub mod organizers;
+pub mod report;
 pub mod signin;
 pub mod store;
 pub mod sync;

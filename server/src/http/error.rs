@@ -1,12 +1,13 @@
 //! The one error type of the HTTP layer. A 4xx carries a stable `code` and a
 //! message for people; a 5xx says nothing about its cause to the client and
-//! logs it once here.
+//! logs it once here, on one line with its whole chain of causes.
 
 use app::protocol::{ErrorBody, ErrorDetail};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::report::chain;
 use crate::store::{StoreError, WriteError};
 
 #[derive(Debug, thiserror::Error)]
@@ -24,8 +25,9 @@ pub enum ApiError {
     },
     #[error("seq gap: expected {expected}")]
     SeqGap { expected: u64 },
-    #[error("internal: {0}")]
-    Internal(String),
+    /// A failure of ours; the cause keeps its sources for the log.
+    #[error("internal: {}", chain(.0.as_ref()))]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
     /// The writer's queue is full (503 with `Retry-After`).
     #[error("overloaded")]
     Overloaded,
@@ -234,7 +236,7 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError::Internal(e.to_string())
+        ApiError::Internal(Box::new(e))
     }
 }
 
@@ -243,7 +245,7 @@ impl From<WriteError> for ApiError {
         match e {
             // Nothing was written: the device backs off and sends it again.
             WriteError::Overloaded => ApiError::Overloaded,
-            other => ApiError::Internal(other.to_string()),
+            other => ApiError::Internal(Box::new(other)),
         }
     }
 }
@@ -296,7 +298,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::CONFLICT, Json(body)).into_response()
             }
             ApiError::Internal(cause) => {
-                tracing::error!(%cause, "request failed");
+                tracing::error!(cause = %chain(cause.as_ref()), "request failed");
                 error_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
@@ -310,6 +312,59 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Where the test's log lines go.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::ErrorKind::Other)?
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_logs_its_whole_chain_on_one_line_and_tells_the_client_nothing() {
+        // A real SQLite failure, as a write job would meet it.
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA query_only = 1").unwrap();
+        let failure = conn.execute("CREATE TABLE t (x)", []).unwrap_err();
+        let error = ApiError::from(WriteError::from(failure));
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+
+        let response = tracing::subscriber::with_default(subscriber, || error.into_response());
+
+        let log = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let logged: Vec<&str> = log.lines().collect();
+        assert_eq!(logged.len(), 1, "one line per failure: {log}");
+        assert!(logged[0].contains("request failed"), "{log}");
+        // The store's words, SQLite's message and its own error code.
+        assert!(
+            logged[0].contains("sqlite: attempt to write a readonly database"),
+            "{log}"
+        );
+        assert!(logged[0].contains("Error code 8"), "{log}");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "internal");
+        assert!(!body.to_string().contains("readonly"), "{body}");
+    }
 
     #[test]
     fn serde_messages_become_ours_without_type_names() {

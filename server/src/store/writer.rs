@@ -19,6 +19,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
 use super::StoreError;
+use crate::report::chain;
 
 thread_local! {
     /// The last version handed out in the open transaction of this (the
@@ -39,7 +40,7 @@ pub(super) fn take_version() -> Option<i64> {
 fn load_version(conn: &Connection) -> Result<(), String> {
     let version: i64 = conn
         .query_row("SELECT version FROM meta WHERE id = 1", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| chain(&e))?;
     VERSION.with(|v| v.set(Some(version)));
     Ok(())
 }
@@ -53,7 +54,7 @@ fn store_version(conn: &Connection) -> Result<(), String> {
     conn.prepare_cached("UPDATE meta SET version = ?1 WHERE id = 1 AND version < ?1")
         .and_then(|mut stmt| stmt.execute([version]))
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| chain(&e))
 }
 
 /// How many queued jobs one transaction takes at most.
@@ -223,7 +224,7 @@ fn run_group_counting(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Resu
     {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| chain(&e))?;
         load_version(&tx)?;
         let mut all_ok = true;
         for job in group.iter_mut() {
@@ -234,23 +235,23 @@ fn run_group_counting(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Resu
         }
         if all_ok {
             store_version(&tx)?;
-            return tx.commit().map_err(|e| e.to_string());
+            return tx.commit().map_err(|e| chain(&e));
         }
         // Dropping the transaction rolls everything back; run again, apart.
     }
     let mut tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| chain(&e))?;
     load_version(&tx)?;
     for job in group.iter_mut() {
-        let savepoint = tx.savepoint().map_err(|e| e.to_string())?;
+        let savepoint = tx.savepoint().map_err(|e| chain(&e))?;
         if job.run(&savepoint) {
-            savepoint.commit().map_err(|e| e.to_string())?;
+            savepoint.commit().map_err(|e| chain(&e))?;
         }
         // A dropped savepoint rolls back that job's changes only.
     }
     store_version(&tx)?;
-    tx.commit().map_err(|e| e.to_string())
+    tx.commit().map_err(|e| chain(&e))
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ fn card_error(e: CardError) -> ApiError {
             "no_such_attendee",
             format!("No attendee has the badge code {badge}."),
         ),
-        other => ApiError::Internal(other.to_string()),
+        other => ApiError::Internal(Box::new(other)),
     }
 }
 

@@ -255,7 +255,7 @@ pub async fn check_credentials(
             Ok(SignIn::Wrong)
         }
         Err(OrganizerError::Store(e)) => Err(e.into()),
-        Err(e) => Err(ApiError::Internal(e.to_string())),
+        Err(e) => Err(ApiError::Internal(Box::new(e))),
     }
 }
 

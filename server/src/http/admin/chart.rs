@@ -113,8 +113,8 @@ pub async fn checkins(
             ))
         })
         .await?;
-    let svg =
-        bars_svg(&report.timeline, clock, "Check-ins per 15 min", 4).map_err(ApiError::Internal)?;
+    let svg = bars_svg(&report.timeline, clock, "Check-ins per 15 min", 4)
+        .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(svg_response(svg))
 }
 
@@ -141,8 +141,8 @@ pub async fn arrivals(
         code: "unknown_session",
         message: "There is no such session.".into(),
     })?;
-    let svg =
-        bars_svg(&detail.arrivals, clock, "Arrivals per 5 min", 3).map_err(ApiError::Internal)?;
+    let svg = bars_svg(&detail.arrivals, clock, "Arrivals per 5 min", 3)
+        .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(svg_response(svg))
 }
 
