@@ -40,6 +40,11 @@ pub struct PullResponse {
     pub more: bool,
     pub reset: bool,
     pub last_seq: u64,
+    /// The server database's epoch (also inside the cursor): a device keeps
+    /// it to know, when it signs in again, whether this server still holds
+    /// what it acknowledged.
+    #[serde(default)]
+    pub epoch: String,
     pub changes: Vec<Change>,
     pub results: Vec<MutationResult>,
 }
@@ -194,6 +199,9 @@ pub struct KioskPairResponse {
     pub token: String,
     pub device_id: String,
     pub kiosk: KioskData,
+    /// As in [`PullResponse::epoch`].
+    #[serde(default)]
+    pub epoch: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +214,9 @@ pub struct SignInResponse {
     pub token: String,
     pub device_id: String,
     pub attendee: AttendeeData,
+    /// As in [`PullResponse::epoch`].
+    #[serde(default)]
+    pub epoch: String,
 }
 
 /// One entity put or deleted since the client's cursor.

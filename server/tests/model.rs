@@ -206,7 +206,11 @@ impl Model {
         match op {
             "registration.create" => {
                 let session = args["session_id"].as_str().unwrap_or_default().to_owned();
-                if self.regs.contains_key(&id) {
+                if let Some((owner, held, status, _)) = self.regs.get(&id) {
+                    // The same create sent again answers what it became.
+                    if owner == attendee && *held == session {
+                        return Ok(json!({"status": status, "position": self.position(&id)}));
+                    }
                     return Err("id_in_use".into());
                 }
                 let Some(&(start, end, capacity)) = self.sessions.get(&session) else {

@@ -5,7 +5,7 @@
 mod helpers;
 
 use app::protocol::{Change, Entity, ResultStatus};
-use helpers::{SESSIONS_HEADER, TestApp, error_code, rid, roster};
+use helpers::{SESSIONS_HEADER, TestApp, entry_args, error_code, rid, roster};
 use serde_json::json;
 
 /// A program with one small room (2 seats), a session clashing with it,
@@ -666,4 +666,75 @@ async fn a_wrong_method_on_the_api_gets_a_json_error() {
 
     assert_eq!((status, code.as_str()), (405, "method_not_allowed"));
     assert!(message.contains("/api/v1/sync/push"));
+}
+
+#[tokio::test]
+async fn a_device_log_sent_again_from_a_new_sign_in_is_answered_not_refused() {
+    let app = app_with(2).await;
+    let small = app.session_id("SMALL").await;
+    let next = app.session_id("NEXT").await;
+    let mut first = app.phone(1).await;
+    let batch = vec![
+        first.register(&rid(1), &small),
+        first.register(&rid(2), &next),
+    ];
+    let answer = app.push(&first, batch).await;
+    assert!(
+        answer
+            .results
+            .iter()
+            .all(|r| r.status == ResultStatus::Applied)
+    );
+    let cancel = first.cancel(&rid(2));
+    let logged = first.log(entry_args(&rid(3), "T-0002"));
+    app.push(&first, vec![cancel, logged]).await;
+
+    // The same person signs in again (a new device, seqs from 1) and the
+    // device sends its whole log, as it does when the server's epoch changed.
+    let mut again = app.phone(1).await;
+    let replay = vec![
+        again.register(&rid(1), &small),
+        again.register(&rid(2), &next),
+        again.register(&rid(1), &next),
+        again.log(entry_args(&rid(3), "T-0002")),
+    ];
+    let answer = app.push(&again, replay).await;
+
+    let got: Vec<_> = answer
+        .results
+        .iter()
+        .map(|r| {
+            (
+                r.status,
+                r.code.as_deref(),
+                r.outcome.as_ref().map(|o| o["status"].clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (ResultStatus::Applied, None, Some(json!("confirmed"))),
+            (ResultStatus::Applied, None, Some(json!("cancelled"))),
+            // The same id for another session is not a replay.
+            (ResultStatus::Rejected, Some("id_in_use"), None),
+            (ResultStatus::Applied, None, Some(json!(null))),
+        ]
+    );
+    assert_eq!(
+        answer.results[3].outcome,
+        Some(json!({"entry_id": rid(3), "confirmed": false}))
+    );
+    assert_eq!(app.registration_count().await, 2, "nothing applied twice");
+    let entries: i64 = app
+        .query(|c| c.query_row("SELECT count(*) FROM mentoring_entries", [], |r| r.get(0)))
+        .await;
+    assert_eq!(entries, 1);
+    assert_eq!(app.seat_counts("SMALL").await, (1, 0));
+
+    // Someone else's id is still refused.
+    let mut other = app.phone(2).await;
+    let stolen = other.register(&rid(1), &small);
+    let answer = app.push(&other, vec![stolen]).await;
+    assert_eq!(answer.results[0].code.as_deref(), Some("id_in_use"));
 }

@@ -69,11 +69,16 @@ pub async fn sign_in_attendee(
     let limit_key = format!("signin:{}", code.as_str());
     state.sign_in_limits.check(&limit_key, address)?;
 
-    let found = {
+    let (found, epoch) = {
         let code = code.clone();
         state
             .store
-            .read(move |conn| Ok(signin::owner(conn, &code)?))
+            .read(move |conn| {
+                Ok((
+                    signin::owner(conn, &code)?,
+                    crate::store::epoch_and_version(conn)?.0,
+                ))
+            })
             .await?
     };
     let Some(mut attendee) = found else {
@@ -88,7 +93,7 @@ pub async fn sign_in_attendee(
     let attendee_id: i64 = attendee
         .id
         .parse()
-        .map_err(|_| ApiError::Internal("attendee id is not a number".into()))?;
+        .map_err(|e| ApiError::Internal(format!("attendee id {:?}: {e}", attendee.id).into()))?;
     attendee.badge_qr = crate::badge::qr_modules(&attendee.badge_code);
     let (token, device_id) =
         issue_device(&state, &headers, DeviceScope::Attendee { attendee_id }).await?;
@@ -99,6 +104,7 @@ pub async fn sign_in_attendee(
             token,
             device_id,
             attendee,
+            epoch,
         }),
     )
         .into_response())
@@ -164,12 +170,17 @@ pub async fn pair_kiosk(
     match outcome {
         Ok(paired) => {
             tracing::info!(device_id = %paired.device_id, "kiosk paired");
+            let epoch = state
+                .store
+                .read(|conn| Ok(crate::store::epoch_and_version(conn)?.0))
+                .await?;
             Ok((
                 StatusCode::CREATED,
                 Json(KioskPairResponse {
                     token: paired.token,
                     device_id: paired.device_id,
                     kiosk: KioskData { name: paired.name },
+                    epoch,
                 }),
             )
                 .into_response())

@@ -175,10 +175,11 @@ pub async fn pull(
             let last = page.changes.last().map_or(after, |(v, _)| *v);
             Ok(PullResponse {
                 cursor: Cursor {
-                    epoch,
+                    epoch: epoch.clone(),
                     version: last,
                 }
                 .encode(),
+                epoch,
                 more: page.more,
                 reset,
                 last_seq,

@@ -93,9 +93,16 @@ pub fn held(conn: &Connection, attendee_id: i64) -> Result<Vec<Held>, rusqlite::
     rows.collect()
 }
 
-pub fn exists(conn: &Connection, id: &RegistrationId) -> Result<bool, rusqlite::Error> {
-    conn.prepare_cached("SELECT 1 FROM registrations WHERE id = ?1")?
-        .exists([id.as_str()])
+/// The registration `id` as a pull shows it, whoever holds it.
+pub fn find(
+    conn: &Connection,
+    id: &RegistrationId,
+) -> Result<Option<RegistrationData>, rusqlite::Error> {
+    conn.prepare_cached(&format!(
+        "SELECT {DATA_COLUMNS} FROM registrations r WHERE r.id = ?1"
+    ))?
+    .query_row([id.as_str()], |r| from_row(r).map(|(_, data)| data))
+    .optional()
 }
 
 /// The attendee's registration `id`: its status and session.

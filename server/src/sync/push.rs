@@ -10,7 +10,7 @@ use app::domain::mentoring::{self, Act, MentoringError, Partner};
 use app::domain::ops::{Actor, Operation};
 use app::domain::registration::{self, Refusal};
 use app::protocol::CheckinData;
-use app::protocol::{Mutation, MutationResult, PushResponse, ResultStatus};
+use app::protocol::{Mutation, MutationResult, PushResponse, RegistrationOutcome, ResultStatus};
 use rusqlite::Connection;
 use time::OffsetDateTime;
 
@@ -194,8 +194,18 @@ fn apply_one(
             registration_id,
             session_id,
         } => {
-            if registrations::exists(conn, &registration_id)? {
-                return Ok(refused(Refusal::IdInUse));
+            if let Some(existing) = registrations::find(conn, &registration_id)? {
+                // The same device log sent again (the server was restored,
+                // or the device signed in anew): answer what it became.
+                let own = existing.attendee_id == attendee_id.to_string()
+                    && existing.session_id == session_id.as_str();
+                if !own {
+                    return Ok(refused(Refusal::IdInUse));
+                }
+                return Ok(Ok(to_json(&RegistrationOutcome {
+                    status: existing.status,
+                    position: existing.position,
+                })));
             }
             let target = registrations::target(conn, &session_id)?;
             let held = registrations::held(conn, attendee_id)?;
@@ -270,7 +280,11 @@ fn apply_one(
             Ok(Ok(checkin_outcome(&recorded, conn)?))
         }
         Operation::MentoringLog { entry_id, entry } => {
-            if entries::find(conn, &entry_id)?.is_some() {
+            if let Some(stored) = entries::find(conn, &entry_id)? {
+                // Sent again from the author's device log: answer as it is.
+                if stored.author_id == attendee_id && !stored.deleted {
+                    return Ok(Ok(entry_outcome(&entry_id, stored.confirmed)));
+                }
                 return Ok(Err((
                     "id_in_use",
                     format!("Another entry already has the id {entry_id}."),
