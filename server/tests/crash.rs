@@ -294,7 +294,7 @@ async fn storm_devices(
 /// every seq of every device once, counts that agree with the rows, every
 /// entry once and confirmed, every check-in once.
 fn assert_whole(db: &Path, phones: &[Phone]) {
-    let conn = rusqlite::Connection::open(&db).expect("open");
+    let conn = rusqlite::Connection::open(db).expect("open");
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("check");
