@@ -265,6 +265,26 @@ export async function pullAll(url, token) {
   }
 }
 
+/** Waits until nothing waits in the outbox (the Changes link has no count). */
+export async function drained(page) {
+  await page.waitForFunction(() => !document.querySelector('nav a[href="/sync"] .count'), null, { timeout: 30_000 });
+}
+
+/** Fills and saves the mentoring log's new-entry form. */
+export async function logEntry(page, { minutes, badge, name, role = "mentor", activity = "conversation", standards = [], note = "" }) {
+  await page.click("[data-action=new-entry]");
+  await page.waitForSelector(".entry-form #m-minutes");
+  await page.fill("#m-minutes", String(minutes));
+  if (badge) await page.fill("#m-badge", badge);
+  if (name) await page.fill("#m-name", name);
+  await page.selectOption("#m-role", role);
+  await page.selectOption("#m-activity", activity);
+  for (const s of standards) await page.check(`.entry-form input[name=standards][value="${s}"]`);
+  if (note) await page.fill("#m-note", note);
+  await page.click(".entry-form button[type=submit]");
+  await page.waitForSelector(".entry-form", { state: "detached" });
+}
+
 /** The last state of each entity of `kind` in `changes`, by id. */
 export function latest(changes, kind) {
   const rows = new Map();

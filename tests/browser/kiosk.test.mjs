@@ -15,7 +15,10 @@
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, signinCode, tempDir, waitForServiceWorker, watchErrors } from "./harness.mjs";
+import {
+  apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, signinCode, tempDir, waitForServiceWorker, watchErrors,
+  drained,
+} from "./harness.mjs";
 
 const fullName = (p) => `${p.first_name} ${p.last_name}`;
 
@@ -46,11 +49,6 @@ async function verdictFor(page, name) {
 
 async function count(page) {
   return Number(await page.locator(".desk-header").getAttribute("data-count"));
-}
-
-/** Waits until nothing waits in the outbox (the Changes link has no count). */
-async function drained(page) {
-  await page.waitForFunction(() => !document.querySelector('nav a[href="/sync"] .count'), null, { timeout: 30_000 });
 }
 
 describe("check-in kiosk", () => {

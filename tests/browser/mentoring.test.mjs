@@ -21,9 +21,11 @@ import {
   apiSignIn,
   axeViolations,
   demoCredentials,
+  drained,
   latest,
   launchProfile,
   launchWithCamera,
+  logEntry,
   openApp,
   pairingCode,
   pullAll,
@@ -41,31 +43,11 @@ async function openLog(page, url) {
   await page.waitForSelector("[data-action=new-entry]");
 }
 
-/** Fills and saves the new-entry form. */
-async function logEntry(page, { minutes, badge, name, role = "mentor", activity = "conversation", standards = [], note = "" }) {
-  await page.click("[data-action=new-entry]");
-  await page.waitForSelector(".entry-form #m-minutes");
-  await page.fill("#m-minutes", String(minutes));
-  if (badge) await page.fill("#m-badge", badge);
-  if (name) await page.fill("#m-name", name);
-  await page.selectOption("#m-role", role);
-  await page.selectOption("#m-activity", activity);
-  for (const s of standards) await page.check(`.entry-form input[name=standards][value="${s}"]`);
-  if (note) await page.fill("#m-note", note);
-  await page.click(".entry-form button[type=submit]");
-  await page.waitForSelector(".entry-form", { state: "detached" });
-}
-
 /** The entries the log shows: [{ id, state, confirmed, text }]. */
 async function shown(page) {
   return page.$$eval(".entry", (items) =>
     items.map((li) => ({ id: li.dataset.id, state: li.dataset.state, confirmed: li.dataset.confirmed, text: li.textContent })),
   );
-}
-
-/** Waits until nothing waits in the outbox (the Changes link has no count). */
-async function drained(page) {
-  await page.waitForFunction(() => !document.querySelector('nav a[href="/sync"] .count'), null, { timeout: 30_000 });
 }
 
 /** Waits until the focused element matches `selector` (a keyboard user is there). */

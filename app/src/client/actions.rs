@@ -162,7 +162,7 @@ pub async fn sign_in(state: AppState, code: SigninCode) -> Result<(), String> {
     )
     .await?;
     let holder = Holder::Attendee(answer.attendee);
-    begin(state, answer.token, answer.device_id, holder).await
+    begin(state, answer.token, answer.device_id, holder, answer.epoch).await
 }
 
 /// Pairs this device as a check-in kiosk with a code from the organizers.
@@ -175,7 +175,7 @@ pub async fn pair_kiosk(state: AppState, pairing_code: String) -> Result<(), Str
     )
     .await?;
     let holder = Holder::Kiosk(answer.kiosk);
-    begin(state, answer.token, answer.device_id, holder).await
+    begin(state, answer.token, answer.device_id, holder, answer.epoch).await
 }
 
 /// Posts a sign-in or pairing request; the server answers 201 with a token.
@@ -211,6 +211,7 @@ async fn begin(
     token: String,
     device_id: String,
     holder: Holder,
+    epoch: String,
 ) -> Result<(), String> {
     let store = store().ok_or("This device's storage is not open yet. Try again in a moment.")?;
     store
@@ -220,6 +221,7 @@ async fn begin(
             holder,
             next_seq: 1,
             token_refused: false,
+            epoch: Some(epoch).filter(|e| !e.is_empty()),
         })
         .await
         .map_err(|e| format!("This device could not save the sign-in: {e}"))?;

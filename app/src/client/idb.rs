@@ -8,6 +8,11 @@
 //!   pulled (or as the server acknowledged them since);
 //! - `outbox`: mutations not yet acknowledged, keyed by zero-padded seq so
 //!   that key order is seq order;
+//! - `sent`: every mutation the server acknowledged, keyed by device id and
+//!   zero-padded seq. This is the device's log: when the server turns out
+//!   to hold fewer of them (restored from an older copy), they go back to
+//!   the outbox and are sent again (spec §4). Only signing out or
+//!   unpairing deletes it;
 //! - `rejected`: mutations the server refused, kept until dismissed;
 //! - `meta`: the pull cursor and sync times (`sync`) and the device's
 //!   account (an attendee or a kiosk) with the next seq (`account`).
@@ -35,7 +40,7 @@ use crate::protocol::{
 use crate::state::Holder;
 
 const DB_NAME: &str = "hallpass";
-const DB_VERSION: u32 = 5;
+const DB_VERSION: u32 = 6;
 const SESSIONS: &str = "sessions";
 const REGISTRATIONS: &str = "registrations";
 const ATTENDEES: &str = "attendees";
@@ -44,6 +49,7 @@ const MENTORING: &str = "mentoring";
 /// Everything that belongs to the signed-in holder, wiped with it.
 const HOLDER_DATA: [&str; 5] = [REGISTRATIONS, ATTENDEES, CHECKINS, MENTORING, REJECTED];
 const OUTBOX: &str = "outbox";
+const SENT: &str = "sent";
 const REJECTED: &str = "rejected";
 const META: &str = "meta";
 const SYNC_KEY: &str = "sync";
@@ -67,6 +73,18 @@ pub struct Account {
     /// database was replaced). The outbox is kept for the next sign-in.
     #[serde(default)]
     pub token_refused: bool,
+    /// The epoch of the server database that acknowledged this device's
+    /// log (`None` before it was known).
+    #[serde(default)]
+    pub epoch: Option<String>,
+}
+
+/// One acknowledged mutation of the device's log, with the device id it
+/// was sent as (a new sign-in is a new device with seqs from 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Logged {
+    device_id: String,
+    mutation: Mutation,
 }
 
 /// A mutation the server refused, with its reason.
@@ -129,8 +147,35 @@ async fn read_all<T: for<'de> Deserialize<'de>>(
         .collect())
 }
 
+/// The rows of `store` whose keys fall in `range`, in key order.
+async fn read_range<T: for<'de> Deserialize<'de>>(
+    store: &ObjectStore<'_>,
+    range: std::ops::Range<String>,
+) -> Result<Vec<T>, StoreError> {
+    let rows = store
+        .get_all::<String>()
+        .with_query(range)
+        .primitive()?
+        .await?;
+    Ok(rows
+        .filter_map(Result::ok)
+        .filter_map(|text| serde_json::from_str(&text).ok())
+        .collect())
+}
+
 fn seq_key(seq: u64) -> String {
     format!("{seq:016}")
+}
+
+/// The key of a `sent` row: by device, then in seq order.
+fn sent_key(device_id: &str, seq: u64) -> String {
+    format!("{device_id}/{seq:016}")
+}
+
+/// The keys of `device_id`'s `sent` rows from seq `from` on: `0` sorts
+/// right after `/`, so `{device_id}0` bounds them all.
+fn sent_from(device_id: &str, from: u64) -> std::ops::Range<String> {
+    sent_key(device_id, from)..format!("{device_id}0")
 }
 
 pub struct LocalStore {
@@ -168,6 +213,9 @@ impl LocalStore {
                 }
                 if event.old_version() < 5.0 {
                     db.create_object_store(MENTORING).build()?;
+                }
+                if event.old_version() < 6.0 {
+                    db.create_object_store(SENT).build()?;
                 }
                 Ok(())
             })
@@ -271,7 +319,10 @@ impl LocalStore {
     /// from an earlier sign-in of the same attendee, or from this kiosk's
     /// earlier pairing (whose token the server stopped accepting), are
     /// renumbered for the new device from seq 1, so they are sent again;
-    /// anyone else's are dropped with the rest of their data. The pull
+    /// anyone else's are dropped with the rest of their data. When the
+    /// server is not the database that acknowledged the device's log (its
+    /// epoch differs: restored from an older copy, or replaced), the whole
+    /// log goes first, since ids make every replay harmless. The pull
     /// cursor is reset: the new scope holds more.
     pub async fn sign_in(&self, mut account: Account) -> Result<(), StoreError> {
         // One transaction reads the outbox and rewrites it: a change another
@@ -280,6 +331,7 @@ impl LocalStore {
             .db
             .transaction([
                 OUTBOX,
+                SENT,
                 REGISTRATIONS,
                 ATTENDEES,
                 CHECKINS,
@@ -299,12 +351,24 @@ impl LocalStore {
                 (Holder::Kiosk(_), Holder::Kiosk(_)) => true,
                 _ => false,
             });
+        let same_server = previous
+            .as_ref()
+            .is_some_and(|p| p.epoch.is_some() && p.epoch == account.epoch);
         let outbox = tx.object_store(OUTBOX)?;
-        let queued: Vec<Mutation> = if keep {
-            read_all(&outbox).await?
-        } else {
-            Vec::new()
-        };
+        let sent = tx.object_store(SENT)?;
+        let mut queued: Vec<Mutation> = Vec::new();
+        if keep && !same_server {
+            queued = in_order(read_all(&sent).await?);
+        }
+        if keep {
+            queued.extend(read_all::<Mutation>(&outbox).await?);
+        }
+        // Kept only while the server that acknowledged it still has it
+        // (as the old device's history); otherwise it is in `queued` now,
+        // or someone else's.
+        if !(keep && same_server) {
+            sent.clear()?;
+        }
         outbox.clear()?;
         account.next_seq = 1;
         for mut m in queued {
@@ -331,14 +395,15 @@ impl LocalStore {
         Ok(())
     }
 
-    /// Forgets the person or kiosk: the account, outbox, rejections and
-    /// everything pulled for it (a kiosk's roster and check-ins). The
+    /// Forgets the person or kiosk: the account, outbox, log, rejections
+    /// and everything pulled for it (a kiosk's roster and check-ins). The
     /// program stays (it is public).
     pub async fn sign_out(&self) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction([
                 OUTBOX,
+                SENT,
                 REGISTRATIONS,
                 ATTENDEES,
                 CHECKINS,
@@ -349,6 +414,7 @@ impl LocalStore {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         tx.object_store(OUTBOX)?.clear()?;
+        tx.object_store(SENT)?.clear()?;
         for name in HOLDER_DATA {
             tx.object_store(name)?.clear()?;
         }
@@ -405,24 +471,44 @@ impl LocalStore {
         Ok(mutation)
     }
 
-    /// The server lost seqs this device had sent (its database was
-    /// restored): it expects `expected` next. Everything still in the outbox
-    /// is unknown to it, so the outbox is renumbered from `expected`.
-    pub async fn renumber_outbox(&self, expected: u64) -> Result<(), StoreError> {
+    /// The server holds this device's mutations only up to `last_seq`
+    /// (restored from an older copy, or told by a `seq_gap`). What the log
+    /// holds after it goes back to the outbox ahead of what was still
+    /// queued, numbered on from `last_seq + 1`, and the refusals of those
+    /// are forgotten (the server decides again). Returns how many
+    /// acknowledged mutations were queued again; nothing changes when the
+    /// server lacks nothing.
+    pub async fn resend_after(&self, last_seq: u64) -> Result<usize, StoreError> {
         // Read and rewritten in one transaction, as in `sign_in`.
         let tx = self
             .db
-            .transaction([OUTBOX, META])
+            .transaction([OUTBOX, SENT, REJECTED, META])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let meta = tx.object_store(META)?;
         let account: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
         let mut account = account.ok_or(StoreError::SignedOut)?;
+        let sent = tx.object_store(SENT)?;
+        let lost_keys = sent_from(&account.device_id, last_seq + 1);
+        let lost: Vec<Logged> = read_range(&sent, lost_keys.clone()).await?;
         let outbox = tx.object_store(OUTBOX)?;
         let queued: Vec<Mutation> = read_all(&outbox).await?;
+        let behind = queued.first().is_some_and(|m| m.seq > last_seq + 1);
+        if lost.is_empty() && !behind {
+            return Ok(0);
+        }
+        sent.delete(lost_keys).build()?;
+        let rejected = tx.object_store(REJECTED)?;
+        let refusals: Vec<Rejected> = read_all(&rejected).await?;
+        for r in refusals {
+            if lost.iter().any(|l| l.mutation == r.mutation) {
+                rejected.delete(seq_key(r.mutation.seq)).build()?;
+            }
+        }
+        let resent = lost.len();
         outbox.clear()?;
-        account.next_seq = expected;
-        for mut m in queued {
+        account.next_seq = last_seq + 1;
+        for mut m in lost.into_iter().map(|l| l.mutation).chain(queued) {
             m.seq = account.next_seq;
             account.next_seq += 1;
             outbox
@@ -434,11 +520,11 @@ impl LocalStore {
             .with_key(ACCOUNT_KEY.to_owned())
             .build()?;
         tx.commit().await?;
-        Ok(())
+        Ok(resent)
     }
 
     /// Takes the server's verdicts on outbox entries: acknowledged ones
-    /// leave the outbox (a registration's or check-in's outcome is written
+    /// move from the outbox to the log (a registration's or check-in's outcome is written
     /// at once, so it shows before the next pull), refused ones move to
     /// `rejected`. Results for seqs no longer in the outbox are ignored.
     /// `Ok(true)` when anything changed.
@@ -457,10 +543,11 @@ impl LocalStore {
         }
         let tx = self
             .db
-            .transaction([OUTBOX, REJECTED, REGISTRATIONS, CHECKINS, MENTORING])
+            .transaction([OUTBOX, SENT, REJECTED, REGISTRATIONS, CHECKINS, MENTORING])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let outbox = tx.object_store(OUTBOX)?;
+        let sent = tx.object_store(SENT)?;
         let rejected = tx.object_store(REJECTED)?;
         let registrations = tx.object_store(REGISTRATIONS)?;
         let checkins = tx.object_store(CHECKINS)?;
@@ -468,6 +555,13 @@ impl LocalStore {
         let mut settled_checkin = false;
         for (mutation, result) in settled {
             outbox.delete(seq_key(mutation.seq)).build()?;
+            let logged = Logged {
+                device_id: account.device_id.clone(),
+                mutation: mutation.clone(),
+            };
+            sent.put(encode(&logged)?)
+                .with_key(sent_key(&account.device_id, mutation.seq))
+                .build()?;
             match result.status {
                 ResultStatus::Rejected => {
                     let row = Rejected {
@@ -617,6 +711,7 @@ impl LocalStore {
             mentoring.clear()?;
             self.mark_all_changed();
         }
+        let holder_epoch = holder.as_ref().and_then(|a| a.epoch.clone());
         let kiosk = holder.is_some_and(|a| matches!(a.holder, Holder::Kiosk(_)));
         let mut account: Option<Account> = None;
         for change in &page.changes {
@@ -720,6 +815,15 @@ impl LocalStore {
                 }
             }
         }
+        // Learn the epoch of the database that now holds the log.
+        if holder_epoch.as_deref() != Some(page.epoch.as_str()) && !page.epoch.is_empty() {
+            if account.is_none() {
+                account = read(&meta, ACCOUNT_KEY).await?;
+            }
+            if let Some(a) = account.as_mut() {
+                a.epoch = Some(page.epoch.clone());
+            }
+        }
         if let Some(account) = account {
             meta.put(encode(&account)?)
                 .with_key(ACCOUNT_KEY.to_owned())
@@ -781,4 +885,26 @@ fn checkin_row(
             Holder::Attendee(_) => None,
         },
     })
+}
+
+/// A log gathered from earlier sign-ins, to send again: each device's
+/// mutations in seq order, the devices in the order they began.
+fn in_order(mut logged: Vec<Logged>) -> Vec<Mutation> {
+    let mut began: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for l in &logged {
+        let at = began
+            .entry(l.device_id.clone())
+            .or_insert_with(|| l.mutation.at.clone());
+        if l.mutation.at < *at {
+            at.clone_from(&l.mutation.at);
+        }
+    }
+    logged.sort_by(|a, b| {
+        (&began[&a.device_id], &a.device_id, a.mutation.seq).cmp(&(
+            &began[&b.device_id],
+            &b.device_id,
+            b.mutation.seq,
+        ))
+    });
+    logged.into_iter().map(|l| l.mutation).collect()
 }

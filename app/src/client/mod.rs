@@ -367,10 +367,18 @@ async fn sync_round(store: &LocalStore) -> Result<bool, sync::SyncError> {
         .map_err(|e| sync::SyncError::Storage(e.to_string()))?;
     let mut changed = false;
     let active = account.as_ref().filter(|a| !a.token_refused);
-    if let Some(account) = active {
-        changed |= sync::push_all(store, account).await?;
+    // A pull can find that the server lost part of this device's log (it
+    // was restored): that part is queued again, so push and pull once more.
+    for _ in 0..3 {
+        if let Some(account) = active {
+            changed |= sync::push_all(store, account).await?;
+        }
+        let pulled = sync::pull_all(store, active).await?;
+        changed |= pulled.changed;
+        if pulled.requeued == 0 {
+            break;
+        }
     }
-    changed |= sync::pull_all(store, active).await?;
     if account.is_some_and(|a| a.token_refused) {
         return Err(sync::SyncError::TokenRefused);
     }

@@ -83,14 +83,18 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
             }
             409 if !renumbered => {
                 // The server lost what it had acknowledged (restored from a
-                // backup): send everything still here from where it is.
+                // backup): send the log again from where it is.
                 let body: serde_json::Value =
                     response.json().await.map_err(|_| SyncError::Offline)?;
                 let Some(expected) = body["error"]["expected_seq"].as_u64() else {
                     return Err(SyncError::Server("the server refused the batch".into()));
                 };
-                store.renumber_outbox(expected).await.map_err(storage)?;
+                store
+                    .resend_after(expected.saturating_sub(1))
+                    .await
+                    .map_err(storage)?;
                 renumbered = true;
+                changed = true;
             }
             _ => {
                 let error = failure(response).await;
@@ -103,8 +107,18 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
     }
 }
 
-/// Pulls until `more` is false. `Ok(true)` when anything changed locally.
-pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<bool, SyncError> {
+/// What a pull did.
+#[derive(Debug, Default)]
+pub struct Pulled {
+    /// Anything changed locally.
+    pub changed: bool,
+    /// The server holds less of this device's log than it acknowledged
+    /// (it was restored): that much went back to the outbox, to push.
+    pub requeued: usize,
+}
+
+/// Pulls until `more` is false.
+pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<Pulled, SyncError> {
     let mut changed = false;
     // A bound on pages guards against a server that always says `more`.
     for _ in 0..10_000 {
@@ -136,17 +150,25 @@ pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<b
             .map_err(storage)?
         {
             // Signed in or out meanwhile: the sync that asked for is next.
-            return Ok(changed);
+            return Ok(Pulled {
+                changed,
+                requeued: 0,
+            });
         }
+        let mut requeued = 0;
         if let Some(account) = account {
             // Verdicts of pushes whose response was lost.
             changed |= store
                 .settle(&page.results, account)
                 .await
                 .map_err(storage)?;
+            requeued = store.resend_after(page.last_seq).await.map_err(storage)?;
         }
-        if !page.more {
-            return Ok(changed);
+        if !page.more || requeued > 0 {
+            return Ok(Pulled {
+                changed: changed || requeued > 0,
+                requeued,
+            });
         }
     }
     Err(SyncError::Server("the server kept sending pages".into()))
