@@ -198,6 +198,38 @@ async fn health_reports_the_epoch_and_version() {
 }
 
 #[tokio::test]
+async fn health_is_503_while_the_writer_cannot_commit_and_ok_again_after() {
+    let app = TestApp::spawn().await;
+    // Another process holds the database's write lock for longer than the
+    // writer waits (5 s): every commit fails meanwhile.
+    let (locked, release) = std::sync::mpsc::channel();
+    let (held, hold) = std::sync::mpsc::channel::<()>();
+    let db = app.db.clone();
+    let holder = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(db).expect("open");
+        conn.execute_batch("BEGIN IMMEDIATE").expect("lock");
+        locked.send(()).expect("tell");
+        let _ = hold.recv();
+        conn.execute_batch("ROLLBACK").expect("unlock");
+    });
+    release.recv().expect("locked");
+
+    let response = app.get("/healthz").await;
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(status, 503);
+    assert_eq!(body["status"], "failing");
+    assert_eq!(body["writer"], "failing", "no cause told to the world");
+
+    drop(held);
+    holder.join().expect("holder");
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["writer"], "ok");
+}
+
+#[tokio::test]
 async fn api_responses_are_compressed_and_never_cached() {
     let app = TestApp::spawn().await;
     server::demo::load(&app.store).await.expect("demo");

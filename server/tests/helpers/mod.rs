@@ -12,6 +12,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Store,
     pub client: reqwest::Client,
+    /// The SQLite file the server uses.
+    pub db: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -43,7 +45,8 @@ impl TestApp {
         serving: server::ServeOptions,
     ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("test.sqlite")).expect("open store");
+        let db = dir.path().join("test.sqlite");
+        let store = Store::open(&db).expect("open store");
         let options = server::leptos_options(Some(dir.path()));
         let state = setup(AppState::new(store.clone(), options));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -55,6 +58,7 @@ impl TestApp {
             addr,
             store,
             client: reqwest::Client::new(),
+            db,
             _dir: dir,
         }
     }
