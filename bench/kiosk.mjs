@@ -13,47 +13,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { latest, launchProfile, pairingCode, pullAll, apiDevice, removeDir, runCli, startServer, tempDir } from "../tests/browser/harness.mjs";
+import { plain, scanOnce, stats } from "./desk.mjs";
 
 const ATTENDEES = 10_000;
 const SCANS = 150;
 const SEARCHES = 150;
-
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  const ms = (v) => `${v.toFixed(2)} ms`;
-  return `${sorted.length} | ${ms(at(0.5))} | ${ms(at(0.99))} | ${ms(sorted[sorted.length - 1])}`;
-}
-
-const plain = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-
-/** Submits `code` in the scan field; returns [lookup ms, submit → verdict frame ms]. */
-function scanOnce(page, code, name) {
-  return page.evaluate(
-    ({ code, name }) =>
-      new Promise((resolve, reject) => {
-        const input = document.querySelector("#scan");
-        const area = document.querySelector(".verdict-area");
-        const timer = setTimeout(() => reject(new Error(`no verdict for ${code}`)), 5000);
-        input.value = code;
-        input.dispatchEvent(new Event("input", { bubbles: true }));
-        const start = performance.now();
-        const seen = () => {
-          if (area.querySelector(".verdict-name")?.textContent !== name) return;
-          observer.disconnect();
-          requestAnimationFrame(() => {
-            clearTimeout(timer);
-            const lookup = performance.getEntriesByName("hallpass:badge-lookup", "measure").at(-1)?.duration;
-            resolve([lookup, performance.now() - start]);
-          });
-        };
-        const observer = new MutationObserver(seen);
-        observer.observe(area, { subtree: true, childList: true });
-        input.form.requestSubmit();
-      }),
-    { code, name },
-  );
-}
 
 /** Types `query`; returns the search's ms once the list is drawn. */
 function searchOnce(page, query) {
