@@ -71,11 +71,13 @@ try {
     acknowledged.push(performance.now() - start);
   }
 
+  // The desk counts people in, not scans.
+  const peopleIn = Number(await page.locator(".desk-header").getAttribute("data-count"));
   const reopened = [];
   for (let i = 0; i < 5; i++) {
     const start = performance.now();
     await page.reload();
-    await page.waitForFunction((n) => Number(document.querySelector(".desk-header")?.dataset.count) >= n, CHECKINS, { timeout: 60_000 });
+    await page.waitForFunction((n) => Number(document.querySelector(".desk-header")?.dataset.count) >= n, peopleIn, { timeout: 60_000 });
     reopened.push(performance.now() - start);
   }
 
@@ -103,7 +105,7 @@ try {
   console.log(`| the day: ${CHECKINS.toLocaleString("en")} scans, each synced | ${(dayMs / 1000).toFixed(0)} s |`);
   console.log(`| IndexedDB with the day's log, roster and check-ins | ${mb(storage)} |`);
   const sorted = [...reopened].sort((a, b) => a - b);
-  console.log(`| reopening the kiosk page → the day's count shown (median of 5; slowest) | ${sorted[2].toFixed(0)} ms; ${sorted[4].toFixed(0)} ms |`);
+  console.log(`| reopening the kiosk page → the day's count (${peopleIn.toLocaleString("en")} people in) shown (median of 5; slowest) | ${sorted[2].toFixed(0)} ms; ${sorted[4].toFixed(0)} ms |`);
   console.log(`| server restored to before the day: check-ins it held → after one sync | ${lost} → ${back} |`);
   console.log(`| that sync: the whole log sent again and acknowledged | ${(resendMs / 1000).toFixed(1)} s |`);
   console.log("\n| with the log in place | count | p50 | p99 | max |");

@@ -888,23 +888,27 @@ fn checkin_row(
 }
 
 /// A log gathered from earlier sign-ins, to send again: each device's
-/// mutations in seq order, the devices in the order they began.
+/// mutations in seq order, the devices in the order they began. (A device
+/// has had a handful of sign-ins at most: a list is enough.)
 fn in_order(mut logged: Vec<Logged>) -> Vec<Mutation> {
-    let mut began: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut began: Vec<(&str, &str)> = Vec::new();
     for l in &logged {
-        let at = began
-            .entry(l.device_id.clone())
-            .or_insert_with(|| l.mutation.at.clone());
-        if l.mutation.at < *at {
-            at.clone_from(&l.mutation.at);
+        match began.iter_mut().find(|(d, _)| *d == l.device_id) {
+            Some((_, at)) if l.mutation.at.as_str() < *at => *at = &l.mutation.at,
+            Some(_) => {}
+            None => began.push((&l.device_id, &l.mutation.at)),
         }
     }
-    logged.sort_by(|a, b| {
-        (&began[&a.device_id], &a.device_id, a.mutation.seq).cmp(&(
-            &began[&b.device_id],
-            &b.device_id,
-            b.mutation.seq,
-        ))
-    });
+    let rank: Vec<(String, String)> = began
+        .into_iter()
+        .map(|(d, at)| (d.to_owned(), at.to_owned()))
+        .collect();
+    let began_at = |device: &str| {
+        rank.iter()
+            .find(|(d, _)| d == device)
+            .map(|(_, at)| at.clone())
+            .unwrap_or_default()
+    };
+    logged.sort_by_cached_key(|l| (began_at(&l.device_id), l.device_id.clone(), l.mutation.seq));
     logged.into_iter().map(|l| l.mutation).collect()
 }
