@@ -15,12 +15,12 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
-use server::store::devices::{self, DeviceScope, NewDevice};
-use server::{AppState, Store};
+use server::Store;
 use tokio::sync::Semaphore;
 
-const SESSIONS: usize = 250;
-const ATTENDEES: usize = 5_000;
+mod common;
+use common::{ATTENDEES, Device, SESSIONS, fresh_server, make_devices};
+
 const THROUGHPUT_DEVICES: usize = 1_000;
 const THROUGHPUT_BATCHES: usize = 5;
 const BATCH: usize = 20;
@@ -31,87 +31,6 @@ const IN_FLIGHT: usize = 1_000;
 /// Paced run: each device pushes a batch every second, so 1,000 devices
 /// offer 20,000 mutations/s, the budget.
 const PACED_PERIOD: Duration = Duration::from_secs(1);
-
-struct Device {
-    token: String,
-    device_id: String,
-}
-
-fn program() -> String {
-    let mut csv = "code,title,description,kind,topic,standard,career_families,room,starts_at,ends_at,capacity,presenter\n".to_owned();
-    for i in 0..SESSIONS {
-        // 25 time slots of 10 parallel sessions over three days.
-        let slot = i / 10;
-        let day = 26 + slot / 9;
-        let hour = 8 + slot % 9;
-        let capacity = if i % 5 == 0 {
-            String::new()
-        } else {
-            (20 + i % 80).to_string()
-        };
-        csv.push_str(&format!(
-            "B-{i:03},Session {i},,workshop,,,,Room {r},2027-03-{day}T{hour:02}:00:00-05:00,2027-03-{day}T{hour:02}:50:00-05:00,{capacity},\n",
-            r = i % 10
-        ));
-    }
-    csv
-}
-
-fn roster() -> String {
-    let mut csv =
-        "badge_code,first_name,last_name,email,state,local,career_family,role\n".to_owned();
-    for i in 0..ATTENDEES {
-        csv.push_str(&format!(
-            "B-{i:05},First,Last{i},,OH,Local 1,Paraeducators,attendee\n"
-        ));
-    }
-    csv
-}
-
-/// Devices made directly in the store: sign-in is rate limited per address
-/// by design, and this benchmark is about push.
-async fn make_devices(store: &Store, n: usize) -> Vec<Device> {
-    let devices: Vec<Device> = (0..n)
-        .map(|_| Device {
-            token: devices::new_token(),
-            device_id: uuid::Uuid::new_v4().to_string(),
-        })
-        .collect();
-    let rows: Vec<(String, String, i64)> = devices
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            (
-                d.token.clone(),
-                d.device_id.clone(),
-                (i % ATTENDEES) as i64 + 1,
-            )
-        })
-        .collect();
-    store
-        .write(move |conn| {
-            for (token, id, attendee_id) in &rows {
-                devices::create(
-                    conn,
-                    &NewDevice {
-                        id,
-                        token,
-                        scope: DeviceScope::Attendee {
-                            attendee_id: *attendee_id,
-                        },
-                        name: None,
-                        protocol: 1,
-                        user_agent: None,
-                        now: "2027-03-20T00:00:00Z",
-                    },
-                )?;
-            }
-            Ok(())
-        })
-        .await
-        .expect("devices");
-    devices
-}
 
 /// Time slots in the program: ten parallel sessions in each.
 const SLOTS: usize = SESSIONS / 10;
@@ -190,12 +109,7 @@ struct Run {
 
 impl Run {
     fn percentile(&self, p: f64) -> f64 {
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        let i = ((p / 100.0) * sorted.len() as f64) as usize;
-        sorted
-            .get(i.min(sorted.len().saturating_sub(1)))
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        common::percentile(&self.latencies, p)
     }
 }
 
@@ -339,26 +253,6 @@ fn raw_rate(dir: &Path, rows: usize, per_txn: usize) -> f64 {
     rows as f64 / started.elapsed().as_secs_f64()
 }
 
-async fn fresh_server(dir: &Path, name: &str) -> (Store, Arc<String>) {
-    let store = Store::open(&dir.join(name)).expect("store");
-    server::import::import_sessions(&store, program().as_bytes())
-        .await
-        .expect("sessions");
-    server::import::import_attendees(&store, roster().as_bytes())
-        .await
-        .expect("attendees");
-    let state = AppState::new(store.clone(), server::leptos_options(Some(dir)));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!(
-        "http://{}/api/v1/sync/push",
-        listener.local_addr().expect("addr")
-    );
-    tokio::spawn(server::serve(listener, state));
-    (store, Arc::new(url))
-}
-
 async fn applied(store: &Store) -> (i64, i64) {
     store
         .read(|c| {
@@ -377,7 +271,7 @@ async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
 
     let (store, url) = fresh_server(dir.path(), "throughput.sqlite").await;
-    let devices = make_devices(&store, THROUGHPUT_DEVICES).await;
+    let devices = make_devices(&store, THROUGHPUT_DEVICES, false).await;
     let throughput = drive(url, devices, THROUGHPUT_BATCHES, BATCH, None).await;
     let (seqs, results) = applied(&store).await;
     assert_eq!(
@@ -387,13 +281,13 @@ async fn main() {
     );
 
     let (store, url) = fresh_server(dir.path(), "paced.sqlite").await;
-    let devices = make_devices(&store, THROUGHPUT_DEVICES).await;
+    let devices = make_devices(&store, THROUGHPUT_DEVICES, false).await;
     let paced = drive(url, devices, THROUGHPUT_BATCHES, BATCH, Some(PACED_PERIOD)).await;
     let (seqs, _) = applied(&store).await;
     assert_eq!(seqs, paced.mutations as i64, "every mutation applied once");
 
     let (store, url) = fresh_server(dir.path(), "storm.sqlite").await;
-    let devices = make_devices(&store, STORM_DEVICES).await;
+    let devices = make_devices(&store, STORM_DEVICES, false).await;
     let storm = drive(url, devices, 1, STORM_QUEUED, None).await;
     let (seqs, results) = applied(&store).await;
     let storm_exact = seqs == storm.mutations as i64 && results == storm.mutations as i64;

@@ -84,6 +84,9 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     // 64 MiB of page cache (negative: KiB) keeps the hot indexes resident.
     conn.pragma_update(None, "cache_size", -65_536)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // When the writer starts the log over, a file that grew past this
+    // under a burst is cut back to it (see `writer`).
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     Ok(())
 }
 
@@ -123,9 +126,11 @@ pub enum Checkpoints {
 /// How often the WAL is copied back into the database file.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Copies the WAL into the database file on a thread of its own, so the
-/// writer never stops to do it (SQLite's automatic checkpoint runs inside
-/// the committing writer). PASSIVE: it never blocks the writer or readers.
+/// Copies the WAL into the database file on a thread of its own, so that
+/// the bulk of that work never holds up the writer (SQLite's automatic
+/// checkpoint would run inside the committing writer); the writer's own
+/// restart of the log (`writer`) then finds little left to copy. PASSIVE:
+/// it never blocks the writer or readers.
 fn spawn_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> Result<(), StoreError> {
     let conn = open_connection(path)?;
     std::thread::Builder::new()
@@ -161,7 +166,7 @@ impl Store {
             spawn_checkpointer(path, Arc::downgrade(&alive))?;
         }
         Ok(Store {
-            writer: writer::Writer::spawn(conn)?,
+            writer: writer::Writer::spawn(conn, checkpoints)?,
             readers: Arc::new(pool::ReadPool::new(path.to_path_buf())),
             _alive: alive,
         })

@@ -10,6 +10,19 @@
 //! each closure in its own savepoint. Closures may therefore run twice and
 //! must only touch the database (they do: everything they compute comes
 //! from the connection and what they captured).
+//!
+//! The write-ahead log stays bounded because the writer resets it. A
+//! checkpoint on another thread copies the log into the database while
+//! writes go on, but under steady load it never catches up with the last
+//! commit, and SQLite starts the log over only once a checkpoint has
+//! copied all of it and no reader still needs it: the log would grow for
+//! as long as the load lasts. So after a group commits, when the log has
+//! passed [`RESTART_FRAMES`], the writer itself runs a RESTART checkpoint
+//! between two groups, where no commit can slip in: it copies what is
+//! left, waits briefly for the readers that began before it, and the next
+//! group writes the log from its start (`journal_size_limit` then trims
+//! the file). Where Litestream replicates the database it does its own
+//! checkpoints and the writer leaves the log alone.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -18,13 +31,65 @@ use std::sync::mpsc;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
-use super::StoreError;
+use super::{Checkpoints, StoreError};
 use crate::report::chain;
 
 thread_local! {
     /// The last version handed out in the open transaction of this (the
     /// writer's) thread; `None` outside one.
     static VERSION: Cell<Option<i64>> = const { Cell::new(None) };
+    /// Frames in the write-ahead log after this thread's last commit, as
+    /// SQLite's WAL hook reports them.
+    static WAL_FRAMES: Cell<i32> = const { Cell::new(0) };
+}
+
+/// The log's size, in frames (pages of 4 KiB), past which the writer
+/// restarts it: 16 MiB.
+pub const RESTART_FRAMES: i32 = 4096;
+
+/// How long the restart waits for readers that began before it. They are
+/// short; one that is not (a large export) only postpones the restart to a
+/// later group.
+const RESTART_PATIENCE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// The writer's usual wait for a lock (Litestream's own checkpoints take it).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn note_wal_frames(_: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlite::Result<()> {
+    WAL_FRAMES.with(|f| f.set(frames));
+    Ok(())
+}
+
+/// After a commit: restarts the log if it has grown past [`RESTART_FRAMES`].
+fn bound_the_log(conn: &Connection) {
+    let frames = WAL_FRAMES.with(Cell::get);
+    if frames < RESTART_FRAMES {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let outcome = conn.busy_timeout(RESTART_PATIENCE).and_then(|()| {
+        conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+    });
+    if let Err(e) = conn.busy_timeout(BUSY_TIMEOUT) {
+        tracing::error!(cause = %chain(&e), "cannot restore the writer's busy timeout");
+    }
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    match outcome {
+        // Done: the next commit writes the log from its start.
+        Ok((0, _, _)) => {
+            WAL_FRAMES.with(|f| f.set(0));
+            tracing::debug!(frames, ms, "write-ahead log restarted");
+        }
+        // A reader from before is still at it: the next group tries again.
+        Ok((_, log, copied)) => tracing::debug!(frames, log, copied, ms, "log restart postponed"),
+        Err(e) => tracing::warn!(cause = %chain(&e), frames, ms, "log restart failed"),
+    }
 }
 
 /// The next version, when called inside the writer's open transaction.
@@ -153,15 +218,22 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn spawn(conn: Connection) -> Result<Self, StoreError> {
-        Self::spawn_with_capacity(conn, QUEUE_CAPACITY)
+    pub fn spawn(conn: Connection, checkpoints: Checkpoints) -> Result<Self, StoreError> {
+        Self::spawn_with_capacity(conn, QUEUE_CAPACITY, checkpoints)
     }
 
-    pub fn spawn_with_capacity(conn: Connection, capacity: usize) -> Result<Self, StoreError> {
+    pub fn spawn_with_capacity(
+        conn: Connection,
+        capacity: usize,
+        checkpoints: Checkpoints,
+    ) -> Result<Self, StoreError> {
         let (queue, jobs) = mpsc::sync_channel::<Box<dyn Job>>(capacity);
+        if checkpoints == Checkpoints::Server {
+            conn.wal_hook(Some(note_wal_frames));
+        }
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run(conn, jobs))
+            .spawn(move || run(conn, jobs, checkpoints))
             .map_err(|e| StoreError::Commit(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer { queue })
     }
@@ -195,7 +267,7 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
+fn run(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>, checkpoints: Checkpoints) {
     while let Ok(first) = jobs.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -204,12 +276,21 @@ fn run(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
+        let started = std::time::Instant::now();
         let committed = run_group(&mut conn, &mut group);
-        if let Err(e) = &committed {
-            tracing::error!(error = %e, jobs = group.len(), "write transaction failed");
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match &committed {
+            Ok(()) => tracing::trace!(jobs = group.len(), ms, "group committed"),
+            Err(e) => {
+                tracing::error!(error = %e, jobs = group.len(), ms, "write transaction failed")
+            }
         }
         for job in group {
             job.finish(committed.clone());
+        }
+        // Between groups, after every caller has its answer.
+        if checkpoints == Checkpoints::Server {
+            bound_the_log(&conn);
         }
     }
 }
@@ -266,7 +347,7 @@ mod tests {
              CREATE TABLE t (x INTEGER);",
         )
         .expect("schema");
-        Writer::spawn_with_capacity(conn, capacity).expect("writer")
+        Writer::spawn_with_capacity(conn, capacity, Checkpoints::Server).expect("writer")
     }
 
     /// Keeps the writer busy in one job until the sender is used (or 10 s).
