@@ -523,11 +523,11 @@ impl LocalStore {
         Ok(resent)
     }
 
-    /// Takes the server's verdicts on outbox entries: acknowledged ones
-    /// move from the outbox to the log (a registration's or check-in's outcome is written
-    /// at once, so it shows before the next pull), refused ones move to
-    /// `rejected`. Results for seqs no longer in the outbox are ignored.
-    /// `Ok(true)` when anything changed.
+    /// Takes the server's verdicts on outbox entries: each leaves the
+    /// outbox for the log; an acknowledged registration's or check-in's
+    /// outcome is written at once, so it shows before the next pull, and a
+    /// refused one is also kept in `rejected`. Results for seqs no longer
+    /// in the outbox are ignored. `Ok(true)` when anything changed.
     pub async fn settle(
         &self,
         results: &[MutationResult],
