@@ -1,4 +1,30 @@
-// What the kiosk benchmarks share: scanning at the desk, and their tables.
+// What the kiosk benchmarks share: a big roster, a paired kiosk, scanning
+// at the desk, and their tables.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { apiDevice, latest, pairingCode, pullAll, runCli } from "../tests/browser/harness.mjs";
+
+/**
+ * Imports `count` made-up attendees into `server`'s database (`dir` holds
+ * the CSV) and pairs an observer kiosk over the API: `{ observer, roster }`.
+ */
+export async function importRoster(server, dir, count) {
+  const csv = join(dir, "attendees.csv");
+  writeFileSync(csv, await runCli(server.db, ["demo", "roster", "--count", String(count)]));
+  await runCli(server.db, ["import", "attendees", csv]);
+  const observer = await apiDevice(server.url, "kiosk", { pairing_code: await pairingCode(server.db, "Bench observer") });
+  const roster = [...latest(await pullAll(server.url, observer.token), "attendee").values()];
+  if (roster.length < count) throw new Error(`roster has ${roster.length} people`);
+  return { observer, roster };
+}
+
+/** Pairs `page` as a kiosk and waits until it holds `count` people. */
+export async function pairPage(page, server, count) {
+  await page.goto(`${server.url}/kiosk`);
+  await page.fill("#pairing-code", await pairingCode(server.db, "Bench kiosk"));
+  await page.click(".pair-form button[type=submit]");
+  await page.waitForFunction((n) => Number(document.querySelector(".desk-header")?.dataset.roster) >= n, count, { timeout: 60_000 });
+}
 
 /** `count | p50 | p99 | max` of `values` (ms), for a Markdown row. */
 export function stats(values) {

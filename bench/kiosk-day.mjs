@@ -11,10 +11,9 @@
 //   kiosk syncs, finds the server lacks its log, and sends it all again,
 //   until the server holds every check-in.
 // Run: scripts/bench (builds release first). Only talks to 127.0.0.1.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { apiDevice, drained, latest, launchProfile, pairingCode, pullAll, removeDir, runCli, startServer, tempDir } from "../tests/browser/harness.mjs";
-import { scanOnce, stats } from "./desk.mjs";
+import { drained, latest, launchProfile, pullAll, removeDir, runCli, startServer, tempDir } from "../tests/browser/harness.mjs";
+import { importRoster, pairPage, scanOnce, stats } from "./desk.mjs";
 
 const ATTENDEES = 3_000;
 const CHECKINS = 10_000;
@@ -32,18 +31,11 @@ async function serverCheckins(token) {
 }
 
 try {
-  const csv = join(dataDir, "attendees.csv");
-  writeFileSync(csv, await runCli(db, ["demo", "roster", "--count", String(ATTENDEES)]));
-  await runCli(db, ["import", "attendees", csv]);
-  const observer = await apiDevice(server.url, "kiosk", { pairing_code: await pairingCode(db, "Bench observer") });
-  const roster = [...latest(await pullAll(server.url, observer.token), "attendee").values()];
+  const { observer, roster } = await importRoster(server, dataDir, ATTENDEES);
 
   context = await launchProfile(profileDir);
   let page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${server.url}/kiosk`);
-  await page.fill("#pairing-code", await pairingCode(db, "Bench kiosk"));
-  await page.click(".pair-form button[type=submit]");
-  await page.waitForFunction((n) => Number(document.querySelector(".desk-header")?.dataset.roster) >= n, ATTENDEES, { timeout: 60_000 });
+  await pairPage(page, server, ATTENDEES);
   const before = join(dataDir, "before-the-day.sqlite");
   await runCli(db, ["backup", before]);
 

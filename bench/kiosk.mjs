@@ -10,10 +10,9 @@
 //   gives the search.
 // At full speed and with the CPU throttled 4× (a low-end tablet).
 // Run: scripts/bench (builds release first). Only talks to 127.0.0.1.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { latest, launchProfile, pairingCode, pullAll, apiDevice, removeDir, runCli, startServer, tempDir } from "../tests/browser/harness.mjs";
-import { plain, scanOnce, stats } from "./desk.mjs";
+import { launchProfile, removeDir, startServer, tempDir } from "../tests/browser/harness.mjs";
+import { importRoster, pairPage, plain, scanOnce, stats } from "./desk.mjs";
 
 const ATTENDEES = 10_000;
 const SCANS = 150;
@@ -45,21 +44,11 @@ const db = join(dataDir, "hallpass.sqlite");
 const server = await startServer({ db });
 let context;
 try {
-  const csv = join(dataDir, "attendees.csv");
-  writeFileSync(csv, await runCli(db, ["demo", "roster", "--count", String(ATTENDEES)]));
-  await runCli(db, ["import", "attendees", csv]);
-  const observer = await apiDevice(server.url, "kiosk", { pairing_code: await pairingCode(db, "Bench observer") });
-  const roster = [...latest(await pullAll(server.url, observer.token), "attendee").values()];
-  if (roster.length !== ATTENDEES) throw new Error(`roster has ${roster.length} people`);
+  const { observer, roster } = await importRoster(server, dataDir, ATTENDEES);
 
   context = await launchProfile(profileDir);
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${server.url}/kiosk`);
-  await page.fill("#pairing-code", await pairingCode(db, "Bench kiosk"));
-  await page.click(".pair-form button[type=submit]");
-  await page.waitForFunction((n) => Number(document.querySelector(".desk-header")?.dataset.roster) === n, ATTENDEES, {
-    timeout: 60_000,
-  });
+  await pairPage(page, server, ATTENDEES);
   await context.setOffline(true);
   const cdp = await context.newCDPSession(page);
 

@@ -205,7 +205,7 @@ async fn main() {
     println!();
     println!(
         "Machine: {} cores. Command: `scripts/bench` (this part: `cargo bench -p server --bench soak{}`). \
-         The log's budget: under {} at all times.",
+         The log's budget: under 64 MiB ({}) at all times.",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         if quick { " -- --quick" } else { "" },
         mb(WAL_BUDGET)
