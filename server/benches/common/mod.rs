@@ -1,5 +1,7 @@
 //! What the push benchmarks share: a program, a roster, devices made
 //! straight in the store, and a real server on a loopback port.
+// Each benchmark is a crate of its own and uses part of this.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::sync::Arc;
@@ -42,9 +44,14 @@ pub fn badge(i: usize) -> String {
 }
 
 pub fn roster() -> String {
+    roster_of(ATTENDEES)
+}
+
+/// `n` attendees, badges from [`badge`]`(0)`.
+pub fn roster_of(n: usize) -> String {
     let mut csv =
         "badge_code,first_name,last_name,email,state,local,career_family,role\n".to_owned();
-    for i in 0..ATTENDEES {
+    for i in 0..n {
         csv.push_str(&format!(
             "{},First,Last{i},,OH,Local 1,Paraeducators,attendee\n",
             badge(i)
@@ -103,11 +110,21 @@ pub async fn make_devices(store: &Store, n: usize, kiosk: bool) -> Vec<Device> {
 /// A server on a fresh database `name` in `dir` with the program and the
 /// roster; its store and its push URL.
 pub async fn fresh_server(dir: &Path, name: &str) -> (Store, Arc<String>) {
+    fresh_server_with(dir, name, &program(), &roster()).await
+}
+
+/// As [`fresh_server`], with this program and roster (CSV).
+pub async fn fresh_server_with(
+    dir: &Path,
+    name: &str,
+    program: &str,
+    roster: &str,
+) -> (Store, Arc<String>) {
     let store = Store::open(&dir.join(name)).expect("store");
-    server::import::import_sessions(&store, program().as_bytes())
+    server::import::import_sessions(&store, program.as_bytes())
         .await
         .expect("sessions");
-    server::import::import_attendees(&store, roster().as_bytes())
+    server::import::import_attendees(&store, roster.as_bytes())
         .await
         .expect("attendees");
     let state = AppState::new(store.clone(), server::leptos_options(Some(dir)));
