@@ -45,7 +45,7 @@ fn checkins(rng: &mut StdRng, seq: &mut u64) -> bytes::Bytes {
                 json!((rng.random_range(0..SESSIONS) + 1).to_string())
             };
             json!({"seq": s, "op": "checkin.record", "at": now, "args": {
-                "checkin_id": uuid::Uuid::new_v4().to_string(),
+                "checkin_id": uuid::Uuid::now_v7().to_string(),
                 "badge_code": badge(rng.random_range(0..ATTENDEES)),
                 "session_id": session, "kind": "entry"}})
         })
@@ -64,6 +64,7 @@ struct Run {
     wal_end: u64,
     db_end: u64,
     stored: i64,
+    writer: server::store::WriterStats,
 }
 
 fn size(path: &Path) -> u64 {
@@ -101,6 +102,7 @@ async fn drive(
             }
         })
     };
+    let before = store.writer_stats();
     let started = Instant::now();
     let count = kiosks.len();
     // Each kiosk's period between batches, when paced.
@@ -161,6 +163,7 @@ async fn drive(
         failures += f;
     }
     let seconds = started.elapsed().as_secs_f64();
+    let after = store.writer_stats();
     stop.store(true, Ordering::Relaxed);
     let _ = sampler.await;
     let stored = store
@@ -177,6 +180,12 @@ async fn drive(
         wal_end: size(&wal_of(db)),
         db_end: size(db),
         stored,
+        writer: server::store::WriterStats {
+            groups: after.groups - before.groups,
+            jobs: after.jobs - before.jobs,
+            busy: after.busy - before.busy,
+            wal_pages: after.wal_pages - before.wal_pages,
+        },
     }
 }
 
@@ -200,15 +209,20 @@ async fn main() {
     } else {
         (Duration::from_secs(600), Duration::from_secs(300))
     };
+    // `--capacity`: only the closed loop, for profiling.
+    let only_capacity = std::env::args().any(|a| a == "--capacity");
     let dir = tempfile::tempdir().expect("temp dir");
     let capacity = run(dir.path(), "capacity.sqlite", None, CAPACITY_RUN).await;
+    if only_capacity {
+        print_runs(&[("capacity (closed loop)", &capacity)]);
+        return;
+    }
     let rate = capacity.mutations as f64 / capacity.seconds;
     // The tail first: after the soak, the kernel is still writing back
     // gigabytes of its database, and every fsync of the next run waits.
     let tailed = run(dir.path(), "tail.sqlite", Some(rate * 0.5), tail).await;
     let soaked = run(dir.path(), "soak.sqlite", Some(rate * 0.8), soak).await;
 
-    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1_000_000.0);
     println!("### Push soak and tail: {KIOSKS} kiosks, batches of {BATCH} check-ins");
     println!();
     println!(
@@ -219,17 +233,27 @@ async fn main() {
         mb(WAL_BUDGET)
     );
     println!();
-    println!(
-        "| run | length | offered/s | done/s | p50 | p99 | max | non-200 | WAL largest | WAL at end | database at end | bytes per check-in |"
-    );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    for (name, r) in [
+    print_runs(&[
         ("capacity (closed loop)", &capacity),
         ("tail at 50 % of capacity", &tailed),
         ("soak at 80 % of capacity", &soaked),
-    ] {
+    ]);
+}
+
+fn mb(b: u64) -> String {
+    format!("{:.1} MB", b as f64 / 1_000_000.0)
+}
+
+fn print_runs(runs: &[(&str, &Run)]) {
+    println!(
+        "| run | length | offered/s | done/s | p50 | p99 | max | non-200 | WAL largest | WAL at end | database at end | bytes per check-in | writer busy | mutations per group | WAL written per check-in |"
+    );
+    println!(
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    );
+    for (name, r) in runs {
         println!(
-            "| {name} | {:.0} s | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} | {} | {} | {:.0} |",
+            "| {name} | {:.0} s | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} | {} | {} | {:.0} | {:.0} % | {:.0} | {:.1} KB |",
             r.seconds,
             r.offered
                 .map_or("as answered".to_owned(), |o| format!("{o:.0}")),
@@ -242,6 +266,9 @@ async fn main() {
             mb(r.wal_end),
             mb(r.db_end),
             r.db_end as f64 / r.stored.max(1) as f64,
+            100.0 * r.writer.busy.as_secs_f64() / r.seconds,
+            (r.writer.jobs * BATCH as u64) as f64 / r.writer.groups.max(1) as f64,
+            r.writer.wal_pages as f64 * 4.096 / r.mutations.max(1) as f64,
         );
     }
 }

@@ -250,21 +250,40 @@ async fn a_kiosk_pulls_the_roster_without_emails_who_is_registered_where_and_eve
 #[tokio::test]
 async fn an_attendee_pulls_their_own_check_ins_only() {
     let app = app_with(2).await;
+    let (a1, b1) = (app.session_id("A-1").await, app.session_id("B-1").await);
     let mut kiosk = app.kiosk("Kiosk A").await;
+    // Theirs at the door and at two sessions (in and out), another's at each.
     let batch = vec![
         kiosk.check_in(&rid(1), "T-0001", None, "entry"),
         kiosk.check_in(&rid(2), "T-0002", None, "entry"),
+        kiosk.check_in(&rid(3), "T-0002", Some(&b1), "entry"),
+        kiosk.check_in(&rid(4), "T-0001", Some(&b1), "entry"),
+        kiosk.check_in(&rid(5), "T-0002", Some(&a1), "entry"),
+        kiosk.check_in(&rid(6), "T-0002", Some(&a1), "exit"),
+        kiosk.check_in(&rid(7), "T-0001", Some(&a1), "entry"),
     ];
     app.push(&kiosk, batch).await;
     let phone = app.phone(2).await;
+    let ids = |changes: &[Change]| -> Vec<String> {
+        let mut ids: Vec<String> = of(changes, Entity::Checkin)
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
 
-    let (changes, _) = app.pull_as(&phone, None).await;
+    let (changes, first) = app.pull_as(&phone, None).await;
+    assert_eq!(ids(&changes), vec![rid(2), rid(3), rid(5), rid(6)]);
 
-    let mine: Vec<String> = of(&changes, Entity::Checkin)
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(mine, vec![rid(2)]);
+    // From their cursor on, only what is new and theirs.
+    let later = vec![
+        kiosk.check_in(&rid(8), "T-0001", Some(&b1), "exit"),
+        kiosk.check_in(&rid(9), "T-0002", Some(&b1), "exit"),
+    ];
+    app.push(&kiosk, later).await;
+    let (changes, _) = app.pull_as(&phone, Some(&first.cursor)).await;
+    assert_eq!(ids(&changes), vec![rid(9)]);
 }
 
 #[tokio::test]

@@ -24,8 +24,25 @@ fn device_clock() -> String {
     js_sys::Date::new_0().to_iso_string().into()
 }
 
+/// A new id for something this device creates: a UUID version 7, whose
+/// first 48 bits are the time in milliseconds, the rest random. The server
+/// indexes what it stores by these ids; ids that grow with time land at
+/// the end of its index, where a random one (version 4) landed on a page
+/// of its own that every commit then wrote again (docs/PROTOCOL.md).
 fn new_id() -> Option<String> {
-    web_sys::window()?.crypto().ok().map(|c| c.random_uuid())
+    let mut random = [0u8; 10];
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut random)
+        .ok()?;
+    let id =
+        uuid::Builder::from_unix_timestamp_millis(js_sys::Date::now() as u64, &random).into_uuid();
+    Some(
+        id.hyphenated()
+            .encode_lower(&mut uuid::Uuid::encode_buffer())
+            .to_owned(),
+    )
 }
 
 /// Writes `op` to the outbox, then shows it. Its wire spelling comes from

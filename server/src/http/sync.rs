@@ -70,9 +70,9 @@ pub async fn push(
         ));
     }
     check_seqs(&request)?;
-    let mutations = request.mutations;
     let pending = request.pending;
     let now = time::OffsetDateTime::now_utc();
+    let mutations = push::check(&device, &request.mutations, now);
     let applied = state
         .store
         .write(move |conn| push::apply(conn, &device, &mutations, pending, now))

@@ -95,14 +95,30 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
                 &mut all,
             )?;
         }
+        let columns = checkins::DATA_COLUMNS;
+        let checkins_of_scope = match scope {
+            // The index is by place, then person (store migration 008): a
+            // person's check-ins are one seek at the conference's door and
+            // one at each session's.
+            Scope::Attendee { .. } => format!(
+                "SELECT * FROM (
+                   SELECT {columns} FROM checkins c
+                    WHERE c.session_id IS NULL AND c.attendee_id = ?1 AND c.version > ?2
+                   UNION ALL
+                   SELECT {columns} FROM checkins c
+                    WHERE c.session_id IN (SELECT id FROM sessions) AND c.attendee_id = ?1
+                      AND c.version > ?2)
+                 ORDER BY version LIMIT ?3"
+            ),
+            _ => format!(
+                "SELECT {columns} FROM checkins c WHERE (c.attendee_id {filter}) AND c.version > ?2
+                 ORDER BY c.version LIMIT ?3"
+            ),
+        };
         puts(
             conn,
             Entity::Checkin,
-            &format!(
-                "SELECT {} FROM checkins c WHERE (c.attendee_id {filter}) AND c.version > ?2
-                 ORDER BY c.version LIMIT ?3",
-                checkins::DATA_COLUMNS
-            ),
+            &checkins_of_scope,
             params![who, after, fetch],
             |r| checkins::from_row(r).map(|(v, d)| (v, d.id.clone(), json(&d))),
             &mut all,

@@ -10,13 +10,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::next_version;
 use super::registrations;
 
-/// The attendee with this badge code: (id, first name, last name).
+/// The id of the attendee with this badge code.
 pub fn attendee_by_badge(
     conn: &Connection,
     badge: &BadgeCode,
-) -> Result<Option<(i64, String, String)>, rusqlite::Error> {
-    conn.prepare_cached("SELECT id, first_name, last_name FROM attendees WHERE badge_code = ?1")?
-        .query_row([badge.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+) -> Result<Option<i64>, rusqlite::Error> {
+    conn.prepare_cached("SELECT id FROM attendees WHERE badge_code = ?1")?
+        .query_row([badge.as_str()], |r| r.get(0))
         .optional()
 }
 
@@ -67,18 +67,58 @@ pub struct NewCheckin<'a> {
     pub now: &'a str,
 }
 
+/// The first entry of a person at a place, which later ones point at: what
+/// a kiosk needs to say "already checked in at 9:02 (Kiosk B)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct First {
+    pub id: String,
+    pub at: String,
+    pub kiosk: Option<String>,
+}
+
+fn first_from_row(r: &Row<'_>) -> Result<First, rusqlite::Error> {
+    Ok(First {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        kiosk: r.get(2)?,
+    })
+}
+
+/// The check-in `id` as a [`First`], for the check-ins that point at it.
+pub fn first_by_id(conn: &Connection, id: &str) -> Result<Option<First>, rusqlite::Error> {
+    conn.prepare_cached(
+        "SELECT c.id, c.device_at, d.name FROM checkins c LEFT JOIN devices d ON d.id = c.device_id
+         WHERE c.id = ?1",
+    )?
+    .query_row([id], first_from_row)
+    .optional()
+}
+
+/// What recording a check-in decided.
+#[derive(Debug)]
+pub struct Recorded {
+    /// The first entry of the same person at the same place, when this is
+    /// a later one.
+    pub duplicate_of: Option<First>,
+    pub at_door: Option<&'static str>,
+}
+
 /// Records a check-in, flagged as a duplicate of the first entry of the
 /// same person at the same place when there is one, and, at a session's
 /// door, with what their registration says now (a walk-in, perhaps).
-pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<CheckinData, rusqlite::Error> {
-    let first: Option<String> = conn
-        .prepare_cached(
-            "SELECT id FROM checkins WHERE attendee_id = ?1 AND session_id IS ?2 AND kind = 'entry'
-             ORDER BY version LIMIT 1",
-        )?
-        .query_row(params![c.attendee_id, c.session_id], |r| r.get(0))
-        .optional()?;
-    let duplicate_of = checkin::duplicate_of(c.kind, first.as_deref()).map(str::to_owned);
+pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<Recorded, rusqlite::Error> {
+    let first = match c.kind {
+        CheckinKind::Entry => conn
+            .prepare_cached(
+                "SELECT c.id, c.device_at, d.name FROM checkins c LEFT JOIN devices d ON d.id = c.device_id
+                 WHERE c.attendee_id = ?1 AND c.session_id IS ?2 AND c.kind = 'entry'
+                 ORDER BY c.version LIMIT 1",
+            )?
+            .query_row(params![c.attendee_id, c.session_id], first_from_row)
+            .optional()?,
+        CheckinKind::Exit => None,
+    };
+    let duplicate_of = checkin::duplicate_of(c.kind, first.as_ref().map(|f| f.id.as_str()));
     let registration = match c.session_id {
         Some(session) if c.kind == CheckinKind::Entry => {
             registrations::status_for(conn, c.attendee_id, session)?
@@ -103,5 +143,9 @@ pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<CheckinData, rusq
         version,
         at_door
     ])?;
-    find(conn, c.id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
+    let is_duplicate = duplicate_of.is_some();
+    Ok(Recorded {
+        duplicate_of: first.filter(|_| is_duplicate),
+        at_door,
+    })
 }

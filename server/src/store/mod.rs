@@ -23,7 +23,7 @@ use std::sync::Arc;
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
-pub use writer::WriteError;
+pub use writer::{WriteError, WriterStats};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -50,6 +50,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/005_checkin_at_door.sql")),
         M::up(include_str!("migrations/006_organizers.sql")),
         M::up(include_str!("migrations/007_signin.sql")),
+        M::up(include_str!("migrations/008_one_index_per_place.sql")),
     ])
 }
 
@@ -61,7 +62,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
 /// The schema version this build migrates to (SQLite's `user_version`).
 pub fn schema_version() -> i64 {
     // One migration a version; the list is written out above.
-    7
+    8
 }
 
 /// A fresh epoch: 128 random bits in hex, as the first migration makes one.
@@ -183,6 +184,11 @@ impl Store {
         T: Send + 'static,
     {
         self.writer.submit(f).await
+    }
+
+    /// How large the writer's groups have been, and how busy it was.
+    pub fn writer_stats(&self) -> writer::WriterStats {
+        self.writer.stats()
     }
 
     /// Runs `f` on a read connection off the async runtime.

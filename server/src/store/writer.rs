@@ -26,7 +26,8 @@
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
@@ -55,8 +56,19 @@ const RESTART_PATIENCE: std::time::Duration = std::time::Duration::from_millis(2
 /// The writer's usual wait for a lock (Litestream's own checkpoints take it).
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Frames (pages) written to the write-ahead log by every commit since the
+/// writer started: what a mutation costs in bytes written.
+static FRAMES_WRITTEN: AtomicU64 = AtomicU64::new(0);
+
 fn note_wal_frames(_: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlite::Result<()> {
-    WAL_FRAMES.with(|f| f.set(frames));
+    let before = WAL_FRAMES.with(|f| f.replace(frames));
+    // After a restart the log starts again from its first frame.
+    let written = if frames >= before {
+        frames - before
+    } else {
+        frames
+    };
+    FRAMES_WRITTEN.fetch_add(written as u64, Ordering::Relaxed);
     Ok(())
 }
 
@@ -215,6 +227,30 @@ where
 #[derive(Clone)]
 pub struct Writer {
     queue: mpsc::SyncSender<Box<dyn Job>>,
+    counts: Arc<Counts>,
+}
+
+/// What the writer has done since it started: how large its groups get and
+/// how much of its time they take, for benchmarks and diagnosis.
+#[derive(Debug, Default)]
+struct Counts {
+    groups: AtomicU64,
+    jobs: AtomicU64,
+    busy_micros: AtomicU64,
+}
+
+/// A reading of [`Counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Transactions committed (or failed).
+    pub groups: u64,
+    /// Jobs run in them.
+    pub jobs: u64,
+    /// Time spent running groups, commits included.
+    pub busy: std::time::Duration,
+    /// Pages of 4 KiB written to the write-ahead log, by every writer of
+    /// this process (only counted where the server checkpoints itself).
+    pub wal_pages: u64,
 }
 
 impl Writer {
@@ -231,11 +267,22 @@ impl Writer {
         if checkpoints == Checkpoints::Server {
             conn.wal_hook(Some(note_wal_frames));
         }
+        let counts = Arc::new(Counts::default());
+        let counting = Arc::clone(&counts);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run(conn, jobs, checkpoints))
+            .spawn(move || run(conn, jobs, checkpoints, &counting))
             .map_err(|e| StoreError::Commit(format!("cannot start the writer thread: {e}")))?;
-        Ok(Writer { queue })
+        Ok(Writer { queue, counts })
+    }
+
+    pub fn stats(&self) -> WriterStats {
+        WriterStats {
+            groups: self.counts.groups.load(Ordering::Relaxed),
+            jobs: self.counts.jobs.load(Ordering::Relaxed),
+            busy: std::time::Duration::from_micros(self.counts.busy_micros.load(Ordering::Relaxed)),
+            wal_pages: FRAMES_WRITTEN.load(Ordering::Relaxed),
+        }
     }
 
     pub async fn submit<T, F>(&self, work: F) -> Result<T, WriteError>
@@ -267,7 +314,12 @@ impl Writer {
     }
 }
 
-fn run(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>, checkpoints: Checkpoints) {
+fn run(
+    mut conn: Connection,
+    jobs: mpsc::Receiver<Box<dyn Job>>,
+    checkpoints: Checkpoints,
+    counts: &Counts,
+) {
     while let Ok(first) = jobs.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -278,7 +330,13 @@ fn run(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>, checkpoints: Ch
         }
         let started = std::time::Instant::now();
         let committed = run_group(&mut conn, &mut group);
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let took = started.elapsed();
+        counts.groups.fetch_add(1, Ordering::Relaxed);
+        counts.jobs.fetch_add(group.len() as u64, Ordering::Relaxed);
+        counts
+            .busy_micros
+            .fetch_add(took.as_micros() as u64, Ordering::Relaxed);
+        let ms = took.as_secs_f64() * 1000.0;
         match &committed {
             Ok(()) => tracing::trace!(jobs = group.len(), ms, "group committed"),
             Err(e) => {

@@ -9,7 +9,6 @@ use app::domain::EntryId;
 use app::domain::mentoring::{self, Act, MentoringError, Partner};
 use app::domain::ops::{Actor, Operation};
 use app::domain::registration::{self, Refusal};
-use app::protocol::CheckinData;
 use app::protocol::{Mutation, MutationResult, PushResponse, RegistrationOutcome, ResultStatus};
 use rusqlite::Connection;
 use time::OffsetDateTime;
@@ -43,11 +42,60 @@ pub enum Applied {
     },
 }
 
+/// A mutation as far as it can be judged without the database: its
+/// operation parsed, the device's right to send it and its time checked.
+/// This runs on the request's thread, before the batch is queued, so that
+/// the one writer spends its time only on what needs the database.
+pub struct Checked {
+    seq: u64,
+    verdict: Result<(Operation, String), (&'static str, String)>,
+}
+
+/// Checks every mutation of a batch (see [`Checked`]).
+pub fn check(device: &Device, mutations: &[Mutation], now: OffsetDateTime) -> Vec<Checked> {
+    mutations
+        .iter()
+        .map(|m| Checked {
+            seq: m.seq,
+            verdict: check_one(device, m, now),
+        })
+        .collect()
+}
+
+fn check_one(
+    device: &Device,
+    m: &Mutation,
+    now: OffsetDateTime,
+) -> Result<(Operation, String), (&'static str, String)> {
+    let op = Operation::parse(&m.op, &m.args).map_err(|e| (e.code(), e.to_string()))?;
+    let actor = match device.scope {
+        DeviceScope::Attendee { .. } => Actor::Attendee,
+        DeviceScope::Kiosk => Actor::Kiosk,
+        // Refused before the batch reaches the writer (`http::sync::push`).
+        DeviceScope::Organizer { .. } => {
+            return Err((
+                "forbidden",
+                "An organizer's token sends no mutations.".to_owned(),
+            ));
+        }
+    };
+    if !op.permitted(actor) {
+        return Err((
+            "forbidden",
+            format!("A {} cannot send {}.", device.scope.label(), op.name()),
+        ));
+    }
+    // The device's clock: shown, and counted by in the organizers'
+    // timeline, so it must be a real time near now.
+    let device_at = device_time(&m.at, now)?;
+    Ok((op, device_at))
+}
+
 /// Applies `mutations` (already checked to be consecutive seqs) for `device`.
 pub fn apply(
     conn: &Connection,
     device: &Device,
-    mutations: &[Mutation],
+    mutations: &[Checked],
     pending: Option<u32>,
     now: OffsetDateTime,
 ) -> Result<Applied, WriteError> {
@@ -78,7 +126,11 @@ pub fn apply(
         results.sort_by_key(|r| r.seq);
     }
     for m in mutations.iter().filter(|m| m.seq > last) {
-        let result = match apply_one(conn, device, m, &now_text, now)? {
+        let verdict = match &m.verdict {
+            Ok((op, device_at)) => apply_one(conn, device, op, device_at, &now_text, now)?,
+            Err((code, message)) => Err((*code, message.clone())),
+        };
+        let result = match verdict {
             Ok(outcome) => MutationResult {
                 seq: m.seq,
                 status: ResultStatus::Applied,
@@ -158,36 +210,15 @@ fn device_time(at: &str, now: OffsetDateTime) -> Result<String, (&'static str, S
 fn apply_one(
     conn: &Connection,
     device: &Device,
-    m: &Mutation,
+    op: &Operation,
+    device_at: &str,
     now_text: &str,
     now: OffsetDateTime,
 ) -> Result<Verdict, WriteError> {
-    let op = match Operation::parse(&m.op, &m.args) {
-        Ok(op) => op,
-        Err(e) => return Ok(Err((e.code(), e.to_string()))),
-    };
-    let (actor, attendee_id) = match device.scope {
-        DeviceScope::Attendee { attendee_id } => (Actor::Attendee, attendee_id),
-        DeviceScope::Kiosk => (Actor::Kiosk, 0),
-        // Refused before the batch reaches the writer (`http::sync::push`).
-        DeviceScope::Organizer { .. } => {
-            return Ok(Err((
-                "forbidden",
-                "An organizer's token sends no mutations.".to_owned(),
-            )));
-        }
-    };
-    if !op.permitted(actor) {
-        return Ok(Err((
-            "forbidden",
-            format!("A {} cannot send {}.", device.scope.label(), op.name()),
-        )));
-    }
-    // The device's clock: shown, and counted by in the organizers'
-    // timeline, so it must be a real time near now.
-    let device_at = match device_time(&m.at, now) {
-        Ok(at) => at,
-        Err(refusal) => return Ok(Err(refusal)),
+    // Kiosks have no attendee; `check` let through only what the scope may send.
+    let attendee_id = match device.scope {
+        DeviceScope::Attendee { attendee_id } => attendee_id,
+        _ => 0,
     };
     match op {
         Operation::RegistrationCreate {
@@ -249,10 +280,19 @@ fn apply_one(
             kind,
         } => {
             // The same check-in id is one row forever: answer what it was.
-            if let Some(existing) = checkins::find(conn, &checkin_id)? {
-                return Ok(Ok(checkin_outcome(&existing, conn)?));
+            if let Some(existing) = checkins::find(conn, checkin_id)? {
+                let first = match &existing.duplicate_of {
+                    Some(id) => checkins::first_by_id(conn, id)?,
+                    None => None,
+                };
+                return Ok(Ok(checkin_outcome(
+                    checkin_id,
+                    &existing.attendee_id,
+                    first.as_ref(),
+                    existing.at_door.as_deref(),
+                )));
             }
-            let Some((attendee, _, _)) = checkins::attendee_by_badge(conn, &badge_code)? else {
+            let Some(attendee) = checkins::attendee_by_badge(conn, badge_code)? else {
                 return Ok(Err((
                     "unknown_badge",
                     format!("No attendee has badge code {badge_code}."),
@@ -268,16 +308,21 @@ fn apply_one(
             let recorded = checkins::record(
                 conn,
                 &checkins::NewCheckin {
-                    id: &checkin_id,
+                    id: checkin_id,
                     attendee_id: attendee,
                     session_id: session_row,
-                    kind,
+                    kind: *kind,
                     device_id: &device.id,
-                    device_at: &device_at,
+                    device_at,
                     now: now_text,
                 },
             )?;
-            Ok(Ok(checkin_outcome(&recorded, conn)?))
+            Ok(Ok(checkin_outcome(
+                checkin_id,
+                &attendee.to_string(),
+                recorded.duplicate_of.as_ref(),
+                recorded.at_door,
+            )))
         }
         Operation::MentoringLog { entry_id, entry } => {
             if let Some(stored) = entries::find(conn, &entry_id)? {
@@ -333,10 +378,10 @@ fn apply_one(
                             format!("No attendee has badge code {badge}."),
                         )));
                     }
-                    Some((id, _, _)) if id == attendee_id => {
+                    Some(id) if id == attendee_id => {
                         return Ok(mentoring_refused(MentoringError::SelfPartner));
                     }
-                    Some((id, _, _)) => Some(id),
+                    Some(id) => Some(id),
                 },
             };
             entries::insert(
@@ -419,7 +464,7 @@ fn apply_one(
             ) {
                 return Ok(mentoring_refused(e));
             }
-            if stored.entry.terms() != seen {
+            if stored.entry.terms() != *seen {
                 return Ok(Err((
                     "entry_changed",
                     "The entry was changed after you saw it: ask its author to show it again."
@@ -489,24 +534,22 @@ fn mentoring_refused(e: MentoringError) -> Verdict {
     Err((e.code(), e.to_string()))
 }
 
-/// `{"checkin_id", "attendee_id", "duplicate_of", "first_at", "first_kiosk"}`:
+/// `{"checkin_id", "attendee_id", "duplicate_of", "first_at", "first_kiosk", "at_door"}`:
 /// enough for a kiosk to say "already checked in at 9:02 (Kiosk B)".
-fn checkin_outcome(c: &CheckinData, conn: &Connection) -> Result<serde_json::Value, WriteError> {
-    let first = match &c.duplicate_of {
-        Some(id) => match CheckinId::parse(id) {
-            Ok(id) => checkins::find(conn, &id)?,
-            Err(_) => None,
-        },
-        None => None,
-    };
-    Ok(serde_json::json!({
-        "checkin_id": c.id,
-        "attendee_id": c.attendee_id,
-        "duplicate_of": c.duplicate_of,
-        "first_at": first.as_ref().map(|f| f.at.clone()),
-        "first_kiosk": first.and_then(|f| f.kiosk),
-        "at_door": c.at_door,
-    }))
+fn checkin_outcome(
+    id: &CheckinId,
+    attendee_id: &str,
+    first: Option<&checkins::First>,
+    at_door: Option<&str>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "checkin_id": id.as_str(),
+        "attendee_id": attendee_id,
+        "duplicate_of": first.map(|f| &f.id),
+        "first_at": first.map(|f| &f.at),
+        "first_kiosk": first.and_then(|f| f.kiosk.as_ref()),
+        "at_door": at_door,
+    })
 }
 
 fn refused(refusal: Refusal) -> Verdict {
