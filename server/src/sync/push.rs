@@ -225,7 +225,7 @@ fn apply_one(
             registration_id,
             session_id,
         } => {
-            if let Some(existing) = registrations::find(conn, &registration_id)? {
+            if let Some(existing) = registrations::find(conn, registration_id)? {
                 // The same device log sent again (the server was restored,
                 // or the device signed in anew): answer what it became.
                 let own = existing.attendee_id == attendee_id.to_string()
@@ -238,7 +238,7 @@ fn apply_one(
                     position: existing.position,
                 })));
             }
-            let target = registrations::target(conn, &session_id)?;
+            let target = registrations::target(conn, session_id)?;
             let held = registrations::held(conn, attendee_id)?;
             let placement = match registration::decide_create(target.as_ref(), &held, now) {
                 Ok(p) => p,
@@ -250,19 +250,19 @@ fn apply_one(
             let outcome = registrations::create(
                 conn,
                 &NewRegistration {
-                    id: &registration_id,
+                    id: registration_id,
                     attendee_id,
                     session_id: session_row,
                     placement,
                     device_id: &device.id,
-                    device_at: &device_at,
+                    device_at,
                     now: now_text,
                 },
             )?;
             Ok(Ok(to_json(&outcome)))
         }
         Operation::RegistrationCancel { registration_id } => {
-            let found = registrations::find_own(conn, &registration_id, attendee_id)?;
+            let found = registrations::find_own(conn, registration_id, attendee_id)?;
             let effect = match registration::decide_cancel(found.map(|(s, _)| s)) {
                 Ok(effect) => effect,
                 Err(refusal) => return Ok(refused(refusal)),
@@ -270,7 +270,7 @@ fn apply_one(
             let Some((_, session)) = found else {
                 return Ok(refused(Refusal::UnknownRegistration));
             };
-            let outcome = registrations::cancel(conn, &registration_id, session, effect)?;
+            let outcome = registrations::cancel(conn, registration_id, session, effect)?;
             Ok(Ok(to_json(&outcome)))
         }
         Operation::CheckinRecord {
@@ -325,10 +325,10 @@ fn apply_one(
             )))
         }
         Operation::MentoringLog { entry_id, entry } => {
-            if let Some(stored) = entries::find(conn, &entry_id)? {
+            if let Some(stored) = entries::find(conn, entry_id)? {
                 // Sent again from the author's device log: answer as it is.
                 if stored.author_id == attendee_id && !stored.deleted {
-                    return Ok(Ok(entry_outcome(&entry_id, stored.confirmed)));
+                    return Ok(Ok(entry_outcome(entry_id, stored.confirmed)));
                 }
                 return Ok(Err((
                     "id_in_use",
@@ -387,30 +387,30 @@ fn apply_one(
             entries::insert(
                 conn,
                 &entries::NewEntry {
-                    id: &entry_id,
+                    id: entry_id,
                     author_id: attendee_id,
                     partner_id,
-                    entry: &entry,
+                    entry,
                     device_id: &device.id,
-                    device_at: &device_at,
+                    device_at,
                     now: now_text,
                 },
             )?;
             // The partner's confirmation may have come first.
             let confirmed = match partner_id {
                 Some(partner) => {
-                    let signed = entries::settle_waiting(conn, &entry_id, partner, &entry.terms())?;
+                    let signed = entries::settle_waiting(conn, entry_id, partner, &entry.terms())?;
                     if signed {
-                        entries::confirm(conn, &entry_id, now_text)?;
+                        entries::confirm(conn, entry_id, now_text)?;
                     }
                     signed
                 }
                 None => false,
             };
-            Ok(Ok(entry_outcome(&entry_id, confirmed)))
+            Ok(Ok(entry_outcome(entry_id, confirmed)))
         }
         Operation::MentoringUpdate { entry_id, changes } => {
-            let stored = match own_entry(conn, &entry_id, Act::Update, attendee_id)? {
+            let stored = match own_entry(conn, entry_id, Act::Update, attendee_id)? {
                 Ok(stored) => stored,
                 Err(refusal) => return Ok(Err(refusal)),
             };
@@ -420,20 +420,20 @@ fn apply_one(
                 return Ok(mentoring_refused(e));
             }
             let unconfirm = stored.confirmed && terms_changed;
-            entries::save(conn, &entry_id, &entry, unconfirm, now_text)?;
-            Ok(Ok(entry_outcome(&entry_id, stored.confirmed && !unconfirm)))
+            entries::save(conn, entry_id, &entry, unconfirm, now_text)?;
+            Ok(Ok(entry_outcome(entry_id, stored.confirmed && !unconfirm)))
         }
         Operation::MentoringDelete { entry_id } => {
-            if let Err(refusal) = own_entry(conn, &entry_id, Act::Delete, attendee_id)? {
+            if let Err(refusal) = own_entry(conn, entry_id, Act::Delete, attendee_id)? {
                 return Ok(Err(refusal));
             }
-            entries::delete(conn, &entry_id, now_text)?;
+            entries::delete(conn, entry_id, now_text)?;
             Ok(Ok(
                 serde_json::json!({"entry_id": entry_id.as_str(), "deleted": true}),
             ))
         }
         Operation::MentoringConfirm { entry_id, seen } => {
-            let Some(stored) = entries::find(conn, &entry_id)? else {
+            let Some(stored) = entries::find(conn, entry_id)? else {
                 // Both phones were offline and this one synced first: the
                 // confirmation waits for the entry.
                 let today = now.date().to_string();
@@ -446,13 +446,13 @@ fn apply_one(
                         ),
                     )));
                 }
-                entries::wait_for_entry(conn, &entry_id, attendee_id, &seen, now_text)?;
+                entries::wait_for_entry(conn, entry_id, attendee_id, seen, now_text)?;
                 return Ok(Ok(serde_json::json!({
                     "entry_id": entry_id.as_str(), "confirmed": false, "waiting_for_entry": true,
                 })));
             };
             if stored.deleted {
-                return Ok(Err(gone(&entry_id)));
+                return Ok(Err(gone(entry_id)));
             }
             let author = stored.author_id.to_string();
             let partner = stored.partner_id.map(|p| p.to_string());
@@ -472,9 +472,9 @@ fn apply_one(
                 )));
             }
             if !stored.confirmed {
-                entries::confirm(conn, &entry_id, now_text)?;
+                entries::confirm(conn, entry_id, now_text)?;
             }
-            Ok(Ok(entry_outcome(&entry_id, true)))
+            Ok(Ok(entry_outcome(entry_id, true)))
         }
     }
 }
