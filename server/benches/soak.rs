@@ -213,8 +213,20 @@ async fn main() {
     let only_capacity = std::env::args().any(|a| a == "--capacity");
     let dir = tempfile::tempdir().expect("temp dir");
     let capacity = run(dir.path(), "capacity.sqlite", None, CAPACITY_RUN).await;
+    let group = (capacity.writer.jobs * BATCH as u64 / capacity.writer.groups.max(1)) as usize;
+    let raw = raw_checkins(dir.path(), capacity.mutations as usize, group.max(1)).await;
+    let ratio = || {
+        println!();
+        println!(
+            "Raw rusqlite writing the same rows (a check-in, its stored result, and the kiosk's \
+             `last_seq` once per {BATCH}) in transactions of {group}, the writer's mean group: \
+             {raw:.0} rows/s; the server's capacity is {:.2} of that.",
+            capacity.mutations as f64 / capacity.seconds / raw
+        );
+    };
     if only_capacity {
         print_runs(&[("capacity (closed loop)", &capacity)]);
+        ratio();
         return;
     }
     let rate = capacity.mutations as f64 / capacity.seconds;
@@ -238,6 +250,87 @@ async fn main() {
         ("tail at 50 % of capacity", &tailed),
         ("soak at 80 % of capacity", &soaked),
     ]);
+    ratio();
+}
+
+/// SQLite's own ceiling for what a check-in writes: on a fresh server's
+/// database (its schema, indexes and roster), a plain connection with the
+/// server's durability (WAL, `synchronous=FULL`, foreign keys) inserts
+/// `rows` check-ins with their stored results, `per_txn` to a transaction,
+/// and nothing else: no lookups, rules, HTTP or JSON.
+async fn raw_checkins(dir: &Path, rows: usize, per_txn: usize) -> f64 {
+    let name = "raw.sqlite";
+    let (store, _url) = fresh_server(dir, name).await;
+    let kiosks = make_devices(&store, KIOSKS, true).await;
+    drop(store);
+    let db = dir.join(name);
+    let mut conn = rusqlite::Connection::open(&db).expect("raw db");
+    for (pragma, value) in [
+        ("journal_mode", "WAL"),
+        ("synchronous", "FULL"),
+        ("foreign_keys", "ON"),
+    ] {
+        conn.pragma_update(None, pragma, value).expect("pragma");
+    }
+    let mut rng = StdRng::seed_from_u64(7);
+    let now = server::sync::push::rfc3339(time::OffsetDateTime::now_utc());
+    let mut seqs = vec![0i64; kiosks.len()];
+    let started = Instant::now();
+    let mut n = 0usize;
+    while n < rows {
+        let tx = conn.transaction().expect("tx");
+        {
+            let mut checkin = tx
+                .prepare_cached(
+                    "INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at, received_at, version)
+                     VALUES (?1, ?2, ?3, 'entry', ?4, ?5, ?5, ?6)",
+                )
+                .expect("prepare");
+            let mut result = tx
+                .prepare_cached("INSERT INTO results (device_id, seq, status, outcome) VALUES (?1, ?2, 'applied', ?3)")
+                .expect("prepare");
+            let mut device = tx
+                .prepare_cached("UPDATE devices SET last_seq = ?2, last_seen = ?3 WHERE id = ?1")
+                .expect("prepare");
+            for _ in 0..per_txn.min(rows - n) {
+                let k = (n / BATCH) % kiosks.len();
+                let id = uuid::Uuid::now_v7().to_string();
+                let attendee = rng.random_range(0..ATTENDEES) as i64 + 1;
+                let session =
+                    (!rng.random_bool(0.33)).then(|| rng.random_range(0..SESSIONS) as i64 + 1);
+                let kiosk = kiosks[k].device_id.as_str();
+                checkin
+                    .execute(rusqlite::params![
+                        id,
+                        attendee,
+                        session,
+                        kiosk,
+                        now,
+                        n as i64 + 1_000_000
+                    ])
+                    .expect("checkin");
+                seqs[k] += 1;
+                let outcome = json!({"checkin_id": id, "attendee_id": attendee.to_string(),
+                    "duplicate_of": null, "first_at": null, "first_kiosk": null, "at_door": null});
+                result
+                    .execute(rusqlite::params![kiosk, seqs[k], outcome.to_string()])
+                    .expect("result");
+                n += 1;
+                if n % BATCH == 0 {
+                    device
+                        .execute(rusqlite::params![kiosk, seqs[k], now])
+                        .expect("device");
+                }
+            }
+        }
+        tx.commit().expect("commit");
+    }
+    let rate = rows as f64 / started.elapsed().as_secs_f64();
+    drop(conn);
+    for file in [db.clone(), wal_of(&db)] {
+        let _ = std::fs::remove_file(file);
+    }
+    rate
 }
 
 fn mb(b: u64) -> String {
