@@ -44,7 +44,8 @@ fn checkin(rng: &mut StdRng) -> serde_json::Value {
     } else {
         json!((rng.random_range(0..SESSIONS) + 1).to_string())
     };
-    json!({"checkin_id": uuid::Uuid::new_v4().to_string(),
+    // Time-ordered ids, as Hallpass devices make them (docs/PROTOCOL.md).
+    json!({"checkin_id": uuid::Uuid::now_v7().to_string(),
            "badge_code": badge(rng.random_range(0..ATTENDEES)),
            "session_id": session, "kind": "entry"})
 }

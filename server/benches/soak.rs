@@ -11,9 +11,14 @@
 //! - soak: 80 % of that capacity, paced, for 10 minutes: the log must stay
 //!   under 64 MiB and the database grow only with its rows.
 //!
+//! Each run also reports the writer's groups and busy time and the log it
+//! wrote per check-in; after the capacity run, raw rusqlite writes the same
+//! rows in the writer's mean group, for the ratio of the two.
+//!
 //! Run: `scripts/bench`, or `cargo bench -p server --bench soak`;
-//! `-- --quick` shortens the soak and the tail to 30 s each. Prints
-//! Markdown for BENCHMARKS.md. Load generator and server share the cores.
+//! `-- --quick` shortens the soak and the tail to 30 s each, `-- --capacity`
+//! runs the closed loop alone (for profiling). Prints Markdown for
+//! BENCHMARKS.md. Load generator and server share the cores.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
