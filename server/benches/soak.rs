@@ -321,7 +321,7 @@ async fn raw_checkins(dir: &Path, rows: usize, per_txn: usize) -> f64 {
                     .execute(rusqlite::params![kiosk, seqs[k], outcome.to_string()])
                     .expect("result");
                 n += 1;
-                if n % BATCH == 0 {
+                if n.is_multiple_of(BATCH) {
                     device
                         .execute(rusqlite::params![kiosk, seqs[k], now])
                         .expect("device");
