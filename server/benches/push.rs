@@ -57,7 +57,7 @@ fn batch(rng: &mut StdRng, seq: &mut u64, held: &mut Vec<(String, usize)>, n: us
                     .collect();
                 let slot = free[rng.random_range(0..free.len())];
                 let session = slot * 10 + rng.random_range(0..10) + 1;
-                let id = uuid::Uuid::new_v4().to_string();
+                let id = uuid::Uuid::now_v7().to_string();
                 held.push((id.clone(), slot));
                 (
                     "registration.create",

@@ -49,8 +49,9 @@ struct Log {
     ops: Vec<(&'static str, Value)>,
 }
 
+/// Ids as Hallpass devices make them: time-ordered (docs/PROTOCOL.md).
 fn uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }
 
 fn checkin(badge_code: String, session: Option<usize>) -> (&'static str, Value) {
