@@ -87,6 +87,13 @@ describe("restore from an older copy", () => {
     const [registered, logged] = await held(url, me);
     assert.equal(registered.length, 1);
     assert.equal(logged.length, 1);
+    // The phone makes time-ordered ids (UUID v7: the time in milliseconds
+    // first), which the server's indexes append to (docs/PROTOCOL.md).
+    for (const id of [registered[0].id, logged[0].id]) {
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, id);
+      const made = parseInt(id.replace(/-/g, "").slice(0, 12), 16);
+      assert.ok(Math.abs(made - Date.now()) < 10 * 60_000, `${id} carries the time it was made`);
+    }
 
     await restore(before);
     const [lostRegistrations, lostEntries] = await held(url, me);
