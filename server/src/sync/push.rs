@@ -1,8 +1,10 @@
-//! Applying a push batch (docs/PROTOCOL.md, "Push"). Runs inside one write
-//! job: the device's `last_seq`, every effect and every stored result commit
-//! together or not at all. A mutation the rules refuse is recorded as
-//! rejected and still consumes its seq, so one bad change never blocks the
-//! queue behind it; a storage error fails the whole job, which rolls back.
+//! Applying a push batch (docs/PROTOCOL.md, "Push"), in two steps. `check`
+//! judges each mutation on its own, on the request's thread. `apply` runs
+//! inside one write job: the device's `last_seq`, every effect and every
+//! stored result commit together or not at all. A mutation the rules
+//! refuse is recorded as rejected and still consumes its seq, so one bad
+//! change never blocks the queue behind it; a storage error fails the whole
+//! job, which rolls back.
 
 use app::domain::CheckinId;
 use app::domain::EntryId;
