@@ -49,6 +49,17 @@ struct Log {
     ops: Vec<(&'static str, Value)>,
 }
 
+/// An empty log for each device.
+fn logs_of(devices: Vec<Device>) -> Vec<Log> {
+    devices
+        .into_iter()
+        .map(|device| Log {
+            device,
+            ops: Vec::new(),
+        })
+        .collect()
+}
+
 /// Ids as Hallpass devices make them: time-ordered (docs/PROTOCOL.md).
 fn uuid() -> String {
     uuid::Uuid::now_v7().to_string()
@@ -130,13 +141,7 @@ async fn main() {
 
     // The morning at the door.
     let kiosks = make_devices(&store, KIOSKS, true).await;
-    let mut door: Vec<Log> = kiosks
-        .into_iter()
-        .map(|device| Log {
-            device,
-            ops: Vec::new(),
-        })
-        .collect();
+    let mut door: Vec<Log> = logs_of(kiosks);
     for p in 0..PEOPLE {
         let times = if rng.random_bool(0.05) { 2 } else { 1 };
         for _ in 0..times {
@@ -149,13 +154,7 @@ async fn main() {
 
     // Registrations, and a few cancelled; mentoring.
     let phones = make_devices(&store, PEOPLE, false).await;
-    let mut logs: Vec<Log> = phones
-        .into_iter()
-        .map(|device| Log {
-            device,
-            ops: Vec::new(),
-        })
-        .collect();
+    let mut logs: Vec<Log> = logs_of(phones);
     for log in &mut logs {
         // Five of the ten slots, a session in each.
         let mut slots: Vec<usize> = (0..SLOTS).collect();
@@ -190,13 +189,7 @@ async fn main() {
     }
     push(&url, logs).await;
     let later = make_devices(&store, PEOPLE, false).await;
-    let mut confirming: Vec<Log> = later
-        .into_iter()
-        .map(|device| Log {
-            device,
-            ops: Vec::new(),
-        })
-        .collect();
+    let mut confirming: Vec<Log> = logs_of(later);
     for (partner, args) in confirms {
         confirming[partner].ops.push(("mentoring.confirm", args));
     }
@@ -205,13 +198,7 @@ async fn main() {
 
     // About a hundred check-ins at each session.
     let kiosks = make_devices(&store, KIOSKS, true).await;
-    let mut rooms: Vec<Log> = kiosks
-        .into_iter()
-        .map(|device| Log {
-            device,
-            ops: Vec::new(),
-        })
-        .collect();
+    let mut rooms: Vec<Log> = logs_of(kiosks);
     for s in 0..SESSIONS {
         for _ in 0..100 {
             rooms[s % KIOSKS]
@@ -228,13 +215,7 @@ async fn main() {
         .find(|(t, _)| *t == "checkins")
         .map_or(0, |(_, n)| *n) as usize;
     let kiosks = make_devices(&store, 32, true).await;
-    let mut floods: Vec<Log> = kiosks
-        .into_iter()
-        .map(|device| Log {
-            device,
-            ops: Vec::new(),
-        })
-        .collect();
+    let mut floods: Vec<Log> = logs_of(kiosks);
     for i in 0..MILLION - so_far {
         let session = rng
             .random_bool(0.5)
