@@ -107,6 +107,21 @@ pub struct RegistrationOutcome {
     pub position: Option<u32>,
 }
 
+/// The `outcome` of an applied `checkin.record`: enough for a kiosk to
+/// say "already checked in at 9:02 (Kiosk B)".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinOutcome {
+    pub checkin_id: String,
+    pub attendee_id: String,
+    /// The first entry of the same person at the same place, when this is
+    /// a later one, with its kiosk's time and name.
+    pub duplicate_of: Option<String>,
+    pub first_at: Option<String>,
+    pub first_kiosk: Option<String>,
+    /// As [`CheckinData::at_door`].
+    pub at_door: Option<String>,
+}
+
 /// The `data` of a `registration` change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistrationData {

@@ -248,6 +248,53 @@ async fn a_kiosk_pulls_the_roster_without_emails_who_is_registered_where_and_eve
 }
 
 #[tokio::test]
+async fn a_check_in_is_its_own_stored_result_for_a_repeated_push_and_a_pull() {
+    let app = app_with(1).await;
+    let mut a = app.kiosk("Kiosk A").await;
+    let mut b = app.kiosk("Kiosk B").await;
+    let first = a.check_in(&rid(1), "T-0001", None, "entry");
+    app.push(&a, vec![first]).await;
+    let batch = vec![
+        b.check_in(&rid(2), "T-0001", None, "entry"),
+        b.check_in(&rid(3), "T-9999", None, "entry"),
+        b.check_in(&rid(4), "T-0001", None, "exit"),
+    ];
+    let answer = app.push(&b, batch.clone()).await;
+
+    // The answer was lost on the way: the kiosk sends the batch again.
+    let again = app.push(&b, batch).await;
+    assert_eq!(again.last_seq, answer.last_seq);
+    assert_eq!(again.results.len(), 3);
+    for (first, repeat) in answer.results.iter().zip(&again.results) {
+        assert_eq!(repeat.status, ResultStatus::Duplicate);
+        assert_eq!(
+            (repeat.seq, &repeat.code, &repeat.outcome),
+            (first.seq, &first.code, &first.outcome)
+        );
+    }
+    let outcome = again.results[0].outcome.clone().unwrap();
+    assert_eq!(outcome["duplicate_of"], rid(1));
+    assert_eq!(outcome["first_kiosk"], "Kiosk A");
+    assert_eq!(again.results[1].code.as_deref(), Some("unknown_badge"));
+
+    // A pull tells the kiosk the same.
+    let (_, page) = app.pull_as(&b, None).await;
+    let pulled: Vec<_> = page.results.iter().map(|r| (r.seq, &r.outcome)).collect();
+    let pushed: Vec<_> = answer.results.iter().map(|r| (r.seq, &r.outcome)).collect();
+    assert_eq!(pulled, pushed);
+    // Only the rejection has a row of its own in `results`.
+    let device = b.device_id.clone();
+    let kept: Vec<i64> = app
+        .query(move |c| {
+            c.prepare("SELECT seq FROM results WHERE device_id = ?1")?
+                .query_map([device], |r| r.get(0))?
+                .collect()
+        })
+        .await;
+    assert_eq!(kept, vec![answer.results[1].seq as i64]);
+}
+
+#[tokio::test]
 async fn an_attendee_pulls_their_own_check_ins_only() {
     let app = app_with(2).await;
     let (a1, b1) = (app.session_id("A-1").await, app.session_id("B-1").await);
@@ -276,14 +323,21 @@ async fn an_attendee_pulls_their_own_check_ins_only() {
     let (changes, first) = app.pull_as(&phone, None).await;
     assert_eq!(ids(&changes), vec![rid(2), rid(3), rid(5), rid(6)]);
 
-    // From their cursor on, only what is new and theirs.
+    // From their cursor on, only what is new and theirs: exits, and later
+    // entries at the door and at a session (kept in another index than
+    // first entries, store migration 009).
     let later = vec![
         kiosk.check_in(&rid(8), "T-0001", Some(&b1), "exit"),
         kiosk.check_in(&rid(9), "T-0002", Some(&b1), "exit"),
+        kiosk.check_in(&rid(10), "T-0002", None, "entry"),
+        kiosk.check_in(&rid(11), "T-0002", Some(&a1), "entry"),
+        kiosk.check_in(&rid(12), "T-0001", None, "entry"),
     ];
     app.push(&kiosk, later).await;
     let (changes, _) = app.pull_as(&phone, Some(&first.cursor)).await;
-    assert_eq!(ids(&changes), vec![rid(9)]);
+    assert_eq!(ids(&changes), vec![rid(9), rid(10), rid(11)]);
+    let (changes, _) = app.pull_as(&phone, None).await;
+    assert_eq!(ids(&changes).len(), 7, "all of theirs from the start");
 }
 
 #[tokio::test]

@@ -34,7 +34,7 @@ use crate::domain::logbook;
 use crate::domain::ops::{CHECKIN_RECORD, Operation, REGISTRATION_CANCEL};
 use crate::domain::registration::Status;
 use crate::protocol::{
-    AttendeeData, Change, CheckinData, Entity, MentoringEntryData, Mutation, MutationResult,
+    AttendeeData, Change, CheckinData, CheckinOutcome, Entity, MentoringEntryData, Mutation, MutationResult,
     PullResponse, RegistrationData, RegistrationOutcome, ResultStatus, SessionData,
 };
 use crate::state::Holder;
@@ -869,17 +869,17 @@ fn checkin_row(
     result: &MutationResult,
     account: &Account,
 ) -> Option<CheckinData> {
-    let outcome = result.outcome.as_ref()?;
+    let outcome: CheckinOutcome = serde_json::from_value(result.outcome.clone()?).ok()?;
     let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
     Some(CheckinData {
-        id: text(&outcome["checkin_id"])?,
-        attendee_id: text(&outcome["attendee_id"])?,
+        id: outcome.checkin_id,
+        attendee_id: outcome.attendee_id,
         session_id: text(&mutation.args["session_id"]),
         kind: text(&mutation.args["kind"])?,
         at: mutation.at.clone(),
         device_id: account.device_id.clone(),
-        duplicate_of: text(&outcome["duplicate_of"]),
-        at_door: text(&outcome["at_door"]),
+        duplicate_of: outcome.duplicate_of,
+        at_door: outcome.at_door,
         kiosk: match &account.holder {
             Holder::Kiosk(k) => Some(k.name.clone()),
             Holder::Attendee(_) => None,

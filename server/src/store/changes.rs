@@ -97,19 +97,28 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
         }
         let columns = checkins::DATA_COLUMNS;
         let checkins_of_scope = match scope {
-            // The index is by place, then person (store migration 008): a
-            // person's check-ins are one seek at the conference's door and
-            // one at each session's.
-            Scope::Attendee { .. } => format!(
-                "SELECT * FROM (
-                   SELECT {columns} FROM checkins c
-                    WHERE c.session_id IS NULL AND c.attendee_id = ?1 AND c.version > ?2
-                   UNION ALL
-                   SELECT {columns} FROM checkins c
-                    WHERE c.session_id IN (SELECT id FROM sessions) AND c.attendee_id = ?1
-                      AND c.version > ?2)
-                 ORDER BY version LIMIT ?3"
-            ),
+            // The indexes by person are by place, then person, one of
+            // first entries and one of the rest (store migration 009): a
+            // person's check-ins are a seek in each at every place, the
+            // conference's door and each session's.
+            Scope::Attendee { .. } => {
+                let branches: Vec<String> = [checkins::FIRST, checkins::REPEATS]
+                    .iter()
+                    .flat_map(|rows| {
+                        ["c.session_id IS NULL", "c.session_id IN (SELECT id FROM sessions)"]
+                            .map(|place| {
+                                format!(
+                                    "SELECT {columns} FROM checkins c
+                                      WHERE {place} AND c.attendee_id = ?1 AND {rows} AND c.version > ?2"
+                                )
+                            })
+                    })
+                    .collect();
+                format!(
+                    "SELECT * FROM ({}) ORDER BY version LIMIT ?3",
+                    branches.join(" UNION ALL ")
+                )
+            }
             _ => format!(
                 "SELECT {columns} FROM checkins c WHERE (c.attendee_id {filter}) AND c.version > ?2
                  ORDER BY c.version LIMIT ?3"

@@ -4,7 +4,7 @@
 
 use app::domain::checkin::{self, AtDoor, CheckinKind};
 use app::domain::{BadgeCode, CheckinId};
-use app::protocol::CheckinData;
+use app::protocol::{CheckinData, CheckinOutcome, MutationResult, ResultStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::next_version;
@@ -24,6 +24,13 @@ pub fn session_exists(conn: &Connection, session_id: i64) -> Result<bool, rusqli
     conn.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1")?
         .exists([session_id])
 }
+
+/// The rows of the index of first entries (store migration 009), in the
+/// words a query must use for SQLite to read that index: a check-in `c`
+/// that is a person's first entry at its place.
+pub const FIRST: &str = "c.kind = 'entry' AND c.duplicate_of IS NULL";
+/// The rows of the index of the rest: exits and later entries.
+pub const REPEATS: &str = "(c.kind = 'exit' OR c.duplicate_of IS NOT NULL)";
 
 pub const DATA_COLUMNS: &str =
     "c.id, c.attendee_id, c.session_id, c.kind, c.device_at, c.device_id,
@@ -59,6 +66,8 @@ pub fn find(conn: &Connection, id: &CheckinId) -> Result<Option<CheckinData>, ru
 
 pub struct NewCheckin<'a> {
     pub id: &'a CheckinId,
+    /// The seq of the device's mutation: the row is that seq's result.
+    pub seq: u64,
     pub attendee_id: i64,
     pub session_id: Option<i64>,
     pub kind: CheckinKind,
@@ -109,11 +118,10 @@ pub struct Recorded {
 pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<Recorded, rusqlite::Error> {
     let first = match c.kind {
         CheckinKind::Entry => conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT c.id, c.device_at, d.name FROM checkins c LEFT JOIN devices d ON d.id = c.device_id
-                 WHERE c.attendee_id = ?1 AND c.session_id IS ?2 AND c.kind = 'entry'
-                 ORDER BY c.version LIMIT 1",
-            )?
+                 WHERE c.session_id IS ?2 AND c.attendee_id = ?1 AND {FIRST}"
+            ))?
             .query_row(params![c.attendee_id, c.session_id], first_from_row)
             .optional()?,
         CheckinKind::Exit => None,
@@ -128,8 +136,8 @@ pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<Recorded, rusqlit
     let at_door = AtDoor::of(c.kind, c.session_id.is_some(), registration).map(AtDoor::as_str);
     let version = next_version(conn)?;
     conn.prepare_cached(
-        "INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at, received_at, duplicate_of, version, at_door)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at, received_at, duplicate_of, version, at_door, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         c.id.as_str(),
@@ -141,11 +149,68 @@ pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<Recorded, rusqlit
         c.now,
         duplicate_of,
         version,
-        at_door
+        at_door,
+        c.seq as i64
     ])?;
     let is_duplicate = duplicate_of.is_some();
     Ok(Recorded {
         duplicate_of: first.filter(|_| is_duplicate),
         at_door,
     })
+}
+
+/// What a check-in answers the kiosk that sent it.
+pub fn outcome(
+    id: &str,
+    attendee_id: &str,
+    first: Option<&First>,
+    at_door: Option<&str>,
+) -> CheckinOutcome {
+    CheckinOutcome {
+        checkin_id: id.to_owned(),
+        attendee_id: attendee_id.to_owned(),
+        duplicate_of: first.map(|f| f.id.clone()),
+        first_at: first.map(|f| f.at.clone()),
+        first_kiosk: first.and_then(|f| f.kiosk.clone()),
+        at_door: at_door.map(str::to_owned),
+    }
+}
+
+/// The results of the check-ins `device_id` recorded with seqs
+/// `from..=to`, read from their rows (store migration 009), in seq order.
+pub fn results(
+    conn: &Connection,
+    device_id: &str,
+    from: u64,
+    to: u64,
+) -> Result<Vec<MutationResult>, rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.seq, c.id, c.attendee_id, c.at_door, f.id, f.device_at, fd.name
+         FROM checkins c
+         LEFT JOIN checkins f ON f.id = c.duplicate_of
+         LEFT JOIN devices fd ON fd.id = f.device_id
+         WHERE c.device_id = ?1 AND c.seq BETWEEN ?2 AND ?3 ORDER BY c.seq",
+    )?;
+    let rows = stmt.query_map(params![device_id, from as i64, to as i64], |r| {
+        let first = match r.get::<_, Option<String>>(4)? {
+            Some(id) => Some(First {
+                id,
+                at: r.get(5)?,
+                kiosk: r.get(6)?,
+            }),
+            None => None,
+        };
+        let id: String = r.get(1)?;
+        let attendee_id = r.get::<_, i64>(2)?.to_string();
+        let at_door: Option<String> = r.get(3)?;
+        let outcome = outcome(&id, &attendee_id, first.as_ref(), at_door.as_deref());
+        Ok(MutationResult {
+            seq: r.get::<_, i64>(0)?.max(0) as u64,
+            status: ResultStatus::Applied,
+            code: None,
+            message: None,
+            outcome: serde_json::to_value(outcome).ok(),
+        })
+    })?;
+    rows.collect()
 }

@@ -288,8 +288,24 @@ pub fn store_result(
     Ok(())
 }
 
-/// The stored results of seqs `from..=to`, in seq order.
+/// The stored results of seqs `from..=to`, in seq order: the rows of
+/// `results`, and the check-ins that are their own result.
 pub fn results(
+    conn: &Connection,
+    device_id: &str,
+    from: u64,
+    to: u64,
+) -> Result<Vec<MutationResult>, rusqlite::Error> {
+    let mut all = kept_results(conn, device_id, from, to)?;
+    let recorded = super::checkins::results(conn, device_id, from, to)?;
+    if !recorded.is_empty() {
+        all.extend(recorded);
+        all.sort_by_key(|r| r.seq);
+    }
+    Ok(all)
+}
+
+fn kept_results(
     conn: &Connection,
     device_id: &str,
     from: u64,

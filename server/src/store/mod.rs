@@ -51,6 +51,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/006_organizers.sql")),
         M::up(include_str!("migrations/007_signin.sql")),
         M::up(include_str!("migrations/008_one_index_per_place.sql")),
+        M::up(include_str!("migrations/009_first_entries.sql")),
     ])
 }
 
@@ -62,7 +63,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
 /// The schema version this build migrates to (SQLite's `user_version`).
 pub fn schema_version() -> i64 {
     // One migration a version; the list is written out above.
-    8
+    9
 }
 
 /// A fresh epoch: 128 random bits in hex, as the first migration makes one.
@@ -288,5 +289,52 @@ mod tests {
                 ("c5".into(), None),
             ]
         );
+    }
+
+    /// A check-in recorded before check-ins carried their seq keeps its
+    /// row in `results`; one recorded after is its own result. A device
+    /// asking for both gets each once.
+    #[test]
+    fn results_from_before_and_after_the_seq_migration_are_each_answered_once() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        migrations().to_version(&mut conn, 8).expect("to 8");
+        conn.execute_batch(
+            "INSERT INTO attendees (id, badge_code, first_name, last_name, email, state, local,
+                                    career_family, role, version)
+             VALUES (1, 'T-1', 'A', 'A', '', '', '', '', 'attendee', 1);
+             INSERT INTO devices (id, token_hash, scope, created_at, protocol, name)
+             VALUES ('k', x'01', 'kiosk', '', 1, 'Kiosk A');
+             INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at,
+                                   received_at, version)
+             VALUES ('c1', 1, NULL, 'entry', 'k', '2027-03-26T09:02:00Z', '', 2);
+             INSERT INTO results (device_id, seq, status, outcome)
+             VALUES ('k', 1, 'applied', '{\"checkin_id\":\"c1\",\"attendee_id\":\"1\"}');",
+        )
+        .expect("rows at version 8");
+        migrations().to_latest(&mut conn).expect("to latest");
+        conn.execute_batch(
+            "INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at,
+                                   received_at, version, duplicate_of, seq)
+             VALUES ('c2', 1, NULL, 'entry', 'k', '2027-03-26T09:05:00Z', '', 3, 'c1', 2);",
+        )
+        .expect("a check-in after");
+
+        let results = devices::results(&conn, "k", 1, 2).expect("results");
+        let answered: Vec<(u64, Option<serde_json::Value>)> = results
+            .into_iter()
+            .map(|r| (r.seq, r.outcome.map(|o| o["checkin_id"].clone())))
+            .collect();
+        assert_eq!(
+            answered,
+            vec![
+                (1, Some(serde_json::json!("c1"))),
+                (2, Some(serde_json::json!("c2")))
+            ]
+        );
+        let again = devices::results(&conn, "k", 2, 2).expect("results");
+        let outcome = again[0].outcome.clone().expect("outcome");
+        assert_eq!(outcome["duplicate_of"], "c1");
+        assert_eq!(outcome["first_at"], "2027-03-26T09:02:00Z");
+        assert_eq!(outcome["first_kiosk"], "Kiosk A");
     }
 }

@@ -6,7 +6,6 @@
 //! change never blocks the queue behind it; a storage error fails the whole
 //! job, which rolls back.
 
-use app::domain::CheckinId;
 use app::domain::EntryId;
 use app::domain::mentoring::{self, Act, MentoringError, Partner};
 use app::domain::ops::{Actor, Operation};
@@ -129,16 +128,17 @@ pub fn apply(
     }
     for m in mutations.iter().filter(|m| m.seq > last) {
         let verdict = match &m.verdict {
-            Ok((op, device_at)) => apply_one(conn, device, op, device_at, &now_text, now)?,
+            Ok((op, device_at)) => apply_one(conn, device, m.seq, op, device_at, &now_text, now)?,
             Err((code, message)) => Err((*code, message.clone())),
         };
+        let in_its_row = verdict.as_ref().is_ok_and(|o| o.in_its_row);
         let result = match verdict {
             Ok(outcome) => MutationResult {
                 seq: m.seq,
                 status: ResultStatus::Applied,
                 code: None,
                 message: None,
-                outcome: Some(outcome),
+                outcome: Some(outcome.answer),
             },
             Err((code, message)) => MutationResult {
                 seq: m.seq,
@@ -148,7 +148,9 @@ pub fn apply(
                 outcome: None,
             },
         };
-        devices::store_result(conn, &device.id, &result)?;
+        if !in_its_row {
+            devices::store_result(conn, &device.id, &result)?;
+        }
         tracing::debug!(device_id = %device.id, seq = m.seq, status = ?result.status, "mutation");
         results.push(result);
         new_last = m.seq;
@@ -175,7 +177,23 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-type Verdict = Result<serde_json::Value, (&'static str, String)>;
+type Verdict = Result<Outcome, (&'static str, String)>;
+
+/// An applied mutation's answer, and whether `results` keeps a copy of
+/// it: a check-in the mutation recorded is its own stored result
+/// (`checkins::results`, store migration 009).
+struct Outcome {
+    answer: serde_json::Value,
+    in_its_row: bool,
+}
+
+/// Applied, with the answer kept in `results`.
+fn kept(answer: serde_json::Value) -> Verdict {
+    Ok(Outcome {
+        answer,
+        in_its_row: false,
+    })
+}
 
 /// How far back a device's time may be: a kiosk or phone offline for a
 /// long while still sends what it holds.
@@ -212,6 +230,7 @@ fn device_time(at: &str, now: OffsetDateTime) -> Result<String, (&'static str, S
 fn apply_one(
     conn: &Connection,
     device: &Device,
+    seq: u64,
     op: &Operation,
     device_at: &str,
     now_text: &str,
@@ -235,7 +254,7 @@ fn apply_one(
                 if !own {
                     return Ok(refused(Refusal::IdInUse));
                 }
-                return Ok(Ok(to_json(&RegistrationOutcome {
+                return Ok(kept(to_json(&RegistrationOutcome {
                     status: existing.status,
                     position: existing.position,
                 })));
@@ -261,7 +280,7 @@ fn apply_one(
                     now: now_text,
                 },
             )?;
-            Ok(Ok(to_json(&outcome)))
+            Ok(kept(to_json(&outcome)))
         }
         Operation::RegistrationCancel { registration_id } => {
             let found = registrations::find_own(conn, registration_id, attendee_id)?;
@@ -273,7 +292,7 @@ fn apply_one(
                 return Ok(refused(Refusal::UnknownRegistration));
             };
             let outcome = registrations::cancel(conn, registration_id, session, effect)?;
-            Ok(Ok(to_json(&outcome)))
+            Ok(kept(to_json(&outcome)))
         }
         Operation::CheckinRecord {
             checkin_id,
@@ -287,12 +306,12 @@ fn apply_one(
                     Some(id) => checkins::first_by_id(conn, id)?,
                     None => None,
                 };
-                return Ok(Ok(checkin_outcome(
-                    checkin_id,
+                return Ok(kept(to_json(&checkins::outcome(
+                    checkin_id.as_str(),
                     &existing.attendee_id,
                     first.as_ref(),
                     existing.at_door.as_deref(),
-                )));
+                ))));
             }
             let Some(attendee) = checkins::attendee_by_badge(conn, badge_code)? else {
                 return Ok(Err((
@@ -311,6 +330,7 @@ fn apply_one(
                 conn,
                 &checkins::NewCheckin {
                     id: checkin_id,
+                    seq,
                     attendee_id: attendee,
                     session_id: session_row,
                     kind: *kind,
@@ -319,18 +339,21 @@ fn apply_one(
                     now: now_text,
                 },
             )?;
-            Ok(Ok(checkin_outcome(
-                checkin_id,
-                &attendee.to_string(),
-                recorded.duplicate_of.as_ref(),
-                recorded.at_door,
-            )))
+            Ok(Ok(Outcome {
+                answer: to_json(&checkins::outcome(
+                    checkin_id.as_str(),
+                    &attendee.to_string(),
+                    recorded.duplicate_of.as_ref(),
+                    recorded.at_door,
+                )),
+                in_its_row: true,
+            }))
         }
         Operation::MentoringLog { entry_id, entry } => {
             if let Some(stored) = entries::find(conn, entry_id)? {
                 // Sent again from the author's device log: answer as it is.
                 if stored.author_id == attendee_id && !stored.deleted {
-                    return Ok(Ok(entry_outcome(entry_id, stored.confirmed)));
+                    return Ok(kept(entry_outcome(entry_id, stored.confirmed)));
                 }
                 return Ok(Err((
                     "id_in_use",
@@ -409,7 +432,7 @@ fn apply_one(
                 }
                 None => false,
             };
-            Ok(Ok(entry_outcome(entry_id, confirmed)))
+            Ok(kept(entry_outcome(entry_id, confirmed)))
         }
         Operation::MentoringUpdate { entry_id, changes } => {
             let stored = match own_entry(conn, entry_id, Act::Update, attendee_id)? {
@@ -423,14 +446,14 @@ fn apply_one(
             }
             let unconfirm = stored.confirmed && terms_changed;
             entries::save(conn, entry_id, &entry, unconfirm, now_text)?;
-            Ok(Ok(entry_outcome(entry_id, stored.confirmed && !unconfirm)))
+            Ok(kept(entry_outcome(entry_id, stored.confirmed && !unconfirm)))
         }
         Operation::MentoringDelete { entry_id } => {
             if let Err(refusal) = own_entry(conn, entry_id, Act::Delete, attendee_id)? {
                 return Ok(Err(refusal));
             }
             entries::delete(conn, entry_id, now_text)?;
-            Ok(Ok(
+            Ok(kept(
                 serde_json::json!({"entry_id": entry_id.as_str(), "deleted": true}),
             ))
         }
@@ -449,7 +472,7 @@ fn apply_one(
                     )));
                 }
                 entries::wait_for_entry(conn, entry_id, attendee_id, seen, now_text)?;
-                return Ok(Ok(serde_json::json!({
+                return Ok(kept(serde_json::json!({
                     "entry_id": entry_id.as_str(), "confirmed": false, "waiting_for_entry": true,
                 })));
             };
@@ -476,7 +499,7 @@ fn apply_one(
             if !stored.confirmed {
                 entries::confirm(conn, entry_id, now_text)?;
             }
-            Ok(Ok(entry_outcome(entry_id, true)))
+            Ok(kept(entry_outcome(entry_id, true)))
         }
     }
 }
@@ -534,24 +557,6 @@ fn entry_outcome(entry_id: &EntryId, confirmed: bool) -> serde_json::Value {
 
 fn mentoring_refused(e: MentoringError) -> Verdict {
     Err((e.code(), e.to_string()))
-}
-
-/// `{"checkin_id", "attendee_id", "duplicate_of", "first_at", "first_kiosk", "at_door"}`:
-/// enough for a kiosk to say "already checked in at 9:02 (Kiosk B)".
-fn checkin_outcome(
-    id: &CheckinId,
-    attendee_id: &str,
-    first: Option<&checkins::First>,
-    at_door: Option<&str>,
-) -> serde_json::Value {
-    serde_json::json!({
-        "checkin_id": id.as_str(),
-        "attendee_id": attendee_id,
-        "duplicate_of": first.map(|f| &f.id),
-        "first_at": first.map(|f| &f.at),
-        "first_kiosk": first.and_then(|f| f.kiosk.as_ref()),
-        "at_door": at_door,
-    })
 }
 
 fn refused(refusal: Refusal) -> Verdict {
