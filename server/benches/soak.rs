@@ -185,12 +185,7 @@ async fn drive(
         wal_end: size(&wal_of(db)),
         db_end: size(db),
         stored,
-        writer: server::store::WriterStats {
-            groups: after.groups - before.groups,
-            jobs: after.jobs - before.jobs,
-            busy: after.busy - before.busy,
-            wal_pages: after.wal_pages - before.wal_pages,
-        },
+        writer: after - before,
     }
 }
 
@@ -304,7 +299,9 @@ async fn raw_checkins(dir: &Path, rows: usize, per_txn: usize) -> f64 {
                 let session =
                     (!rng.random_bool(0.33)).then(|| rng.random_range(0..SESSIONS) as i64 + 1);
                 let kiosk = kiosks[k].device_id.as_str();
-                let first = firsts.entry((session, attendee)).or_insert_with(|| id.clone());
+                let first = firsts
+                    .entry((session, attendee))
+                    .or_insert_with(|| id.clone());
                 let duplicate_of = (*first != id).then_some(first.as_str());
                 seqs[k] += 1;
                 checkin
@@ -343,14 +340,14 @@ fn mb(b: u64) -> String {
 
 fn print_runs(runs: &[(&str, &Run)]) {
     println!(
-        "| run | length | offered/s | done/s | p50 | p99 | max | non-200 | WAL largest | WAL at end | database at end | bytes per check-in | writer busy | mutations per group | WAL written per check-in |"
+        "| run | length | offered/s | done/s | p50 | p99 | max | non-200 | WAL largest | WAL at end | database at end | bytes per check-in | writer busy | of which commits | log restarts | mutations per group | WAL written per check-in |"
     );
     println!(
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     );
     for (name, r) in runs {
         println!(
-            "| {name} | {:.0} s | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} | {} | {} | {:.0} | {:.0} % | {:.0} | {:.1} KB |",
+            "| {name} | {:.0} s | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} | {} | {} | {:.0} | {:.0} % | {:.0} % | {} ({:.0} % of the time) | {:.0} | {:.1} KB |",
             r.seconds,
             r.offered
                 .map_or("as answered".to_owned(), |o| format!("{o:.0}")),
@@ -364,6 +361,9 @@ fn print_runs(runs: &[(&str, &Run)]) {
             mb(r.db_end),
             r.db_end as f64 / r.stored.max(1) as f64,
             100.0 * r.writer.busy.as_secs_f64() / r.seconds,
+            100.0 * r.writer.commit.as_secs_f64() / r.seconds,
+            r.writer.restarts,
+            100.0 * r.writer.restart.as_secs_f64() / r.seconds,
             (r.writer.jobs * BATCH as u64) as f64 / r.writer.groups.max(1) as f64,
             r.writer.wal_pages as f64 * 4.096 / r.mutations.max(1) as f64,
         );

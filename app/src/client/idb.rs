@@ -34,8 +34,8 @@ use crate::domain::logbook;
 use crate::domain::ops::{CHECKIN_RECORD, Operation, REGISTRATION_CANCEL};
 use crate::domain::registration::Status;
 use crate::protocol::{
-    AttendeeData, Change, CheckinData, CheckinOutcome, Entity, MentoringEntryData, Mutation, MutationResult,
-    PullResponse, RegistrationData, RegistrationOutcome, ResultStatus, SessionData,
+    AttendeeData, Change, CheckinData, CheckinOutcome, Entity, MentoringEntryData, Mutation,
+    MutationResult, PullResponse, RegistrationData, RegistrationOutcome, ResultStatus, SessionData,
 };
 use crate::state::Holder;
 

@@ -73,12 +73,14 @@ fn note_wal_frames(_: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlit
 }
 
 /// After a commit: restarts the log if it has grown past [`RESTART_FRAMES`].
-fn bound_the_log(conn: &Connection) {
+fn bound_the_log(conn: &Connection, counts: &Counts) {
     let frames = WAL_FRAMES.with(Cell::get);
     if frames < RESTART_FRAMES {
         return;
     }
     let started = std::time::Instant::now();
+    let _counted = Timed(&counts.restart_micros, started);
+    counts.restarts.fetch_add(1, Ordering::Relaxed);
     let outcome = conn.busy_timeout(RESTART_PATIENCE).and_then(|()| {
         conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| {
             Ok((
@@ -237,6 +239,19 @@ struct Counts {
     groups: AtomicU64,
     jobs: AtomicU64,
     busy_micros: AtomicU64,
+    commit_micros: AtomicU64,
+    restarts: AtomicU64,
+    restart_micros: AtomicU64,
+}
+
+/// Adds the time from its start to when it is dropped to a counter.
+struct Timed<'a>(&'a AtomicU64, std::time::Instant);
+
+impl Drop for Timed<'_> {
+    fn drop(&mut self) {
+        self.0
+            .fetch_add(self.1.elapsed().as_micros() as u64, Ordering::Relaxed);
+    }
 }
 
 /// A reading of [`Counts`].
@@ -248,9 +263,31 @@ pub struct WriterStats {
     pub jobs: u64,
     /// Time spent running groups, commits included.
     pub busy: std::time::Duration,
+    /// Of that, in `COMMIT` (writing the log and its fsync).
+    pub commit: std::time::Duration,
+    /// Log restarts run between groups, and the time they took.
+    pub restarts: u64,
+    pub restart: std::time::Duration,
     /// Pages of 4 KiB written to the write-ahead log, by every writer of
     /// this process (only counted where the server checkpoints itself).
     pub wal_pages: u64,
+}
+
+/// What was done between two readings.
+impl std::ops::Sub for WriterStats {
+    type Output = WriterStats;
+
+    fn sub(self, before: WriterStats) -> WriterStats {
+        WriterStats {
+            groups: self.groups - before.groups,
+            jobs: self.jobs - before.jobs,
+            busy: self.busy - before.busy,
+            commit: self.commit - before.commit,
+            restarts: self.restarts - before.restarts,
+            restart: self.restart - before.restart,
+            wal_pages: self.wal_pages - before.wal_pages,
+        }
+    }
 }
 
 impl Writer {
@@ -280,7 +317,10 @@ impl Writer {
         WriterStats {
             groups: self.counts.groups.load(Ordering::Relaxed),
             jobs: self.counts.jobs.load(Ordering::Relaxed),
-            busy: std::time::Duration::from_micros(self.counts.busy_micros.load(Ordering::Relaxed)),
+            busy: micros(&self.counts.busy_micros),
+            commit: micros(&self.counts.commit_micros),
+            restarts: self.counts.restarts.load(Ordering::Relaxed),
+            restart: micros(&self.counts.restart_micros),
             wal_pages: FRAMES_WRITTEN.load(Ordering::Relaxed),
         }
     }
@@ -314,6 +354,10 @@ impl Writer {
     }
 }
 
+fn micros(counter: &AtomicU64) -> std::time::Duration {
+    std::time::Duration::from_micros(counter.load(Ordering::Relaxed))
+}
+
 fn run(
     mut conn: Connection,
     jobs: mpsc::Receiver<Box<dyn Job>>,
@@ -329,7 +373,7 @@ fn run(
             }
         }
         let started = std::time::Instant::now();
-        let committed = run_group(&mut conn, &mut group);
+        let committed = run_group(&mut conn, &mut group, counts);
         let took = started.elapsed();
         counts.groups.fetch_add(1, Ordering::Relaxed);
         counts.jobs.fetch_add(group.len() as u64, Ordering::Relaxed);
@@ -348,18 +392,26 @@ fn run(
         }
         // Between groups, after every caller has its answer.
         if checkpoints == Checkpoints::Server {
-            bound_the_log(&conn);
+            bound_the_log(&conn, counts);
         }
     }
 }
 
-fn run_group(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), String> {
-    let outcome = run_group_counting(conn, group);
+fn run_group(
+    conn: &mut Connection,
+    group: &mut [Box<dyn Job>],
+    counts: &Counts,
+) -> Result<(), String> {
+    let outcome = run_group_counting(conn, group, counts);
     VERSION.with(|v| v.set(None));
     outcome
 }
 
-fn run_group_counting(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Result<(), String> {
+fn run_group_counting(
+    conn: &mut Connection,
+    group: &mut [Box<dyn Job>],
+    counts: &Counts,
+) -> Result<(), String> {
     {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -374,6 +426,7 @@ fn run_group_counting(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Resu
         }
         if all_ok {
             store_version(&tx)?;
+            let _counted = Timed(&counts.commit_micros, std::time::Instant::now());
             return tx.commit().map_err(|e| chain(&e));
         }
         // Dropping the transaction rolls everything back; run again, apart.
@@ -390,6 +443,7 @@ fn run_group_counting(conn: &mut Connection, group: &mut [Box<dyn Job>]) -> Resu
         // A dropped savepoint rolls back that job's changes only.
     }
     store_version(&tx)?;
+    let _counted = Timed(&counts.commit_micros, std::time::Instant::now());
     tx.commit().map_err(|e| chain(&e))
 }
 

@@ -446,7 +446,10 @@ fn apply_one(
             }
             let unconfirm = stored.confirmed && terms_changed;
             entries::save(conn, entry_id, &entry, unconfirm, now_text)?;
-            Ok(kept(entry_outcome(entry_id, stored.confirmed && !unconfirm)))
+            Ok(kept(entry_outcome(
+                entry_id,
+                stored.confirmed && !unconfirm,
+            )))
         }
         Operation::MentoringDelete { entry_id } => {
             if let Err(refusal) = own_entry(conn, entry_id, Act::Delete, attendee_id)? {
