@@ -17,7 +17,8 @@
 //!
 //! Run: `scripts/bench`, or `cargo bench -p server --bench soak`;
 //! `-- --quick` shortens the soak and the tail to 30 s each, `-- --capacity`
-//! runs the closed loop alone (for profiling). Prints Markdown for
+//! runs the closed loop alone (for profiling), `-- --tail` the closed loop
+//! and the tail. Prints Markdown for
 //! BENCHMARKS.md. Load generator and server share the cores.
 
 use std::path::{Path, PathBuf};
@@ -233,6 +234,14 @@ async fn main() {
     // The tail first: after the soak, the kernel is still writing back
     // gigabytes of its database, and every fsync of the next run waits.
     let tailed = run(dir.path(), "tail.sqlite", Some(rate * 0.5), tail).await;
+    if std::env::args().any(|a| a == "--tail") {
+        print_runs(&[
+            ("capacity (closed loop)", &capacity),
+            ("tail at 50 % of capacity", &tailed),
+        ]);
+        ratio();
+        return;
+    }
     let soaked = run(dir.path(), "soak.sqlite", Some(rate * 0.8), soak).await;
 
     println!("### Push soak and tail: {KIOSKS} kiosks, batches of {BATCH} check-ins");

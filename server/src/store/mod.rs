@@ -125,7 +125,11 @@ pub enum Checkpoints {
     Litestream,
 }
 
-/// How often the WAL is copied back into the database file.
+/// How often the WAL is copied back into the database file. (Every 25 ms
+/// took copying off the writer's log restarts, but in a 10-minute soak the
+/// log then grew to its 64 MiB limit: most likely the restarts kept
+/// finding this thread's checkpoint running, which SQLite answers with
+/// BUSY at once, without waiting. BENCHMARKS.md.)
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Copies the WAL into the database file on a thread of its own, so that
