@@ -61,21 +61,47 @@ async fn sign_in_by_card(
         .expect("sign-in body")
 }
 
+/// A process this test started, killed when dropped: a test that fails
+/// half-way must not leave its server (or Litestream) running.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl std::ops::Deref for KillOnDrop {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for KillOnDrop {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
 /// Starts `hallpass serve` on a free port; its URL once it listens.
-fn start(db: &Path) -> (Child, String) {
+fn start(db: &Path) -> (KillOnDrop, String) {
     start_with(db, &[])
 }
 
 /// As [`start`], with more arguments for `hallpass`.
-fn start_with(db: &Path, more: &[&str]) -> (Child, String) {
+fn start_with(db: &Path, more: &[&str]) -> (KillOnDrop, String) {
     let mut args = vec!["serve", "--addr", "127.0.0.1:0"];
     args.extend_from_slice(more);
-    let mut child = hallpass(db, &args)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start hallpass");
+    let mut child = KillOnDrop(
+        hallpass(db, &args)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start hallpass"),
+    );
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let url = loop {
@@ -535,14 +561,16 @@ async fn a_machine_lost_mid_storm_comes_back_from_litestream_and_the_devices_fil
     )
     .expect("config");
     let (mut server, url) = start_with(&db, &["--checkpoints", "litestream"]);
-    let mut replicating = litestream()
-        .arg("replicate")
-        .arg("-config")
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("litestream replicate");
+    let mut replicating = KillOnDrop(
+        litestream()
+            .arg("replicate")
+            .arg("-config")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("litestream replicate"),
+    );
     let client = reqwest::Client::new();
     let phones = storm_devices(&client, &db, &url, &codes).await;
 
