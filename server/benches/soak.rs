@@ -349,14 +349,14 @@ fn mb(b: u64) -> String {
 
 fn print_runs(runs: &[(&str, &Run)]) {
     println!(
-        "| run | length | offered/s | done/s | p50 | p99 | max | non-200 | WAL largest | WAL at end | database at end | bytes per check-in | writer busy | of which commits | log restarts | mutations per group | WAL written per check-in |"
+        "| run | length | offered/s | done/s | p50 | p99 | max | non-200 | WAL largest | WAL at end | database at end | bytes per check-in | writer busy | of which commits | log restarts | waiting for the checkpoint thread | mutations per group | WAL written per check-in |"
     );
     println!(
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     );
     for (name, r) in runs {
         println!(
-            "| {name} | {:.0} s | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} | {} | {} | {:.0} | {:.0} % | {:.0} % | {} ({:.0} % of the time) | {:.0} | {:.1} KB |",
+            "| {name} | {:.0} s | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} | {} | {} | {:.0} | {:.0} % | {:.0} % | {} ({:.0} % of the time, {} postponed) | {:.1} % | {:.0} | {:.1} KB |",
             r.seconds,
             r.offered
                 .map_or("as answered".to_owned(), |o| format!("{o:.0}")),
@@ -373,6 +373,8 @@ fn print_runs(runs: &[(&str, &Run)]) {
             100.0 * r.writer.commit.as_secs_f64() / r.seconds,
             r.writer.restarts,
             100.0 * r.writer.restart.as_secs_f64() / r.seconds,
+            r.writer.postponed,
+            100.0 * r.writer.turn_wait.as_secs_f64() / r.seconds,
             (r.writer.jobs * BATCH as u64) as f64 / r.writer.groups.max(1) as f64,
             r.writer.wal_pages as f64 * 4.096 / r.mutations.max(1) as f64,
         );

@@ -113,7 +113,7 @@ pub struct Store {
 /// Who copies the write-ahead log back into the database file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Checkpoints {
-    /// A thread of the server's own, every 250 ms, never blocking anyone.
+    /// A thread of the server's own, every 25 ms, never blocking a commit.
     #[default]
     Server,
     /// Litestream, which replicates the database; the server never checkpoints
@@ -125,25 +125,28 @@ pub enum Checkpoints {
     Litestream,
 }
 
-/// How often the WAL is copied back into the database file. (Every 25 ms
-/// took copying off the writer's log restarts, but in a 10-minute soak the
-/// log then grew to its 64 MiB limit: most likely the restarts kept
-/// finding this thread's checkpoint running, which SQLite answers with
-/// BUSY at once, without waiting. BENCHMARKS.md.)
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+/// How often the WAL is copied back into the database file. Often, so that
+/// the writer's restarts (`writer`) find little left to copy: under load
+/// the log grows by several megabytes in 25 ms.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(25);
 
 /// Copies the WAL into the database file on a thread of its own, so that
 /// the bulk of that work never holds up the writer (SQLite's automatic
 /// checkpoint would run inside the committing writer); the writer's own
 /// restart of the log (`writer`) then finds little left to copy. PASSIVE:
 /// it never blocks the writer or readers.
-fn spawn_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> Result<(), StoreError> {
+fn spawn_checkpointer(
+    path: &Path,
+    turn: writer::CheckpointTurn,
+    alive: std::sync::Weak<()>,
+) -> Result<(), StoreError> {
     let conn = open_connection(path)?;
     std::thread::Builder::new()
         .name("sqlite-checkpoint".into())
         .spawn(move || {
             while alive.upgrade().is_some() {
                 std::thread::sleep(CHECKPOINT_EVERY);
+                let _turn = turn.take();
                 if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
                     tracing::warn!(error = %e, "checkpoint failed");
                 }
@@ -168,11 +171,12 @@ impl Store {
         signin::prepare(&conn)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let alive = Arc::new(());
+        let turn = writer::CheckpointTurn::default();
         if checkpoints == Checkpoints::Server {
-            spawn_checkpointer(path, Arc::downgrade(&alive))?;
+            spawn_checkpointer(path, turn.clone(), Arc::downgrade(&alive))?;
         }
         Ok(Store {
-            writer: writer::Writer::spawn(conn, checkpoints)?,
+            writer: writer::Writer::spawn(conn, checkpoints, turn)?,
             readers: Arc::new(pool::ReadPool::new(path.to_path_buf())),
             _alive: alive,
         })

@@ -21,13 +21,15 @@
 //! between two groups, where no commit can slip in: it copies what is
 //! left, waits briefly for the readers that began before it, and the next
 //! group writes the log from its start (`journal_size_limit` then trims
-//! the file). Where Litestream replicates the database it does its own
+//! the file). The thread and the restarts take turns ([`CheckpointTurn`]),
+//! so that a restart waits for the thread's copy instead of failing, and
+//! then has only the last few milliseconds' commits to copy. Where Litestream replicates the database it does its own
 //! checkpoints and the writer leaves the log alone.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
 
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
@@ -72,8 +74,26 @@ fn note_wal_frames(_: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlit
     Ok(())
 }
 
+/// The right to checkpoint, shared by the checkpoint thread and the
+/// writer's restarts. SQLite runs one checkpoint at a time and answers a
+/// second with BUSY at once, without calling the busy handler: a restart
+/// that found the thread's checkpoint running was postponed, and with the
+/// thread running often the log grew to its limit (BENCHMARKS.md). Taking
+/// turns makes the restart wait for that checkpoint instead, and then
+/// copy only what was committed since.
+#[derive(Clone, Default)]
+pub struct CheckpointTurn(Arc<Mutex<()>>);
+
+impl CheckpointTurn {
+    pub fn take(&self) -> MutexGuard<'_, ()> {
+        // It guards no data, so a checkpoint that panicked left nothing
+        // half-done.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// After a commit: restarts the log if it has grown past [`RESTART_FRAMES`].
-fn bound_the_log(conn: &Connection, counts: &Counts) {
+fn bound_the_log(conn: &Connection, turn: &CheckpointTurn, counts: &Counts) {
     let frames = WAL_FRAMES.with(Cell::get);
     if frames < RESTART_FRAMES {
         return;
@@ -81,6 +101,10 @@ fn bound_the_log(conn: &Connection, counts: &Counts) {
     let started = std::time::Instant::now();
     let _counted = Timed(&counts.restart_micros, started);
     counts.restarts.fetch_add(1, Ordering::Relaxed);
+    let _turn = {
+        let _waiting = Timed(&counts.turn_wait_micros, std::time::Instant::now());
+        turn.take()
+    };
     let outcome = conn.busy_timeout(RESTART_PATIENCE).and_then(|()| {
         conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| {
             Ok((
@@ -101,8 +125,14 @@ fn bound_the_log(conn: &Connection, counts: &Counts) {
             tracing::debug!(frames, ms, "write-ahead log restarted");
         }
         // A reader from before is still at it: the next group tries again.
-        Ok((_, log, copied)) => tracing::debug!(frames, log, copied, ms, "log restart postponed"),
-        Err(e) => tracing::warn!(cause = %chain(&e), frames, ms, "log restart failed"),
+        Ok((_, log, copied)) => {
+            counts.postponed.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(frames, log, copied, ms, "log restart postponed")
+        }
+        Err(e) => {
+            counts.postponed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(cause = %chain(&e), frames, ms, "log restart failed")
+        }
     }
 }
 
@@ -241,7 +271,9 @@ struct Counts {
     busy_micros: AtomicU64,
     commit_micros: AtomicU64,
     restarts: AtomicU64,
+    postponed: AtomicU64,
     restart_micros: AtomicU64,
+    turn_wait_micros: AtomicU64,
 }
 
 /// Adds the time from its start to when it is dropped to a counter.
@@ -267,7 +299,12 @@ pub struct WriterStats {
     pub commit: std::time::Duration,
     /// Log restarts run between groups, and the time they took.
     pub restarts: u64,
+    /// Of those, how many could not start the log over (a reader, or an
+    /// error) and left it to a later group.
+    pub postponed: u64,
     pub restart: std::time::Duration,
+    /// Of that, waiting for the checkpoint thread to finish its turn.
+    pub turn_wait: std::time::Duration,
     /// Pages of 4 KiB written to the write-ahead log, by every writer of
     /// this process (only counted where the server checkpoints itself).
     pub wal_pages: u64,
@@ -284,21 +321,29 @@ impl std::ops::Sub for WriterStats {
             busy: self.busy - before.busy,
             commit: self.commit - before.commit,
             restarts: self.restarts - before.restarts,
+            postponed: self.postponed - before.postponed,
             restart: self.restart - before.restart,
+            turn_wait: self.turn_wait - before.turn_wait,
             wal_pages: self.wal_pages - before.wal_pages,
         }
     }
 }
 
 impl Writer {
-    pub fn spawn(conn: Connection, checkpoints: Checkpoints) -> Result<Self, StoreError> {
-        Self::spawn_with_capacity(conn, QUEUE_CAPACITY, checkpoints)
+    /// `turn` is shared with whoever else checkpoints in this process.
+    pub fn spawn(
+        conn: Connection,
+        checkpoints: Checkpoints,
+        turn: CheckpointTurn,
+    ) -> Result<Self, StoreError> {
+        Self::spawn_with_capacity(conn, QUEUE_CAPACITY, checkpoints, turn)
     }
 
     pub fn spawn_with_capacity(
         conn: Connection,
         capacity: usize,
         checkpoints: Checkpoints,
+        turn: CheckpointTurn,
     ) -> Result<Self, StoreError> {
         let (queue, jobs) = mpsc::sync_channel::<Box<dyn Job>>(capacity);
         if checkpoints == Checkpoints::Server {
@@ -308,7 +353,7 @@ impl Writer {
         let counting = Arc::clone(&counts);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run(conn, jobs, checkpoints, &counting))
+            .spawn(move || run(conn, jobs, checkpoints, &turn, &counting))
             .map_err(|e| StoreError::Commit(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer { queue, counts })
     }
@@ -320,7 +365,9 @@ impl Writer {
             busy: micros(&self.counts.busy_micros),
             commit: micros(&self.counts.commit_micros),
             restarts: self.counts.restarts.load(Ordering::Relaxed),
+            postponed: self.counts.postponed.load(Ordering::Relaxed),
             restart: micros(&self.counts.restart_micros),
+            turn_wait: micros(&self.counts.turn_wait_micros),
             wal_pages: FRAMES_WRITTEN.load(Ordering::Relaxed),
         }
     }
@@ -362,6 +409,7 @@ fn run(
     mut conn: Connection,
     jobs: mpsc::Receiver<Box<dyn Job>>,
     checkpoints: Checkpoints,
+    turn: &CheckpointTurn,
     counts: &Counts,
 ) {
     while let Ok(first) = jobs.recv() {
@@ -392,7 +440,7 @@ fn run(
         }
         // Between groups, after every caller has its answer.
         if checkpoints == Checkpoints::Server {
-            bound_the_log(&conn, counts);
+            bound_the_log(&conn, turn, counts);
         }
     }
 }
@@ -459,7 +507,13 @@ mod tests {
              CREATE TABLE t (x INTEGER);",
         )
         .expect("schema");
-        Writer::spawn_with_capacity(conn, capacity, Checkpoints::Server).expect("writer")
+        Writer::spawn_with_capacity(
+            conn,
+            capacity,
+            Checkpoints::Server,
+            CheckpointTurn::default(),
+        )
+        .expect("writer")
     }
 
     /// Keeps the writer busy in one job until the sender is used (or 10 s).
@@ -483,6 +537,63 @@ mod tests {
 
     fn count(conn: &Connection) -> Result<i64, WriteError> {
         Ok(conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?)
+    }
+
+    /// Frames in the log of the database at `path`, read from another
+    /// connection.
+    fn log_frames(path: &std::path::Path) -> i64 {
+        let conn = super::super::open_connection(path).expect("open");
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .expect("checkpoint")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_log_restart_waits_for_the_checkpoint_turn_and_then_starts_the_log_over() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("w.sqlite");
+        let conn = super::super::open_connection(&path).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE meta (id INTEGER PRIMARY KEY, version INTEGER NOT NULL);
+             INSERT INTO meta VALUES (1, 0);
+             CREATE TABLE t (x BLOB);",
+        )
+        .expect("schema");
+        let turn = CheckpointTurn::default();
+        let w = Writer::spawn_with_capacity(conn, 16, Checkpoints::Server, turn.clone())
+            .expect("writer");
+        // Another thread has the turn, as the checkpoint thread does while
+        // it copies.
+        let (taken, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+        let holder = std::thread::spawn(move || {
+            let _turn = turn.take();
+            let _ = taken.0.send(());
+            let _ = release.1.recv();
+        });
+        taken.1.recv().expect("turn taken");
+        // One write past the threshold: answered before the restart.
+        let past = i64::from(RESTART_FRAMES + 1) * 4096;
+        w.submit(move |c| Ok(c.execute("INSERT INTO t VALUES (randomblob(?1))", [past])?))
+            .await
+            .expect("large write");
+        let next = tokio::spawn(
+            w.clone()
+                .submit_owned(|c| Ok(c.execute("INSERT INTO t VALUES (x'00')", [])?)),
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(w.stats().restarts, 1, "a restart was begun");
+        assert!(
+            !next.is_finished(),
+            "the restart waits for its turn instead of giving up at once"
+        );
+        let _ = release.0.send(());
+        holder.join().expect("holder");
+        next.await.expect("task").expect("next write");
+        let stats = w.stats();
+        assert_eq!((stats.restarts, stats.postponed), (1, 0), "{stats:?}");
+        assert!(
+            log_frames(&path) < 16,
+            "the write after the restart is at the start of the log"
+        );
     }
 
     #[tokio::test]
