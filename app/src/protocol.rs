@@ -4,7 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::attendee::Role;
+use crate::domain::checkin::{AtDoor, CheckinKind};
+use crate::domain::mentoring::MentoringRole;
 use crate::domain::program::Listing;
+use crate::domain::registration::Status;
 use crate::domain::session::{Session, SessionError, SessionFields};
 
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -32,6 +36,9 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+    /// `seq_gap` only: the seq the server expects next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_seq: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,7 +110,7 @@ pub struct MutationResult {
 /// The `outcome` of an applied registration mutation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistrationOutcome {
-    pub status: String,
+    pub status: Status,
     pub position: Option<u32>,
 }
 
@@ -119,7 +126,7 @@ pub struct CheckinOutcome {
     pub first_at: Option<String>,
     pub first_kiosk: Option<String>,
     /// As [`CheckinData::at_door`].
-    pub at_door: Option<String>,
+    pub at_door: Option<AtDoor>,
 }
 
 /// The `data` of a `registration` change.
@@ -128,7 +135,7 @@ pub struct RegistrationData {
     pub id: String,
     pub attendee_id: String,
     pub session_id: String,
-    pub status: String,
+    pub status: Status,
     pub position: Option<u32>,
 }
 
@@ -139,7 +146,7 @@ pub struct CheckinData {
     pub attendee_id: String,
     /// `None`: the conference itself.
     pub session_id: Option<String>,
-    pub kind: String,
+    pub kind: CheckinKind,
     /// The kiosk's clock when it recorded the check-in.
     pub at: String,
     pub device_id: String,
@@ -150,10 +157,9 @@ pub struct CheckinData {
     /// 9:02 (Kiosk B)".
     pub kiosk: Option<String>,
     /// An entry at a session only: what the person's registration said
-    /// when it reached the server, `confirmed`, `waitlisted` or `walk_in`
-    /// (`domain::checkin::AtDoor`).
+    /// when it reached the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_door: Option<String>,
+    pub at_door: Option<AtDoor>,
 }
 
 /// The `data` of an `attendee` change. Never carries the email.
@@ -169,7 +175,7 @@ pub struct MentoringEntryData {
     pub partner_badge: Option<String>,
     /// The free text given, or the partner's name from the roster.
     pub partner_name: String,
-    pub role: String,
+    pub role: MentoringRole,
     pub date: String,
     pub minutes: u16,
     pub activity: String,
@@ -189,7 +195,7 @@ pub struct AttendeeData {
     pub state: String,
     pub local: String,
     pub career_family: String,
-    pub role: String,
+    pub role: Role,
     /// The attendee's own scope only: the QR code of their badge code as
     /// `0`/`1` modules, row after row (a square), for the My badge page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -368,6 +374,68 @@ impl TryFrom<SessionData> for Listing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each value's name on the wire (serde) is the name the rules and the
+    /// database use (`as_str`), and reads back as the same value.
+    fn spelled_as<T>(values: &[T], name: fn(&T) -> &'static str)
+    where
+        T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        for value in values {
+            let wire = serde_json::to_value(value).expect("serialize");
+            assert_eq!(wire, serde_json::json!(name(value)), "{value:?}");
+            let back: T = serde_json::from_value(wire).expect("deserialize");
+            assert_eq!(&back, value);
+        }
+    }
+
+    #[test]
+    fn statuses_kinds_and_roles_travel_by_the_names_the_rules_use() {
+        spelled_as(
+            &[Status::Confirmed, Status::Waitlisted, Status::Cancelled],
+            |s| s.as_str(),
+        );
+        spelled_as(&[CheckinKind::Entry, CheckinKind::Exit], |k| k.as_str());
+        spelled_as(
+            &[AtDoor::Confirmed, AtDoor::Waitlisted, AtDoor::WalkIn],
+            |a| a.as_str(),
+        );
+        spelled_as(&[MentoringRole::Mentor, MentoringRole::Mentee], |r| {
+            r.as_str()
+        });
+        spelled_as(&[Role::Attendee, Role::Mentor, Role::Presenter], |r| {
+            r.as_str()
+        });
+    }
+
+    #[test]
+    fn a_value_the_contract_does_not_name_is_refused_on_the_way_in() {
+        let row = serde_json::json!({
+            "id": "c1", "attendee_id": "1", "session_id": null, "kind": "enter",
+            "at": "2027-03-26T09:00:00Z", "device_id": "d", "duplicate_of": null, "kiosk": null,
+        });
+        assert!(serde_json::from_value::<CheckinData>(row).is_err());
+    }
+
+    #[test]
+    fn a_seq_gap_carries_the_seq_expected_and_other_errors_do_not() {
+        let gap: ErrorBody = serde_json::from_value(serde_json::json!({
+            "error": {"code": "seq_gap", "message": "m", "expected_seq": 42}
+        }))
+        .expect("seq_gap body");
+        assert_eq!(gap.error.expected_seq, Some(42));
+        let other = ErrorBody {
+            error: ErrorDetail {
+                code: "bad_request".into(),
+                message: "m".into(),
+                expected_seq: None,
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&other).expect("serialize"),
+            serde_json::json!({"error": {"code": "bad_request", "message": "m"}})
+        );
+    }
 
     #[test]
     fn changes_carry_op_entity_and_id_as_the_contract_spells_them() {

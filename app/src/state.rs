@@ -17,7 +17,7 @@ use crate::domain::ids::{RegistrationId, SessionId};
 use crate::domain::logbook::{self, LogEntry, Me};
 use crate::domain::ops::Operation;
 use crate::domain::program::{Listing, ProgramFilter};
-use crate::domain::registration::{self, Held, Placement, Refusal, Status, Target};
+use crate::domain::registration::{self, Held, Placement, Refusal, Target};
 use crate::domain::roster::Roster;
 use crate::protocol::{
     AttendeeData, CheckinData, KioskData, MentoringEntryData, Mutation, RegistrationData,
@@ -305,7 +305,7 @@ fn known(row: &RegistrationData) -> Option<Known> {
     Some(Known {
         id: RegistrationId::parse(&row.id).ok()?,
         session_id: SessionId::parse(&row.session_id).ok()?,
-        status: Status::parse(&row.status)?,
+        status: row.status,
         position: row.position,
     })
 }

@@ -30,7 +30,7 @@ fn roster_rows() -> Vec<AttendeeData> {
                 state: row[4].to_owned(),
                 local: row[5].to_owned(),
                 career_family: row[6].to_owned(),
-                role: row[7].to_owned(),
+                role: app::domain::attendee::Role::parse(&row[7]).expect("demo role"),
                 badge_qr: None,
             }
         })

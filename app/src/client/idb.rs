@@ -586,7 +586,7 @@ impl LocalStore {
                     };
                     let row: Option<RegistrationData> = read(&registrations, id).await?;
                     if let Some(mut row) = row {
-                        row.status = Status::Cancelled.as_str().to_owned();
+                        row.status = Status::Cancelled;
                         row.position = None;
                         registrations
                             .put(encode(&row)?)
@@ -875,7 +875,7 @@ fn checkin_row(
         id: outcome.checkin_id,
         attendee_id: outcome.attendee_id,
         session_id: text(&mutation.args["session_id"]),
-        kind: text(&mutation.args["kind"])?,
+        kind: serde_json::from_value(mutation.args["kind"].clone()).ok()?,
         at: mutation.at.clone(),
         device_id: account.device_id.clone(),
         duplicate_of: outcome.duplicate_of,

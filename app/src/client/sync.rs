@@ -84,9 +84,8 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
             409 if !renumbered => {
                 // The server lost what it had acknowledged (restored from a
                 // backup): send the log again from where it is.
-                let body: serde_json::Value =
-                    response.json().await.map_err(|_| SyncError::Offline)?;
-                let Some(expected) = body["error"]["expected_seq"].as_u64() else {
+                let body: ErrorBody = response.json().await.map_err(|_| SyncError::Offline)?;
+                let Some(expected) = body.error.expected_seq else {
                     return Err(SyncError::Server("the server refused the batch".into()));
                 };
                 store

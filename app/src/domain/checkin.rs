@@ -7,7 +7,8 @@
 use super::registration::Status;
 
 /// Coming in or going out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CheckinKind {
     Entry,
     Exit,
@@ -45,7 +46,8 @@ pub fn duplicate_of(kind: CheckinKind, first_entry: Option<&str>) -> Option<&str
 /// reached the server. A walk-in is recorded all the same (the organizers'
 /// policy for walk-ins comes later) and flagged, so attendance reports can
 /// tell the registered from the walk-ins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AtDoor {
     Confirmed,
     Waitlisted,

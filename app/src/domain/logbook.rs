@@ -63,7 +63,7 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
                 partner_id: None,
                 partner_badge,
                 partner_name,
-                role: terms.role.as_str().to_owned(),
+                role: terms.role,
                 date: terms.date.to_string(),
                 minutes: terms.minutes.get(),
                 activity: terms.activity.as_str().to_owned(),
@@ -79,7 +79,7 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
             };
             let before = terms_of(row);
             if let Some(role) = changes.role {
-                row.role = role.as_str().to_owned();
+                row.role = role;
             }
             if let Some(date) = changes.date {
                 row.date = date.to_string();
@@ -118,7 +118,7 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
                     partner_id: Some(me.id.clone()),
                     partner_badge: Some(me.badge.clone()),
                     partner_name: me.name.clone(),
-                    role: seen.role.as_str().to_owned(),
+                    role: seen.role,
                     date: seen.date.to_string(),
                     minutes: seen.minutes.get(),
                     activity: seen.activity.as_str().to_owned(),

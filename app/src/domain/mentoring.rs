@@ -17,7 +17,8 @@ pub const NOTE_MAX: usize = 4_000;
 pub const PARTNER_NAME_MAX: usize = 120;
 
 /// The author's part in the meeting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MentoringRole {
     Mentor,
     Mentee,

@@ -8,7 +8,8 @@ use time::OffsetDateTime;
 use super::ids::SessionId;
 use super::session::{Capacity, Timeslot};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     Confirmed,
     Waitlisted,

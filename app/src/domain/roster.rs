@@ -191,7 +191,7 @@ mod tests {
             state: "OH".into(),
             local: "Local 1".into(),
             career_family: "Paraeducators".into(),
-            role: "attendee".into(),
+            role: crate::domain::attendee::Role::Attendee,
             badge_qr: None,
         }
     }

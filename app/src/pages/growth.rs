@@ -17,7 +17,7 @@ use crate::state::AppState;
 fn attended(state: &AppState) -> Vec<Listing> {
     let mut ids: Vec<String> = state.kiosk.checkins.with(|c| {
         c.iter()
-            .filter(|c| c.kind == "entry")
+            .filter(|c| c.kind == crate::domain::checkin::CheckinKind::Entry)
             .filter_map(|c| c.session_id.clone())
             .collect()
     });

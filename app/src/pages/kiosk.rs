@@ -613,16 +613,14 @@ fn with_known<R>(state: AppState, kiosk: &str, f: impl FnOnce(&[Known<'_>]) -> R
                     .collect();
                 let mut known: Vec<Known<'_>> = pulled
                     .iter()
-                    .filter_map(|c| {
-                        Some(Known {
-                            attendee_id: &c.attendee_id,
-                            session_id: c.session_id.as_deref(),
-                            kind: checkin::CheckinKind::parse(&c.kind)?,
-                            at: &c.at,
-                            kiosk: c.kiosk.as_deref(),
-                            queued: false,
-                            duplicate: c.duplicate_of.is_some(),
-                        })
+                    .map(|c| Known {
+                        attendee_id: &c.attendee_id,
+                        session_id: c.session_id.as_deref(),
+                        kind: c.kind,
+                        at: &c.at,
+                        kiosk: c.kiosk.as_deref(),
+                        queued: false,
+                        duplicate: c.duplicate_of.is_some(),
                     })
                     .collect();
                 known.extend(queued.iter().filter_map(|(attendee_id, op, at)| {

@@ -74,7 +74,7 @@ fn partner_label(e: &LogEntry) -> String {
 
 /// Who did what, from the reader's side.
 fn who_line(e: &LogEntry) -> String {
-    let mentor = e.data.role == MentoringRole::Mentor.as_str();
+    let mentor = e.data.role == MentoringRole::Mentor;
     let partner = partner_label(e);
     match (e.mine, mentor) {
         (true, true) => format!("You mentored {partner}"),

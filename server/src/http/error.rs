@@ -255,6 +255,7 @@ pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>
         error: ErrorDetail {
             code: code.to_owned(),
             message: message.into(),
+            expected_seq: None,
         },
     };
     (status, Json(body)).into_response()
@@ -290,11 +291,15 @@ impl IntoResponse for ApiError {
                 response
             }
             ApiError::SeqGap { expected } => {
-                let body = serde_json::json!({"error": {
-                    "code": "seq_gap",
-                    "message": format!("The server expected seq {expected} next. Push again from that seq."),
-                    "expected_seq": expected,
-                }});
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: "seq_gap".into(),
+                        message: format!(
+                            "The server expected seq {expected} next. Push again from that seq."
+                        ),
+                        expected_seq: Some(expected),
+                    },
+                };
                 (StatusCode::CONFLICT, Json(body)).into_response()
             }
             ApiError::Internal(cause) => {

@@ -100,7 +100,7 @@ pub fn from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AttendeeData), rusqlite::
             state: r.get(4)?,
             local: r.get(5)?,
             career_family: r.get(6)?,
-            role: r.get(7)?,
+            role: super::named(r, 7)?,
             badge_qr: None,
         },
     ))

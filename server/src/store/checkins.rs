@@ -44,12 +44,12 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, CheckinData), rusqlite::Error> {
             id: r.get(0)?,
             attendee_id: r.get::<_, i64>(1)?.to_string(),
             session_id: r.get::<_, Option<i64>>(2)?.map(|s| s.to_string()),
-            kind: r.get(3)?,
+            kind: super::named(r, 3)?,
             at: r.get(4)?,
             device_id: r.get(5)?,
             duplicate_of: r.get(6)?,
             kiosk: r.get(7)?,
-            at_door: r.get(9)?,
+            at_door: super::named_or_null(r, 9)?,
         },
     ))
 }
@@ -109,7 +109,7 @@ pub struct Recorded {
     /// The first entry of the same person at the same place, when this is
     /// a later one.
     pub duplicate_of: Option<First>,
-    pub at_door: Option<&'static str>,
+    pub at_door: Option<AtDoor>,
 }
 
 /// Records a check-in, flagged as a duplicate of the first entry of the
@@ -133,7 +133,7 @@ pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<Recorded, rusqlit
         }
         _ => None,
     };
-    let at_door = AtDoor::of(c.kind, c.session_id.is_some(), registration).map(AtDoor::as_str);
+    let at_door = AtDoor::of(c.kind, c.session_id.is_some(), registration);
     let version = next_version(conn)?;
     conn.prepare_cached(
         "INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at, received_at, duplicate_of, version, at_door, seq)
@@ -149,7 +149,7 @@ pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<Recorded, rusqlit
         c.now,
         duplicate_of,
         version,
-        at_door,
+        at_door.map(AtDoor::as_str),
         c.seq as i64
     ])?;
     let is_duplicate = duplicate_of.is_some();
@@ -164,7 +164,7 @@ pub fn outcome(
     id: &str,
     attendee_id: &str,
     first: Option<&First>,
-    at_door: Option<&str>,
+    at_door: Option<AtDoor>,
 ) -> CheckinOutcome {
     CheckinOutcome {
         checkin_id: id.to_owned(),
@@ -172,7 +172,7 @@ pub fn outcome(
         duplicate_of: first.map(|f| f.id.clone()),
         first_at: first.map(|f| f.at.clone()),
         first_kiosk: first.and_then(|f| f.kiosk.clone()),
-        at_door: at_door.map(str::to_owned),
+        at_door,
     }
 }
 
@@ -202,8 +202,8 @@ pub fn results(
         };
         let id: String = r.get(1)?;
         let attendee_id = r.get::<_, i64>(2)?.to_string();
-        let at_door: Option<String> = r.get(3)?;
-        let outcome = outcome(&id, &attendee_id, first.as_ref(), at_door.as_deref());
+        let at_door = super::named_or_null(r, 3)?;
+        let outcome = outcome(&id, &attendee_id, first.as_ref(), at_door);
         Ok(MutationResult {
             seq: r.get::<_, i64>(0)?.max(0) as u64,
             status: ResultStatus::Applied,

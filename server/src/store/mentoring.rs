@@ -225,7 +225,7 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, bool, MentoringEntryData), rusqlite
             partner_id: r.get::<_, Option<i64>>(3)?.map(|p| p.to_string()),
             partner_badge: r.get(4)?,
             partner_name: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-            role: r.get(6)?,
+            role: super::named(r, 6)?,
             date: r.get(7)?,
             minutes: r.get(8)?,
             activity: r.get(9)?,

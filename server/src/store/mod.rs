@@ -73,6 +73,35 @@ pub fn new_epoch() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Column `i`, holding one of a wire enum's names (`Status`, `CheckinKind`,
+/// ...): read through the type's own serde names, so the database and the
+/// wire spell each value one way. An unknown name is a conversion error.
+pub fn named<T: serde::de::DeserializeOwned>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+) -> Result<T, rusqlite::Error> {
+    let text: String = r.get(i)?;
+    parse_name(i, &text)
+}
+
+/// As [`named`], for a column that may be NULL.
+pub fn named_or_null<T: serde::de::DeserializeOwned>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+) -> Result<Option<T>, rusqlite::Error> {
+    match r.get::<_, Option<String>>(i)? {
+        Some(text) => parse_name(i, &text).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn parse_name<T: serde::de::DeserializeOwned>(i: usize, text: &str) -> Result<T, rusqlite::Error> {
+    use serde::de::IntoDeserializer;
+    T::deserialize(text.into_deserializer()).map_err(|e: serde::de::value::Error| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// Settings every connection gets. `synchronous=FULL` because a device
 /// deletes what we acknowledged: an acknowledged write must survive a power
 /// cut, not only a crash.
@@ -235,6 +264,29 @@ pub fn epoch_and_version(conn: &Connection) -> Result<(String, i64), rusqlite::E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_is_read_by_its_wire_name_and_an_unknown_one_is_an_error() {
+        use app::domain::checkin::AtDoor;
+        let conn = Connection::open_in_memory().expect("memory");
+        let read = |sql: &str| -> Result<Option<AtDoor>, rusqlite::Error> {
+            conn.query_row(sql, [], |r| named_or_null(r, 0))
+        };
+        assert_eq!(
+            read("SELECT 'walk_in'").expect("walk_in"),
+            Some(AtDoor::WalkIn)
+        );
+        assert_eq!(read("SELECT NULL").expect("null"), None);
+        match read("SELECT 'walk-in'") {
+            Err(rusqlite::Error::FromSqlConversionFailure(0, _, e)) => {
+                assert!(e.to_string().contains("walk-in"), "{e}")
+            }
+            other => panic!("expected a conversion failure, got {other:?}"),
+        }
+        let kind: Result<app::domain::checkin::CheckinKind, _> =
+            conn.query_row("SELECT 'exit'", [], |r| named(r, 0));
+        assert_eq!(kind.expect("exit"), app::domain::checkin::CheckinKind::Exit);
+    }
 
     #[test]
     fn the_schema_version_is_the_number_of_migrations() {

@@ -162,10 +162,7 @@ pub fn create(
         Placement::Confirmed => None,
         Placement::Waitlisted => Some(waitlist_position(conn, n.session_id, version)?),
     };
-    Ok(RegistrationOutcome {
-        status: status.as_str().to_owned(),
-        position,
-    })
+    Ok(RegistrationOutcome { status, position })
 }
 
 /// Cancels a registration and, when that frees a seat, promotes the first
@@ -192,7 +189,7 @@ pub fn cancel(
         CancelEffect::LeavesWaitlist => bump_session(conn, session_id, 0, -1)?,
     }
     Ok(RegistrationOutcome {
-        status: Status::Cancelled.as_str().to_owned(),
+        status: Status::Cancelled,
         position: None,
     })
 }
@@ -283,7 +280,7 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, RegistrationData), rusqlite::Error>
             id: r.get(0)?,
             attendee_id: r.get::<_, i64>(1)?.to_string(),
             session_id: r.get::<_, i64>(2)?.to_string(),
-            status: r.get(3)?,
+            status: super::named(r, 3)?,
             position: r.get(4)?,
         },
     ))

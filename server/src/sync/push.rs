@@ -310,7 +310,7 @@ fn apply_one(
                     checkin_id.as_str(),
                     &existing.attendee_id,
                     first.as_ref(),
-                    existing.at_door.as_deref(),
+                    existing.at_door,
                 ))));
             }
             let Some(attendee) = checkins::attendee_by_badge(conn, badge_code)? else {
