@@ -129,6 +129,50 @@ pub struct CheckinOutcome {
     pub at_door: Option<AtDoor>,
 }
 
+/// The `outcome` of an applied `mentoring.*` operation (docs/PROTOCOL.md):
+/// `{entry_id, confirmed}` for a log, an update or a confirmation,
+/// `{entry_id, deleted: true}` for a deletion, and a confirmation that
+/// waits for its entry says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentoringOutcome {
+    pub entry_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<bool>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waiting_for_entry: bool,
+}
+
+impl MentoringOutcome {
+    /// The entry as it stands, confirmed by its partner or not.
+    pub fn kept(entry_id: &str, confirmed: bool) -> Self {
+        MentoringOutcome {
+            entry_id: entry_id.to_owned(),
+            confirmed: Some(confirmed),
+            deleted: false,
+            waiting_for_entry: false,
+        }
+    }
+
+    pub fn deleted(entry_id: &str) -> Self {
+        MentoringOutcome {
+            entry_id: entry_id.to_owned(),
+            confirmed: None,
+            deleted: true,
+            waiting_for_entry: false,
+        }
+    }
+
+    /// A confirmation kept until the entry it confirms arrives.
+    pub fn waiting(entry_id: &str) -> Self {
+        MentoringOutcome {
+            waiting_for_entry: true,
+            ..MentoringOutcome::kept(entry_id, false)
+        }
+    }
+}
+
 /// The `data` of a `registration` change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistrationData {
@@ -415,6 +459,23 @@ mod tests {
             "at": "2027-03-26T09:00:00Z", "device_id": "d", "duplicate_of": null, "kiosk": null,
         });
         assert!(serde_json::from_value::<CheckinData>(row).is_err());
+    }
+
+    #[test]
+    fn mentoring_outcomes_have_the_shapes_the_contract_gives() {
+        let json = |o: MentoringOutcome| serde_json::to_value(o).expect("serialize");
+        assert_eq!(
+            json(MentoringOutcome::kept("e", true)),
+            serde_json::json!({"entry_id": "e", "confirmed": true})
+        );
+        assert_eq!(
+            json(MentoringOutcome::deleted("e")),
+            serde_json::json!({"entry_id": "e", "deleted": true})
+        );
+        assert_eq!(
+            json(MentoringOutcome::waiting("e")),
+            serde_json::json!({"entry_id": "e", "confirmed": false, "waiting_for_entry": true})
+        );
     }
 
     #[test]

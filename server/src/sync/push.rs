@@ -10,7 +10,9 @@ use app::domain::EntryId;
 use app::domain::mentoring::{self, Act, MentoringError, Partner};
 use app::domain::ops::{Actor, Operation};
 use app::domain::registration::{self, Refusal};
-use app::protocol::{Mutation, MutationResult, PushResponse, RegistrationOutcome, ResultStatus};
+use app::protocol::{
+    MentoringOutcome, Mutation, MutationResult, PushResponse, RegistrationOutcome, ResultStatus,
+};
 use rusqlite::Connection;
 use time::OffsetDateTime;
 
@@ -456,9 +458,7 @@ fn apply_one(
                 return Ok(Err(refusal));
             }
             entries::delete(conn, entry_id, now_text)?;
-            Ok(kept(
-                serde_json::json!({"entry_id": entry_id.as_str(), "deleted": true}),
-            ))
+            Ok(kept(to_json(&MentoringOutcome::deleted(entry_id.as_str()))))
         }
         Operation::MentoringConfirm { entry_id, seen } => {
             let Some(stored) = entries::find(conn, entry_id)? else {
@@ -475,9 +475,7 @@ fn apply_one(
                     )));
                 }
                 entries::wait_for_entry(conn, entry_id, attendee_id, seen, now_text)?;
-                return Ok(kept(serde_json::json!({
-                    "entry_id": entry_id.as_str(), "confirmed": false, "waiting_for_entry": true,
-                })));
+                return Ok(kept(to_json(&MentoringOutcome::waiting(entry_id.as_str()))));
             };
             if stored.deleted {
                 return Ok(Err(gone(entry_id)));
@@ -555,7 +553,7 @@ fn too_many_misses() -> (&'static str, String) {
 }
 
 fn entry_outcome(entry_id: &EntryId, confirmed: bool) -> serde_json::Value {
-    serde_json::json!({"entry_id": entry_id.as_str(), "confirmed": confirmed})
+    to_json(&MentoringOutcome::kept(entry_id.as_str(), confirmed))
 }
 
 fn mentoring_refused(e: MentoringError) -> Verdict {
