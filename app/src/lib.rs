@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod components;
+pub mod device;
 pub mod domain;
 pub mod pages;
 pub mod protocol;

@@ -9,12 +9,12 @@
 //! to the browser-side client (a no-op when rendering on the server).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::device::{Holder, Rejected, me_of};
 use crate::domain::agenda::{self, Known, Mine};
 use crate::domain::ids::{RegistrationId, SessionId};
-use crate::domain::logbook::{self, LogEntry, Me};
+use crate::domain::logbook::{self, LogEntry};
 use crate::domain::ops::Operation;
 use crate::domain::program::{Listing, ProgramFilter};
 use crate::domain::registration::{self, Held, Placement, Refusal, Target};
@@ -43,23 +43,6 @@ pub struct SyncView {
     /// Milliseconds since 1970 of the last complete sync.
     pub last_synced_ms: Option<f64>,
     pub problem: Option<SyncProblem>,
-}
-
-/// A change the server refused, kept on the device until dismissed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RejectedChange {
-    pub mutation: Mutation,
-    pub code: String,
-    pub message: String,
-}
-
-/// Who this device works for: an attendee's own phone, or a check-in kiosk
-/// paired by the organizers. Each can send only its own operations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Holder {
-    Attendee(AttendeeData),
-    Kiosk(KioskData),
 }
 
 /// Who is signed in on this device.
@@ -117,7 +100,7 @@ pub struct AppState {
     pub account: RwSignal<Option<AccountView>>,
     pub registrations: RwSignal<Vec<RegistrationData>>,
     pub outbox: RwSignal<Vec<Mutation>>,
-    pub rejected: RwSignal<Vec<RejectedChange>>,
+    pub rejected: RwSignal<Vec<Rejected>>,
     /// My registrations: the server's word with the outbox laid over it.
     pub mine: Memo<Vec<Mine>>,
     /// A message about the last thing the person tried, if it failed.
@@ -280,7 +263,7 @@ impl AppState {
 
     /// The latest refusal of registering for this session, if nothing
     /// since has placed me in it.
-    pub fn refusal_for(&self, session_id: &str) -> Option<RejectedChange> {
+    pub fn refusal_for(&self, session_id: &str) -> Option<Rejected> {
         self.rejected.with(|r| {
             r.iter()
                 .rev()
@@ -289,15 +272,6 @@ impl AppState {
                 })
                 .cloned()
         })
-    }
-}
-
-/// The phone's owner, as the mentoring log names them.
-pub fn me_of(a: &AttendeeData) -> Me {
-    Me {
-        id: a.id.clone(),
-        name: format!("{} {}", a.first_name, a.last_name),
-        badge: a.badge_code.clone(),
     }
 }
 

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::idb::{Account, StoreError};
 use super::{show_local, store, tell_other_tabs};
+use crate::device::Holder;
 use crate::domain::checkin::CheckinKind;
 use crate::domain::ops::Operation;
 use crate::domain::signin::SigninCode;
@@ -18,7 +19,7 @@ use crate::protocol::{
     ErrorBody, KIOSK_PAIR_PATH, KioskPairRequest, KioskPairResponse, Mutation, SIGN_IN_PATH,
     SIGN_OUT_PATH, SignInRequest, SignInResponse,
 };
-use crate::state::{AppState, Holder};
+use crate::state::AppState;
 
 fn device_clock() -> String {
     js_sys::Date::new_0().to_iso_string().into()

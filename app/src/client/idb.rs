@@ -30,14 +30,14 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
+use crate::device::{Holder, Rejected, me_of};
 use crate::domain::logbook;
-use crate::domain::ops::{CHECKIN_RECORD, Operation, REGISTRATION_CANCEL};
 use crate::domain::registration::Status;
+use crate::domain::settle::{Settled, Signer, settle};
 use crate::protocol::{
-    AttendeeData, Change, CheckinData, CheckinOutcome, Entity, MentoringEntryData, Mutation,
-    MutationResult, PullResponse, RegistrationData, RegistrationOutcome, ResultStatus, SessionData,
+    AttendeeData, Change, CheckinData, Entity, MentoringEntryData, Mutation, MutationResult,
+    PullResponse, RegistrationData, SessionData,
 };
-use crate::state::Holder;
 
 const DB_NAME: &str = "hallpass";
 const DB_VERSION: u32 = 6;
@@ -85,14 +85,6 @@ pub struct Account {
 struct Logged {
     device_id: String,
     mutation: Mutation,
-}
-
-/// A mutation the server refused, with its reason.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Rejected {
-    pub mutation: Mutation,
-    pub code: String,
-    pub message: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -562,88 +554,58 @@ impl LocalStore {
             sent.put(encode(&logged)?)
                 .with_key(sent_key(&account.device_id, mutation.seq))
                 .build()?;
-            match result.status {
-                ResultStatus::Rejected => {
+            let signer = match &account.holder {
+                Holder::Attendee(a) => Signer::Attendee { attendee_id: &a.id },
+                Holder::Kiosk(k) => Signer::Kiosk { name: &k.name },
+            };
+            match settle(mutation, result, &account.device_id, signer) {
+                Settled::Refused { code, message } => {
                     let row = Rejected {
                         mutation: mutation.clone(),
-                        code: result.code.clone().unwrap_or_default(),
-                        message: result.message.clone().unwrap_or_default(),
+                        code,
+                        message,
                     };
                     rejected
                         .put(encode(&row)?)
                         .with_key(seq_key(mutation.seq))
                         .build()?;
                 }
-                ResultStatus::Applied | ResultStatus::Duplicate
-                    if mutation.op == REGISTRATION_CANCEL =>
-                {
-                    let Some(id) = mutation
-                        .args
-                        .get("registration_id")
-                        .and_then(|v| v.as_str())
-                    else {
-                        continue;
-                    };
-                    let row: Option<RegistrationData> = read(&registrations, id).await?;
+                Settled::Registration(row) => {
+                    registrations.put(encode(&row)?).with_key(row.id).build()?;
+                }
+                Settled::Cancelled { registration_id } => {
+                    let row: Option<RegistrationData> =
+                        read(&registrations, &registration_id).await?;
                     if let Some(mut row) = row {
                         row.status = Status::Cancelled;
                         row.position = None;
                         registrations
                             .put(encode(&row)?)
-                            .with_key(id.to_owned())
+                            .with_key(registration_id)
                             .build()?;
                     }
                 }
-                ResultStatus::Applied | ResultStatus::Duplicate
-                    if mutation.op == CHECKIN_RECORD =>
-                {
+                Settled::Checkin(row) => {
                     settled_checkin = true;
-                    if let Some(row) = checkin_row(mutation, result, account) {
-                        checkins
-                            .put(encode(&row.clone())?)
-                            .with_key(row.id)
-                            .build()?;
-                    }
+                    checkins.put(encode(&row)?).with_key(row.id).build()?;
                 }
-                ResultStatus::Applied | ResultStatus::Duplicate
-                    if mutation.op.starts_with("mentoring.") =>
-                {
-                    // Shown as the server now has it until the next pull
-                    // says so itself: an entry never seems to vanish.
-                    let (Holder::Attendee(a), Ok(op)) = (
-                        &account.holder,
-                        Operation::parse(&mutation.op, &mutation.args),
-                    ) else {
+                Settled::Mentoring { entry_id, op } => {
+                    let Holder::Attendee(a) = &account.holder else {
                         continue;
                     };
-                    let Some(id) = mutation.args.get("entry_id").and_then(|v| v.as_str()) else {
-                        continue;
-                    };
-                    let stored: Option<MentoringEntryData> = read(&mentoring, id).await?;
+                    let stored: Option<MentoringEntryData> = read(&mentoring, &entry_id).await?;
                     let mut rows: Vec<MentoringEntryData> = stored.into_iter().collect();
-                    logbook::apply(&mut rows, &op, &crate::state::me_of(a), &mutation.at);
+                    logbook::apply(&mut rows, &op, &me_of(a), &mutation.at);
                     match rows.pop() {
                         Some(row) => {
-                            mentoring
-                                .put(encode(&row)?)
-                                .with_key(id.to_owned())
-                                .build()?;
+                            mentoring.put(encode(&row)?).with_key(entry_id).build()?;
                         }
                         None => {
-                            mentoring.delete(id.to_owned()).build()?;
+                            mentoring.delete(entry_id).build()?;
                         }
                     }
                 }
-                ResultStatus::Applied | ResultStatus::Duplicate => {
-                    if let Holder::Attendee(a) = &account.holder
-                        && let Some(row) = outcome_row(mutation, result, &a.id)
-                    {
-                        registrations
-                            .put(encode(&row.clone())?)
-                            .with_key(row.id)
-                            .build()?;
-                    }
-                }
+                Settled::Nothing => {}
             }
         }
         tx.commit().await?;
@@ -839,52 +801,6 @@ impl LocalStore {
         tx.commit().await?;
         Ok(true)
     }
-}
-
-/// The registration row an acknowledged mutation leaves, from its outcome.
-fn outcome_row(
-    mutation: &Mutation,
-    result: &MutationResult,
-    attendee_id: &str,
-) -> Option<RegistrationData> {
-    let outcome: RegistrationOutcome = serde_json::from_value(result.outcome.clone()?).ok()?;
-    let id = mutation.args.get("registration_id")?.as_str()?.to_owned();
-    let session_id = match mutation.args.get("session_id")? {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    Some(RegistrationData {
-        id,
-        attendee_id: attendee_id.to_owned(),
-        session_id,
-        status: outcome.status,
-        position: outcome.position,
-    })
-}
-
-/// The check-in row an acknowledged `checkin.record` leaves, from its
-/// outcome (the server's `duplicate_of` included).
-fn checkin_row(
-    mutation: &Mutation,
-    result: &MutationResult,
-    account: &Account,
-) -> Option<CheckinData> {
-    let outcome: CheckinOutcome = serde_json::from_value(result.outcome.clone()?).ok()?;
-    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
-    Some(CheckinData {
-        id: outcome.checkin_id,
-        attendee_id: outcome.attendee_id,
-        session_id: text(&mutation.args["session_id"]),
-        kind: serde_json::from_value(mutation.args["kind"].clone()).ok()?,
-        at: mutation.at.clone(),
-        device_id: account.device_id.clone(),
-        duplicate_of: outcome.duplicate_of,
-        at_door: outcome.at_door,
-        kiosk: match &account.holder {
-            Holder::Kiosk(k) => Some(k.name.clone()),
-            Holder::Attendee(_) => None,
-        },
-    })
 }
 
 /// A log gathered from earlier sign-ins, to send again: each device's

@@ -22,10 +22,11 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::device::Holder;
 use crate::domain::program::Listing;
 use crate::domain::roster::Roster;
 use crate::protocol::SessionData;
-use crate::state::{AccountView, AppState, Holder, RejectedChange, Room, SyncProblem};
+use crate::state::{AccountView, AppState, Room, SyncProblem};
 
 use idb::LocalStore;
 
@@ -250,16 +251,7 @@ async fn show_local(store: &LocalStore, state: AppState) {
         Err(e) => problem(e),
     }
     match store.rejected().await {
-        Ok(rows) => set_if_changed(
-            state.rejected,
-            rows.into_iter()
-                .map(|r| RejectedChange {
-                    mutation: r.mutation,
-                    code: r.code,
-                    message: r.message,
-                })
-                .collect(),
-        ),
+        Ok(rows) => set_if_changed(state.rejected, rows),
         Err(e) => problem(e),
     }
     if let Ok(meta) = store.meta().await {

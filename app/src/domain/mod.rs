@@ -15,6 +15,7 @@ pub mod program;
 pub mod registration;
 pub mod roster;
 pub mod session;
+pub mod settle;
 pub mod signin;
 pub mod standards;
 pub mod text;

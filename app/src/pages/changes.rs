@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::sync_badge::{changes_label, time_label};
+use crate::device::Holder;
 use crate::domain::ops::Operation;
 use crate::domain::text::escape_html as escape;
 use crate::protocol::Mutation;
-use crate::state::{AccountView, AppState, Holder};
+use crate::state::{AccountView, AppState};
 
 /// `Register for “Beat Privatization”`, in words.
 fn describe(state: &AppState, m: &Mutation) -> String {

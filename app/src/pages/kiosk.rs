@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::components::camera::CameraScan;
+use crate::device::Holder;
 use crate::domain::checkin::{self, Known, RoomStanding};
 use crate::domain::ops::Operation;
 use crate::domain::program::Listing;
@@ -26,7 +27,7 @@ use crate::domain::session::{clock_label, day_label, short_day_label};
 use crate::domain::text::escape_html as escape;
 use crate::domain::{BadgeCode, StateCode};
 use crate::protocol::AttendeeData;
-use crate::state::{AppState, Holder};
+use crate::state::AppState;
 
 /// How long a verdict stays up before the desk is ready for the next person.
 const VERDICT_MS: u64 = 5_000;

@@ -8,8 +8,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::components::camera::CameraScan;
+use crate::device::Holder;
 use crate::domain::signin::SigninCode;
-use crate::state::{AppState, Holder};
+use crate::state::AppState;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
