@@ -145,8 +145,8 @@ pub fn terms_of(row: &MentoringEntryData) -> Value {
     })
 }
 
-/// The entry ids an operation touches.
-fn entry_of(op: &Operation) -> Option<&str> {
+/// The entry an operation touches.
+pub fn entry_of(op: &Operation) -> Option<&str> {
     match op {
         Operation::MentoringLog { entry_id, .. }
         | Operation::MentoringUpdate { entry_id, .. }

@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod attendee;
 pub mod career;
 pub mod checkin;
+pub mod entry_form;
 pub mod ical;
 pub mod ids;
 pub mod logbook;

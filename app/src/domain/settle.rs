@@ -3,6 +3,7 @@
 //! shows at once. Decided here, over the typed [`Operation`]; the browser's
 //! store (`client::idb`) only writes what this says.
 
+use super::logbook::entry_of;
 use super::ops::Operation;
 use crate::protocol::{
     CheckinData, CheckinOutcome, Mutation, MutationResult, RegistrationData, RegistrationOutcome,
@@ -97,22 +98,11 @@ pub fn settle(
             }),
             None => Settled::Nothing,
         },
-        (op, Signer::Attendee { .. }) => match entry_of(&op) {
+        (op, Signer::Attendee { .. }) => match entry_of(&op).map(str::to_owned) {
             Some(entry_id) => Settled::Mentoring { entry_id, op },
             None => Settled::Nothing,
         },
         _ => Settled::Nothing,
-    }
-}
-
-/// The mentoring entry an operation is about.
-fn entry_of(op: &Operation) -> Option<String> {
-    match op {
-        Operation::MentoringLog { entry_id, .. }
-        | Operation::MentoringUpdate { entry_id, .. }
-        | Operation::MentoringDelete { entry_id }
-        | Operation::MentoringConfirm { entry_id, .. } => Some(entry_id.as_str().to_owned()),
-        _ => None,
     }
 }
 

@@ -10,24 +10,20 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::components::badge_qr::{encode, qr_svg};
 use crate::components::camera::CameraScan;
 use crate::components::focus::{When, focus_soon, keep_focus};
+use crate::domain::entry_form::Editing;
+#[cfg(feature = "hydrate")]
+use crate::domain::entry_form::{Built, EntryForm, build};
 use crate::domain::logbook::{self, LogEntry, Shown};
 use crate::domain::mentoring::{Activity, EntryDate, MentoringRole};
-use crate::domain::ops::{MENTORING_CONFIRM, MENTORING_LOG, MENTORING_UPDATE, OpError, Operation};
+use crate::domain::ops::{MENTORING_CONFIRM, Operation};
 use crate::domain::standards::Standard;
 use crate::domain::text::escape_html as escape;
 use crate::state::AppState;
-
-/// Which entry the form is for.
-#[derive(Debug, Clone, PartialEq)]
-enum Editing {
-    New,
-    Entry(String),
-}
 
 impl Editing {
     /// The button that opened this form, where the focus returns when it
@@ -210,122 +206,25 @@ fn form_html(entry: Option<&LogEntry>, today: &str) -> String {
     )
 }
 
-/// A field's name as the form labels it, for messages.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // used by the form handler, in the browser
-fn field_label(field: &str) -> &str {
-    match field {
-        "date" => "Date",
-        "minutes" => "Minutes",
-        "role" => "My role",
-        "activity" => "Activity",
-        "standards" => "Universal Standards",
-        "note" => "Private note",
-        "fields" => "The change",
-        _ => "Partner",
-    }
-}
-
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // used by the form handler, in the browser
-fn readable(e: OpError) -> String {
-    match e {
-        OpError::BadArgs { field, problem } => format!("{}: {problem}", field_label(field)),
-        other => other.to_string(),
-    }
-}
-
-/// The form's values as a log's args (without entry id and partner).
+/// The form's values, as typed.
 #[cfg(feature = "hydrate")]
-fn read_form(form: &web_sys::HtmlFormElement) -> Result<Value, String> {
+fn read_form(form: &web_sys::HtmlFormElement) -> Result<EntryForm, String> {
     let data = web_sys::FormData::new_with_form(form).map_err(|_| "The form could not be read.")?;
     let text = |name: &str| data.get(name).as_string().unwrap_or_default();
-    let minutes = text("minutes");
-    let minutes: i64 = minutes
-        .trim()
-        .parse()
-        .map_err(|_| format!("Minutes: enter a whole number of minutes, not “{minutes}”"))?;
-    let standards: Vec<Value> = data
-        .get_all("standards")
-        .iter()
-        .filter_map(|v| v.as_string().map(Value::from))
-        .collect();
-    let mut args = json!({
-        "date": text("date"), "minutes": minutes, "role": text("role"),
-        "activity": text("activity"), "standards": standards, "note": text("note"),
-    });
-    for name in ["partner_badge", "partner_name"] {
-        if let Some(v) = data.get(name).as_string() {
-            args[name] = v.into();
-        }
-    }
-    Ok(args)
-}
-
-/// Checks a new entry or an edit with the rules the server applies, and
-/// builds its operation. `warned`: the person has been told an edit clears
-/// the partner's confirmation.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // used by the form handler, in the browser
-fn build(
-    editing: &Editing,
-    args: Value,
-    current: Option<&LogEntry>,
-    my_badge: &str,
-    warned: bool,
-) -> Result<Operation, Built> {
-    let today = crate::state::now().date();
-    if let Ok(date) = EntryDate::parse(args["date"].as_str().unwrap_or_default()) {
-        date.within(today)
-            .map_err(|e| Built::Refused(format!("Date: {e}")))?;
-    }
-    match (editing, current) {
-        (Editing::New, _) => {
-            #[cfg(feature = "hydrate")]
-            let id = crate::client::actions::fresh_id().unwrap_or_default();
-            #[cfg(not(feature = "hydrate"))]
-            let id = String::new();
-            let mut args = args;
-            args["entry_id"] = id.into();
-            let op =
-                Operation::parse(MENTORING_LOG, &args).map_err(|e| Built::Refused(readable(e)))?;
-            if let Operation::MentoringLog { entry, .. } = &op
-                && let Ok(me) = crate::domain::BadgeCode::parse(my_badge)
-            {
-                entry
-                    .partner
-                    .check_not_self(&me)
-                    .map_err(|e| Built::Refused(format!("Partner: {e}")))?;
-            }
-            Ok(op)
-        }
-        (Editing::Entry(id), Some(entry)) => {
-            let before = logbook::terms_of(&entry.data);
-            let mut fields = serde_json::Map::new();
-            for key in ["date", "minutes", "role", "activity", "standards"] {
-                if args[key] != before[key] {
-                    fields.insert(key.to_owned(), args[key].clone());
-                }
-            }
-            if args["note"].as_str() != Some(entry.data.note.as_deref().unwrap_or_default()) {
-                fields.insert("note".to_owned(), args["note"].clone());
-            }
-            if fields.is_empty() {
-                return Err(Built::Refused("Nothing was changed.".into()));
-            }
-            let terms_change = fields.keys().any(|k| k != "note");
-            if terms_change && entry.data.confirmed_at.is_some() && !warned {
-                return Err(Built::Warn);
-            }
-            Operation::parse(MENTORING_UPDATE, &json!({"entry_id": id, "fields": fields}))
-                .map_err(|e| Built::Refused(readable(e)))
-        }
-        (Editing::Entry(_), None) => Err(Built::Refused("That entry is no longer here.".into())),
-    }
-}
-
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // used by the form handler, in the browser
-enum Built {
-    Refused(String),
-    /// Saving would clear the partner's confirmation: say so first.
-    Warn,
+    Ok(EntryForm {
+        date: text("date"),
+        minutes: text("minutes"),
+        role: text("role"),
+        activity: text("activity"),
+        standards: data
+            .get_all("standards")
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect(),
+        note: text("note"),
+        partner_badge: data.get("partner_badge").as_string(),
+        partner_name: data.get("partner_name").as_string(),
+    })
 }
 
 /// The entry, as its partner would confirm it.
@@ -639,8 +538,8 @@ pub fn MentoringPage() -> impl IntoView {
             let Some(which) = editing.get_untracked() else {
                 return;
             };
-            let args = match read_form(&form) {
-                Ok(args) => args,
+            let typed = match read_form(&form) {
+                Ok(typed) => typed,
                 Err(message) => return form_error(&message),
             };
             let current = match &which {
@@ -648,12 +547,18 @@ pub fn MentoringPage() -> impl IntoView {
                 Editing::New => None,
             };
             let opener = which.opener();
+            let new_id = match &which {
+                Editing::New => crate::client::actions::fresh_id().unwrap_or_default(),
+                Editing::Entry(_) => String::new(),
+            };
             match build(
+                &typed,
                 &which,
-                args,
                 current.as_ref(),
                 &my_badge(),
                 warned.get_untracked(),
+                crate::state::now().date(),
+                &new_id,
             ) {
                 // The form stays, with what was typed, until the change is
                 // safely in the outbox.
