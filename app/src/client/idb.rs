@@ -545,6 +545,10 @@ impl LocalStore {
         let checkins = tx.object_store(CHECKINS)?;
         let mentoring = tx.object_store(MENTORING)?;
         let mut settled_checkin = false;
+        let signer = match &account.holder {
+            Holder::Attendee(a) => Signer::Attendee { attendee_id: &a.id },
+            Holder::Kiosk(k) => Signer::Kiosk { name: &k.name },
+        };
         for (mutation, result) in settled {
             outbox.delete(seq_key(mutation.seq)).build()?;
             let logged = Logged {
@@ -554,10 +558,6 @@ impl LocalStore {
             sent.put(encode(&logged)?)
                 .with_key(sent_key(&account.device_id, mutation.seq))
                 .build()?;
-            let signer = match &account.holder {
-                Holder::Attendee(a) => Signer::Attendee { attendee_id: &a.id },
-                Holder::Kiosk(k) => Signer::Kiosk { name: &k.name },
-            };
             match settle(mutation, result, &account.device_id, signer) {
                 Settled::Refused { code, message } => {
                     let row = Rejected {

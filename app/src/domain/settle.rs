@@ -55,7 +55,6 @@ pub fn settle(
     let Ok(op) = Operation::parse(&mutation.op, &mutation.args) else {
         return Settled::Nothing;
     };
-    let outcome = || result.outcome.clone();
     match (op, signer) {
         (
             Operation::RegistrationCreate {
@@ -63,7 +62,7 @@ pub fn settle(
                 session_id,
             },
             Signer::Attendee { attendee_id },
-        ) => match outcome().and_then(|o| serde_json::from_value::<RegistrationOutcome>(o).ok()) {
+        ) => match outcome::<RegistrationOutcome>(result) {
             Some(placed) => Settled::Registration(RegistrationData {
                 id: registration_id.as_str().to_owned(),
                 attendee_id: attendee_id.to_owned(),
@@ -81,7 +80,7 @@ pub fn settle(
                 session_id, kind, ..
             },
             signer,
-        ) => match outcome().and_then(|o| serde_json::from_value::<CheckinOutcome>(o).ok()) {
+        ) => match outcome::<CheckinOutcome>(result) {
             Some(recorded) => Settled::Checkin(CheckinData {
                 id: recorded.checkin_id,
                 attendee_id: recorded.attendee_id,
@@ -104,6 +103,11 @@ pub fn settle(
         },
         _ => Settled::Nothing,
     }
+}
+
+/// The answer's outcome as `T`, if it has one of that shape.
+fn outcome<T: serde::de::DeserializeOwned>(result: &MutationResult) -> Option<T> {
+    serde_json::from_value(result.outcome.clone()?).ok()
 }
 
 #[cfg(test)]

@@ -163,7 +163,8 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(2
 /// the bulk of that work never holds up the writer (SQLite's automatic
 /// checkpoint would run inside the committing writer); the writer's own
 /// restart of the log (`writer`) then finds little left to copy. PASSIVE:
-/// it never blocks the writer or readers.
+/// it never blocks readers or a commit; a restart that wants its turn
+/// waits for the copy in progress (`writer::CheckpointTurn`).
 fn spawn_checkpointer(
     path: &Path,
     turn: writer::CheckpointTurn,
