@@ -30,16 +30,27 @@ pub fn qr_path(modules: &str) -> Option<(usize, String)> {
     Some((side, d))
 }
 
-/// The QR code drawn as SVG markup, with the quiet zone of four modules
-/// scanners need, black on white whatever the theme; `None` if `modules`
-/// is not a square.
-pub fn qr_svg(modules: &str, label: &str) -> Option<String> {
-    let (side, d) = qr_path(modules)?;
-    let outer = side + 8;
-    Some(format!(
-        r##"<svg class="badge-qr" viewBox="-4 -4 {outer} {outer}" role="img" aria-label="{}" data-modules="{side}" shape-rendering="crispEdges"><rect x="-4" y="-4" width="{outer}" height="{outer}" fill="#fff"/><path d="{d}" fill="#000"/></svg>"##,
-        crate::domain::text::escape_html(label)
-    ))
+/// The QR code of `modules` (see [`encode`]) as an SVG picture named
+/// `label`; nothing if `modules` is not a square.
+#[leptos::component]
+pub fn QrPicture(modules: String, #[prop(into)] label: String) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    qr_path(&modules).map(|(side, d)| {
+        let outer = side + 8;
+        view! {
+            <svg
+                class="badge-qr"
+                viewBox=format!("-4 -4 {outer} {outer}")
+                role="img"
+                aria-label=label
+                data-modules=side
+                shape-rendering="crispEdges"
+            >
+                <rect x="-4" y="-4" width=outer height=outer fill="#fff"></rect>
+                <path d=d fill="#000"></path>
+            </svg>
+        }
+    })
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ fn schedule(selector: String, when: When, move_number: u32) {
     for (delay, when) in [(16, when), (300, When::IfLost)] {
         let selector = selector.clone();
         let origin = origin.clone();
-        set_timeout(
+        crate::components::run_later(
             move || {
                 if LATEST.with(Cell::get) != move_number {
                     return;

@@ -7,6 +7,43 @@ pub mod register;
 pub mod session_card;
 pub mod sync_badge;
 
+/// Runs `f` once, `delay` from now (Leptos's `set_timeout`, whose error
+/// nobody here can act on: a browser refuses a timer only while it shuts
+/// the page down, so that leaves a warning and nothing else).
+pub fn run_later(f: impl FnOnce() + 'static, delay: std::time::Duration) {
+    if let Err(e) = leptos::prelude::set_timeout(f, delay) {
+        leptos::logging::warn!("a timer could not be set: {e:?}");
+    }
+}
+
+/// The component a handler belongs to, for what must outlive the part of
+/// it that started it. Leptos cancels a timer when the part of the page
+/// that set it goes away, so a row's Delete, which takes its row away,
+/// would cancel its own undo time and its move of the focus onto Undo.
+#[derive(Clone, Copy)]
+pub struct Anchor(leptos::prelude::StoredValue<Option<leptos::prelude::WeakOwner>>);
+
+impl Anchor {
+    /// The component being drawn now.
+    pub fn here() -> Self {
+        use leptos::prelude::*;
+        Anchor(StoredValue::new(Owner::current().map(|o| o.downgrade())))
+    }
+
+    /// Runs `f` as the component: the timers it sets last as long as it.
+    pub fn run<T>(self, f: impl FnOnce() -> T) -> T {
+        use leptos::prelude::*;
+        match self
+            .0
+            .try_with_value(|page| page.as_ref().and_then(WeakOwner::upgrade))
+            .flatten()
+        {
+            Some(page) => page.with(f),
+            None => f(),
+        }
+    }
+}
+
 /// The element matching `selector` that a click landed in, if any: pages
 /// drawn as markup handle all their buttons with one click handler.
 pub fn clicked(ev: &leptos::ev::MouseEvent, selector: &str) -> Option<leptos::web_sys::Element> {

@@ -2,13 +2,14 @@
 //! once on a tap (the change is already saved on the device), then the
 //! server's verdict after sync.
 
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
+use super::Anchor;
 use super::focus::{When, focus_soon};
 use crate::domain::SessionId;
 use crate::domain::agenda::{self, Standing};
 use crate::domain::registration::{Placement, Refusal};
-use crate::domain::text::escape_html as escape;
 use crate::state::AppState;
 
 /// Words for where a registration stands.
@@ -37,148 +38,160 @@ pub fn standing_key(standing: Standing) -> &'static str {
     }
 }
 
-/// The control's markup for where I stand; `confirming`: the person asked
-/// to cancel and is being asked to be sure.
-pub fn control_html(state: &AppState, sid: &SessionId, confirming: bool) -> String {
-    if state.account.with(Option::is_none) {
-        return r#"<p class="register-status" data-standing="signed-out"><a href="/signin">Sign in to register</a></p>"#.to_owned();
-    }
-    let mine = state.mine.with(|m| agenda::for_session(m, sid).cloned());
-    let Some(m) = mine.as_ref().filter(|m| m.standing.holds_place()) else {
-        if mine.is_some_and(|m| m.standing == Standing::Cancelling) {
-            return format!(
-                r#"<p class="register-status" data-standing="cancelling" role="status">{}</p>"#,
-                standing_label(Standing::Cancelling)
-            );
-        }
-        let mut html = state
-            .refusal_for(sid.as_str())
-            .map(|r| {
-                format!(
-                    r#"<p class="register-refused" data-standing="rejected" role="alert">Not registered: {} <button type="button" class="link-button" data-dismiss="{}">Dismiss</button></p>"#,
-                    escape(&r.message),
-                    r.mutation.seq
-                )
-            })
-            .unwrap_or_default();
-        html += &match state.check_register(sid.as_str()) {
-            Ok(placement) => format!(
-                r#"<button type="button" class="register-button primary" data-action="register">{}</button>"#,
-                match placement {
-                    Placement::Confirmed => "Register",
-                    Placement::Waitlisted => "Join the waitlist",
-                }
-            ),
-            Err(Refusal::SessionClosed) => {
-                r#"<p class="register-status" data-standing="closed">Registration closed</p>"#
-                    .to_owned()
-            }
-            Err(other) => format!(
-                r#"<p class="register-status" data-standing="blocked">{}</p>"#,
-                escape(&other.to_string())
-            ),
-        };
-        return html;
-    };
-    let status = format!(
-        r#"<p class="register-status" data-standing="{}" role="status">{}</p>"#,
-        standing_key(m.standing),
-        escape(&standing_label(m.standing))
-    );
-    if confirming {
-        return status
-            + r#"<span class="confirm-cancel"><button type="button" class="danger" data-action="confirm-cancel">Yes, cancel</button><button type="button" data-action="keep">Keep it</button></span>"#;
-    }
-    let leave = if matches!(m.standing, Standing::Waitlisted { .. }) {
-        "Leave the waitlist"
-    } else {
-        "Cancel registration"
-    };
-    status + &format!(r#"<button type="button" data-action="cancel">{leave}</button>"#)
+/// Which of its forms the control takes: each is drawn once and then
+/// follows its details in place, so a sync that changes nothing about this
+/// session redraws nothing, and one that does keeps the focus where it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    SignedOut,
+    /// Not registered: the offer to register (or why not).
+    Open,
+    Cancelling,
+    /// Holding a seat or a waitlist place.
+    Holding,
 }
 
-/// The markup of a register control for `session_id` (a `div.register`
-/// carrying the session's id), for lists drawn as markup; `confirming`: the
-/// session whose cancellation is being confirmed.
-pub fn register_html(
-    state: &AppState,
-    session_id: &str,
-    compact: bool,
-    confirming: Option<&str>,
-) -> String {
-    let Ok(sid) = SessionId::parse(session_id) else {
-        return String::new();
-    };
-    format!(
-        r#"<div class="register{}" data-session="{}">{}</div>"#,
-        if compact { " compact" } else { "" },
-        escape(session_id),
-        control_html(state, &sid, confirming == Some(session_id))
-    )
+/// What the open control offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Offer {
+    Register(Placement),
+    Closed,
+    Blocked(String),
 }
 
-/// One click handler for every register control inside the element it is
-/// set on: the control's session comes from its `data-session`.
-pub fn on_register_click(
-    state: AppState,
-    confirming: RwSignal<Option<String>>,
-) -> impl Fn(leptos::ev::MouseEvent) + Copy + 'static {
-    move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::components::clicked(&ev, ".register button") else {
-            return;
-        };
-        if let Some(seq) = button
-            .get_attribute("data-dismiss")
-            .and_then(|s| s.parse::<u64>().ok())
-        {
-            state.dismiss(seq);
-            return;
-        }
-        let Some(sid) = button
-            .closest("[data-session]")
-            .ok()
-            .flatten()
-            .and_then(|c| c.get_attribute("data-session"))
-            .and_then(|id| SessionId::parse(&id).ok())
-        else {
-            return;
-        };
-        match button.get_attribute("data-action").as_deref() {
-            Some("register") => state.register(sid.as_str()),
-            Some("cancel") => confirming.set(Some(sid.as_str().to_owned())),
-            Some("keep") => confirming.set(None),
-            Some("confirm-cancel") => {
-                confirming.set(None);
-                let id = state.mine.with_untracked(|m| {
-                    agenda::for_session(m, &sid)
-                        .filter(|m| m.standing.holds_place())
-                        .map(|m| m.id.clone())
-                });
-                if let Some(id) = id {
-                    state.cancel(&id);
-                }
-            }
-            _ => return,
-        }
-        // The control is redrawn, and its new button gets the focus the
-        // tapped one had.
-        focus_soon(
-            format!(r#"[data-session="{}"] button"#, sid.as_str()),
-            When::IfLost,
-        );
-    }
-}
-
-/// Drawn as markup with one click handler for its buttons: a view per
-/// state cost the bundle far more (BENCHMARKS.md).
+/// Register / cancel for one session; `compact` in lists.
 #[component]
-pub fn RegisterControl(session_id: String) -> impl IntoView {
+pub fn RegisterControl(session_id: SessionId, #[prop(optional)] compact: bool) -> impl IntoView {
     let state = AppState::get();
-    let confirming = RwSignal::new(None::<String>);
+    let anchor = Anchor::here();
+    let sid = StoredValue::new(session_id);
+    let confirming = RwSignal::new(false);
+    let mine = Memo::new(move |_| {
+        sid.with_value(|sid| state.mine.with(|m| agenda::for_session(m, sid).cloned()))
+    });
+    let form = Memo::new(move |_| {
+        if state.account.with(Option::is_none) {
+            return Form::SignedOut;
+        }
+        match mine.with(|m| m.as_ref().map(|m| m.standing)) {
+            Some(s) if s.holds_place() => Form::Holding,
+            Some(Standing::Cancelling) => Form::Cancelling,
+            _ => Form::Open,
+        }
+    });
+    let offer = Memo::new(move |_| {
+        sid.with_value(|sid| match state.check_register(sid.as_str()) {
+            Ok(placement) => Offer::Register(placement),
+            Err(Refusal::SessionClosed) => Offer::Closed,
+            Err(other) => Offer::Blocked(other.to_string()),
+        })
+    });
+    let refusal = Memo::new(move |_| sid.with_value(|sid| state.refusal_for(sid.as_str())));
+    let standing = move || mine.with(|m| m.as_ref().map(|m| m.standing));
+    // The tapped button gives way to another (Register to Cancel, Cancel
+    // to Yes/Keep): the focus goes to the control's first button then.
+    let refocus = move || {
+        let selector = sid.with_value(|sid| format!(r#"[data-session="{}"] button"#, sid.as_str()));
+        anchor.run(|| focus_soon(selector, When::IfLost));
+    };
+    let register = move |_| {
+        sid.with_value(|sid| state.register(sid.as_str()));
+        refocus();
+    };
+    let ask_cancel = move |_| {
+        confirming.set(true);
+        refocus();
+    };
+    let keep = move |_| {
+        confirming.set(false);
+        refocus();
+    };
+    let cancel = move |_| {
+        confirming.set(false);
+        if let Some(m) = mine.get_untracked().filter(|m| m.standing.holds_place()) {
+            state.cancel(&m.id);
+        }
+        refocus();
+    };
+    let open = move || {
+        let refused = move || {
+            refusal.get().map(|r| {
+                let seq = r.mutation.seq;
+                view! {
+                    <p class="register-refused" data-standing="rejected" role="alert">
+                        "Not registered: " {r.message} " "
+                        <button type="button" class="link-button" on:click=move |_| state.dismiss(seq)>
+                            "Dismiss"
+                        </button>
+                    </p>
+                }
+            })
+        };
+        let registrable = Memo::new(move |_| offer.with(|o| matches!(o, Offer::Register(_))));
+        let offered = move || {
+            if registrable.get() {
+                let label = move || match offer.get() {
+                    Offer::Register(Placement::Waitlisted) => "Join the waitlist",
+                    _ => "Register",
+                };
+                Either::Left(view! {
+                    <button type="button" class="register-button primary" data-action="register" on:click=register>
+                        {label}
+                    </button>
+                })
+            } else {
+                let (key, words) = match offer.get_untracked() {
+                    Offer::Blocked(why) => ("blocked", why),
+                    _ => ("closed", "Registration closed".to_owned()),
+                };
+                Either::Right(view! { <p class="register-status" data-standing=key>{words}</p> })
+            }
+        };
+        view! { {refused} {offered} }
+    };
+    let holding = move || {
+        let leave = move || match standing() {
+            Some(Standing::Waitlisted { .. }) => "Leave the waitlist",
+            _ => "Cancel registration",
+        };
+        view! {
+            <p class="register-status" data-standing=move || standing().map(standing_key) role="status">
+                {move || standing().map(standing_label)}
+            </p>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" data-action="cancel" on:click=ask_cancel>{leave}</button>
+                }
+            >
+                <span class="confirm-cancel">
+                    <button type="button" class="danger" data-action="confirm-cancel" on:click=cancel>
+                        "Yes, cancel"
+                    </button>
+                    <button type="button" data-action="keep" on:click=keep>"Keep it"</button>
+                </span>
+            </Show>
+        }
+    };
     view! {
         <div
-            on:click=on_register_click(state, confirming)
-            inner_html=move || register_html(&state, &session_id, false, confirming.get().as_deref())
-        ></div>
+            class=if compact { "register compact" } else { "register" }
+            data-session=sid.with_value(|s| s.as_str().to_owned())
+        >
+            {move || match form.get() {
+                Form::SignedOut => EitherOf4::A(view! {
+                    <p class="register-status" data-standing="signed-out">
+                        <a href="/signin">"Sign in to register"</a>
+                    </p>
+                }),
+                Form::Cancelling => EitherOf4::B(view! {
+                    <p class="register-status" data-standing="cancelling" role="status">
+                        {standing_label(Standing::Cancelling)}
+                    </p>
+                }),
+                Form::Open => EitherOf4::C(open()),
+                Form::Holding => EitherOf4::D(holding()),
+            }}
+        </div>
     }
 }

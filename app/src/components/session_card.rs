@@ -1,8 +1,10 @@
 //! One session in a list: what, when, where, seats.
 
-use super::register::register_html;
+use leptos::prelude::*;
+
+use super::register::RegisterControl;
+use crate::domain::SessionId;
 use crate::domain::program::Listing;
-use crate::domain::text::escape_html as escape;
 use crate::state::AppState;
 
 /// `12 seats left`, `Full · 3 on waitlist`, `Open seating`.
@@ -16,23 +18,51 @@ pub fn seats_label(listing: &Listing) -> String {
     }
 }
 
-/// A session's card in a list, drawn as markup (its register control too);
-/// `confirming`: the session whose cancellation is being confirmed.
-pub fn card_html(state: &AppState, listing: &Listing, confirming: Option<&str>) -> String {
-    let s = &listing.session;
-    format!(
-        r#"<article class="session-card" data-code="{}"><h3 class="session-title"><a href="/sessions/{}">{}</a></h3><p class="session-meta"><span class="session-time">{}</span><span class="session-room">{}</span></p><p class="session-tags"><span class="tag kind">{}</span>{}<span class="tag seats{}">{}</span></p>{}</article>"#,
-        escape(&s.code.to_string()),
-        escape(&listing.id),
-        escape(&s.title),
-        s.slot.time_range_label(),
-        escape(&s.room),
-        s.kind.label(),
-        s.standard
-            .map(|st| format!(r#"<span class="tag standard">{}</span>"#, st.as_str()))
-            .unwrap_or_default(),
-        if listing.is_full() { " full" } else { "" },
-        seats_label(listing),
-        register_html(state, &listing.id, true, confirming),
-    )
+/// A session's card in a list, with its register control. Each part reads
+/// the session as the device knows it now: a sync that changes the seats
+/// left changes that text and nothing else.
+#[component]
+pub fn SessionCard(session_id: SessionId) -> impl IntoView {
+    let state = AppState::get();
+    let href = format!("/sessions/{}", session_id.as_str());
+    let listing = {
+        let id = session_id.clone();
+        Memo::new(move |_| {
+            state
+                .listings
+                .with(|l| l.iter().find(|l| l.id == id.as_str()).cloned())
+        })
+    };
+    let part = move |f: fn(&Listing) -> String| {
+        move || listing.with(|l| l.as_ref().map(f).unwrap_or_default())
+    };
+    let standard = move || {
+        listing
+            .with(|l| l.as_ref().and_then(|l| l.session.standard))
+            .map(|st| view! { <span class="tag standard">{st.as_str()}</span> })
+    };
+    let seats_class = move || {
+        if listing.with(|l| l.as_ref().is_some_and(Listing::is_full)) {
+            "tag seats full"
+        } else {
+            "tag seats"
+        }
+    };
+    view! {
+        <article class="session-card" data-code=part(|l| l.session.code.to_string())>
+            <h3 class="session-title">
+                <a href=href>{part(|l| l.session.title.clone())}</a>
+            </h3>
+            <p class="session-meta">
+                <span class="session-time">{part(|l| l.session.slot.time_range_label())}</span>
+                <span class="session-room">{part(|l| l.session.room.clone())}</span>
+            </p>
+            <p class="session-tags">
+                <span class="tag kind">{part(|l| l.session.kind.label().to_owned())}</span>
+                {standard}
+                <span class=seats_class>{part(seats_label)}</span>
+            </p>
+            <RegisterControl session_id compact=true/>
+        </article>
+    }
 }

@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use time::Date;
 
-use crate::components::register::{on_register_click, register_html, standing_key, standing_label};
+use crate::components::register::{RegisterControl, standing_key, standing_label};
+use crate::domain::RegistrationId;
 use crate::domain::agenda::{Mine, Standing};
 use crate::domain::ical::{self, Event};
 use crate::domain::program::Listing;
 use crate::domain::session::day_label;
-use crate::domain::text::escape_html as escape;
 use crate::state::AppState;
 
 /// My registrations with their sessions, in time order.
@@ -47,41 +48,30 @@ pub fn agenda_ics(state: &AppState) -> String {
     ical::calendar("My Hallpass agenda", &events, crate::state::now())
 }
 
-/// The agenda by day as markup (register controls too), or why it is empty.
-fn agenda_html(state: &AppState, rows: &[(Mine, Listing)], confirming_now: Option<&str>) -> String {
-    if !state.loaded.get() {
-        return r#"<p class="placeholder" role="status">Opening…</p>"#.to_owned();
+/// One registration of my agenda. Its parts follow it in place: the
+/// standing changes from pending to registered under the person's eyes,
+/// with the focus where it was.
+#[component]
+fn AgendaItem(rows: Memo<Vec<(Mine, Listing)>>, id: RegistrationId) -> impl IntoView {
+    let row = Memo::new(move |_| rows.with(|r| r.iter().find(|(m, _)| m.id == id).cloned()));
+    let part = move |f: fn(&(Mine, Listing)) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let session = row.with_untracked(|r| r.as_ref().map(|(m, _)| m.session_id.clone()));
+    let href = session
+        .as_ref()
+        .map(|s| format!("/sessions/{}", s.as_str()))
+        .unwrap_or_default();
+    view! {
+        <li class="agenda-item" data-standing=part(|(m, _)| standing_key(m.standing).to_owned())>
+            <p class="agenda-time">{part(|(_, l)| l.session.slot.time_range_label())}</p>
+            <h3 class="session-title">
+                <a href=href>{part(|(_, l)| l.session.title.clone())}</a>
+            </h3>
+            <p class="session-meta">{part(|(_, l)| l.session.room.clone())}</p>
+            {session.map(|session_id| view! { <RegisterControl session_id compact=true/> })}
+        </li>
     }
-    if state.account.with(Option::is_none) {
-        return r#"<p class="placeholder"><a href="/signin">Sign in</a> to register for sessions. Your agenda is kept on this device and works offline.</p>"#.to_owned();
-    }
-    if rows.is_empty() {
-        return r#"<p class="placeholder">No sessions yet. Find some in the <a href="/">program</a>.</p>"#.to_owned();
-    }
-    let mut html = r#"<p class="agenda-actions"><button type="button" data-action="export">Download calendar (.ics)</button></p>"#.to_owned();
-    let mut day = None;
-    for (m, l) in rows {
-        if day != Some(l.session.slot.day()) {
-            if day.is_some() {
-                html += "</ul></section>";
-            }
-            let label = day_label(l.session.slot.day());
-            html += &format!(
-                r#"<section class="agenda-day" aria-label="{label}"><h2 class="day-heading">{label}</h2><ul class="agenda-list">"#
-            );
-            day = Some(l.session.slot.day());
-        }
-        html += &format!(
-            r#"<li class="agenda-item" data-standing="{}"><p class="agenda-time">{}</p><h3 class="session-title"><a href="/sessions/{}">{}</a></h3><p class="session-meta">{}</p>{}</li>"#,
-            standing_key(m.standing),
-            l.session.slot.time_range_label(),
-            escape(&l.id),
-            escape(&l.session.title),
-            escape(&l.session.room),
-            register_html(state, &l.id, true, confirming_now),
-        );
-    }
-    html + "</ul></section>"
 }
 
 #[component]
@@ -89,14 +79,7 @@ pub fn AgendaPage() -> impl IntoView {
     let state = AppState::get();
     let rows = Memo::new(move |_| entries(&state));
     let export_error = RwSignal::new(None::<String>);
-    let confirming = RwSignal::new(None::<String>);
-    let register_click = on_register_click(state, confirming);
-    // One handler for the page: the export button and every register control.
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let export = crate::components::clicked(&ev, "[data-action=export]").is_some();
-        if !export {
-            return register_click(ev);
-        }
+    let export = move |_| {
         let text = agenda_ics(&state);
         #[cfg(feature = "hydrate")]
         export_error.set(
@@ -105,13 +88,78 @@ pub fn AgendaPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = text;
     };
-    // Drawn as markup with one handler (a view per item and per state cost
-    // the bundle far more).
+    // The days, and the registrations of each in time order.
+    let shape = Memo::new(move |_| {
+        let mut days: Vec<(Date, Vec<RegistrationId>)> = Vec::new();
+        rows.with(|rows| {
+            for (m, l) in rows {
+                let day = l.session.slot.day();
+                match days.last_mut() {
+                    Some((d, ids)) if *d == day => ids.push(m.id.clone()),
+                    _ => days.push((day, vec![m.id.clone()])),
+                }
+            }
+        });
+        days
+    });
+    let days = move || shape.with(|d| d.iter().map(|(day, _)| *day).collect::<Vec<_>>());
+    let items = move |day: Date| {
+        move || {
+            shape.with(|d| {
+                d.iter()
+                    .find(|(d, _)| *d == day)
+                    .map(|(_, ids)| ids.clone())
+                    .unwrap_or_default()
+            })
+        }
+    };
     view! {
         <Title text="My agenda"/>
         <section class="page agenda">
             <h1>"My agenda"</h1>
-            <div on:click=on_click inner_html=move || rows.with(|r| agenda_html(&state, r, confirming.get().as_deref()))></div>
+            <Show
+                when=move || state.loaded.get()
+                fallback=|| view! { <p class="placeholder" role="status">"Opening…"</p> }
+            >
+                <Show
+                    when=move || state.account.with(Option::is_some)
+                    fallback=|| {
+                        view! {
+                            <p class="placeholder">
+                                <a href="/signin">"Sign in"</a>
+                                " to register for sessions. Your agenda is kept on this device and works offline."
+                            </p>
+                        }
+                    }
+                >
+                    <Show
+                        when=move || rows.with(|r| !r.is_empty())
+                        fallback=|| {
+                            view! {
+                                <p class="placeholder">
+                                    "No sessions yet. Find some in the " <a href="/">"program"</a> "."
+                                </p>
+                            }
+                        }
+                    >
+                        <p class="agenda-actions">
+                            <button type="button" data-action="export" on:click=export>
+                                "Download calendar (.ics)"
+                            </button>
+                        </p>
+                        <For each=days key=|day| *day let(day)>
+                            <section class="agenda-day" aria-label=day_label(day)>
+                                <h2 class="day-heading">{day_label(day)}</h2>
+                                <ul class="agenda-list">
+                                    <For each=items(day) key=|id| id.clone() let(id)>
+                                        <AgendaItem rows id/>
+                                    </For>
+                                </ul>
+                            </section>
+                        </For>
+                    </Show>
+                </Show>
+            </Show>
             <p class="form-error" role="alert">{move || export_error.get()}</p>
         </section>
     }

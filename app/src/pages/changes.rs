@@ -2,15 +2,15 @@
 //! refused and why, and the account (with sign-out, which warns first when
 //! changes have not reached the server).
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::sync_badge::{changes_label, time_label};
 use crate::device::Holder;
 use crate::domain::ops::Operation;
-use crate::domain::text::escape_html as escape;
 use crate::protocol::Mutation;
-use crate::state::{AccountView, AppState};
+use crate::state::AppState;
 
 /// `Register for “Beat Privatization”`, in words.
 fn describe(state: &AppState, m: &Mutation) -> String {
@@ -73,149 +73,177 @@ fn describe(state: &AppState, m: &Mutation) -> String {
     }
 }
 
-fn pending_html(state: &AppState) -> String {
-    let pending = state.outbox.get();
-    let mut html = "<h2>Waiting to sync</h2>".to_owned();
-    if pending.is_empty() {
-        html += r#"<p class="placeholder">Nothing waiting: the server has every change made on this device.</p>"#;
-        return html;
-    }
-    html += &format!(
-        r#"<p>{} saved on this device, sent when the network allows.</p><ul class="change-list pending-list">"#,
-        changes_label(pending.len())
-    );
-    for m in &pending {
-        html += &format!(
-            r#"<li data-seq="{}">{}</li>"#,
-            m.seq,
-            escape(&describe(state, m))
-        );
-    }
-    html + "</ul>"
-}
-
-fn rejected_html(state: &AppState) -> String {
-    let rejected = state.rejected.get();
-    let mut html = "<h2>Not accepted</h2>".to_owned();
-    if rejected.is_empty() {
-        html += r#"<p class="placeholder">The server has accepted every change so far.</p>"#;
-        return html;
-    }
-    html += r#"<ul class="change-list rejected-list">"#;
-    for r in &rejected {
-        html += &format!(
-            r#"<li data-seq="{seq}" data-code="{}"><strong>{}</strong>: {} <button type="button" class="link-button" data-dismiss="{seq}">Dismiss</button></li>"#,
-            escape(&r.code),
-            escape(&describe(state, &r.mutation)),
-            escape(&r.message),
-            seq = r.mutation.seq,
-        );
-    }
-    html + "</ul>"
-}
-
-/// Who is signed in, and the sign-out flow (`confirming`: asked to be sure).
-fn account_html(state: &AppState, confirming: bool) -> String {
-    match state.account.get() {
-        None => r#"<p><a href="/signin">Sign in</a> to register for sessions.</p>"#.to_owned(),
-        Some(AccountView {
-            holder: Holder::Kiosk(k),
-            ..
-        }) => format!(
-            r#"<p>This device is the check-in kiosk <strong>{}</strong>. <a href="/kiosk">Unpair it on the check-in page</a>.</p>"#,
-            escape(&k.name)
-        ),
-        Some(AccountView {
-            holder: Holder::Attendee(a),
-            ..
-        }) => {
-            let mut html = format!(
-                "<p>Signed in as <strong>{} {}</strong> (badge {}).</p>",
-                escape(&a.first_name),
-                escape(&a.last_name),
-                escape(&a.badge_code)
-            );
-            if confirming {
-                let waiting = state.outbox.with(Vec::len);
-                let warning = if waiting > 0 {
-                    format!(
-                        "{} on this device have not reached the server. Signing out deletes them for good.",
-                        changes_label(waiting)
-                    )
-                } else {
-                    "Signing out removes your agenda from this device. It stays on the server."
-                        .to_owned()
-                };
-                html += &format!(
-                    r#"<div class="warning" role="alert"><p>{warning}</p><button type="button" class="danger" data-action="confirm-sign-out">Sign out and delete</button><button type="button" data-action="stay">Stay signed in</button></div>"#
-                );
-            } else {
-                html += r#"<button type="button" data-action="sign-out">Sign out</button>"#;
+/// What waits in the outbox, each change in words.
+#[component]
+fn Pending() -> impl IntoView {
+    let state = AppState::get();
+    let count = move || state.outbox.with(Vec::len);
+    view! {
+        <h2>"Waiting to sync"</h2>
+        <Show
+            when=move || count() != 0
+            fallback=|| {
+                view! {
+                    <p class="placeholder">
+                        "Nothing waiting: the server has every change made on this device."
+                    </p>
+                }
             }
-            html
+        >
+            <p>{move || changes_label(count())} " saved on this device, sent when the network allows."</p>
+            <ul class="change-list pending-list">
+                <For each=move || state.outbox.get() key=|m| m.seq let(m)>
+                    <li data-seq=m.seq>{describe(&state, &m)}</li>
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+/// What the server refused and why, each with its Dismiss.
+#[component]
+fn Refused() -> impl IntoView {
+    let state = AppState::get();
+    view! {
+        <h2>"Not accepted"</h2>
+        <Show
+            when=move || state.rejected.with(|r| !r.is_empty())
+            fallback=|| {
+                view! {
+                    <p class="placeholder">"The server has accepted every change so far."</p>
+                }
+            }
+        >
+            <ul class="change-list rejected-list">
+                <For each=move || state.rejected.get() key=|r| r.mutation.seq let(r)>
+                    <li data-seq=r.mutation.seq data-code=r.code.clone()>
+                        <strong>{describe(&state, &r.mutation)}</strong>
+                        ": "
+                        {r.message.clone()}
+                        " "
+                        <button
+                            type="button"
+                            class="link-button"
+                            on:click=move |_| state.dismiss(r.mutation.seq)
+                        >
+                            "Dismiss"
+                        </button>
+                    </li>
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+/// Who is signed in, and signing out, which asks first.
+#[component]
+fn AccountPart() -> impl IntoView {
+    let state = AppState::get();
+    let confirming = RwSignal::new(false);
+    let sign_out_error = RwSignal::new(None::<String>);
+    let sign_out = move |_| {
+        confirming.set(false);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            sign_out_error.set(crate::client::actions::sign_out(state).await.err());
+        });
+    };
+    let warning = move || {
+        let waiting = state.outbox.with(Vec::len);
+        if waiting > 0 {
+            format!(
+                "{} on this device have not reached the server. Signing out deletes them for good.",
+                changes_label(waiting)
+            )
+        } else {
+            "Signing out removes your agenda from this device. It stays on the server.".to_owned()
         }
+    };
+    let holder = move || state.account.with(|a| a.as_ref().map(|a| a.holder.clone()));
+    view! {
+        <h2>"Account"</h2>
+        {move || match holder() {
+            None => {
+                EitherOf3::A(
+                    view! {
+                        <p><a href="/signin">"Sign in"</a> " to register for sessions."</p>
+                    },
+                )
+            }
+            Some(Holder::Kiosk(k)) => {
+                EitherOf3::B(
+                    view! {
+                        <p>
+                            "This device is the check-in kiosk " <strong>{k.name}</strong> ". "
+                            <a href="/kiosk">"Unpair it on the check-in page"</a> "."
+                        </p>
+                    },
+                )
+            }
+            Some(Holder::Attendee(a)) => {
+                EitherOf3::C(
+                    view! {
+                        <p>
+                            "Signed in as " <strong>{a.first_name} " " {a.last_name}</strong>
+                            " (badge " {a.badge_code} ")."
+                        </p>
+                        <Show
+                            when=move || confirming.get()
+                            fallback=move || {
+                                view! {
+                                    <button type="button" on:click=move |_| confirming.set(true)>
+                                        "Sign out"
+                                    </button>
+                                }
+                            }
+                        >
+                            <div class="warning" role="alert">
+                                <p>{warning}</p>
+                                <button type="button" class="danger" on:click=sign_out>
+                                    "Sign out and delete"
+                                </button>
+                                <button type="button" on:click=move |_| confirming.set(false)>
+                                    "Stay signed in"
+                                </button>
+                            </div>
+                        </Show>
+                    },
+                )
+            }
+        }}
+        <p class="form-error" role="alert">{move || sign_out_error.get()}</p>
     }
 }
 
 #[component]
 pub fn ChangesPage() -> impl IntoView {
     let state = AppState::get();
-    let confirm_sign_out = RwSignal::new(false);
-    let sign_out_error = RwSignal::new(None::<String>);
-    // One handler for every button of the page, by its data attributes.
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::components::clicked(&ev, "button") else {
-            return;
-        };
-        if let Some(seq) = button
-            .get_attribute("data-dismiss")
-            .and_then(|seq| seq.parse::<u64>().ok())
-        {
-            state.dismiss(seq);
-            return;
-        }
-        match button.get_attribute("data-action").as_deref() {
-            Some("sync-now") => state.sync_now(),
-            Some("sign-out") => confirm_sign_out.set(true),
-            Some("stay") => confirm_sign_out.set(false),
-            Some("confirm-sign-out") => {
-                confirm_sign_out.set(false);
-                #[cfg(feature = "hydrate")]
-                leptos::task::spawn_local(async move {
-                    sign_out_error.set(crate::client::actions::sign_out(state).await.err());
-                });
-            }
-            _ => {}
-        }
-    };
-    // Drawn as escaped markup: one string view per region costs the bundle
-    // far less than a view per row or per state (see BENCHMARKS.md).
-    let lists = move || {
-        if !state.loaded.get() {
-            return r#"<p class="placeholder" role="status">Opening…</p>"#.to_owned();
-        }
-        let last = state
-            .sync
-            .with(|s| s.last_synced_ms)
-            .map(|ms| time_label(ms, &state));
-        format!(
-            r#"<p class="sync-summary">{}<button type="button" data-action="sync-now">Sync now</button></p>{}{}"#,
-            match last {
-                Some(t) => format!("Last synced at {t}. "),
-                None => "Not synced yet. ".to_owned(),
-            },
-            pending_html(&state),
-            rejected_html(&state)
-        )
+    let last_synced = move || match state
+        .sync
+        .with(|s| s.last_synced_ms)
+        .map(|ms| time_label(ms, &state))
+    {
+        Some(t) => format!("Last synced at {t}. "),
+        None => "Not synced yet. ".to_owned(),
     };
     view! {
         <Title text="Sync and changes"/>
-        <section class="page changes" on:click=on_click>
+        <section class="page changes">
             <h1>"Sync and changes"</h1>
-            <div inner_html=lists></div>
-            <h2>"Account"</h2>
-            <div inner_html=move || account_html(&state, confirm_sign_out.get())></div>
-            <p class="form-error" role="alert">{move || sign_out_error.get()}</p>
+            <Show
+                when=move || state.loaded.get()
+                fallback=|| view! { <p class="placeholder" role="status">"Opening…"</p> }
+            >
+                <p class="sync-summary">
+                    {last_synced}
+                    <button type="button" on:click=move |_| state.sync_now()>
+                        "Sync now"
+                    </button>
+                </p>
+                <Pending/>
+                <Refused/>
+            </Show>
+            <AccountPart/>
         </section>
     }
 }

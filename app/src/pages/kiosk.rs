@@ -196,7 +196,7 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
         shown.set_value(number);
         verdict.set(Some(v));
         typed.set(String::new());
-        set_timeout(
+        crate::components::run_later(
             move || {
                 if shown.get_value() == number {
                     verdict.set(None);
@@ -292,7 +292,7 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
     // The scanner types into whatever has focus: keep it on the field
     // unless the person moved it to another control on purpose.
     let keep_focus = move |_| {
-        set_timeout(
+        crate::components::run_later(
             move || {
                 if crate::components::focus::lost() {
                     focus_field();

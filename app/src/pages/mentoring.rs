@@ -4,25 +4,26 @@
 //! scanning the QR code their phone shows. Everything works offline: each
 //! change goes to the outbox first and shows its sync state.
 //!
-//! The list and the form are drawn as escaped markup with one handler each
-//! (as the kiosk desk is): a view per row and per field would cost the
-//! bundle far more (BENCHMARKS.md).
+//! Each entry's row follows its entry in place (a keyed list, each part
+//! reading the entry): a sync that changes an entry never takes the focus
+//! from the button someone is on.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde_json::json;
 
-use crate::components::badge_qr::{encode, qr_svg};
+use crate::components::Anchor;
+use crate::components::badge_qr::{QrPicture, encode};
 use crate::components::camera::CameraScan;
-use crate::components::focus::{When, focus_soon, keep_focus};
+use crate::components::focus::{When, focus_soon};
 use crate::domain::entry_form::Editing;
 #[cfg(feature = "hydrate")]
 use crate::domain::entry_form::{Built, EntryForm, build};
 use crate::domain::logbook::{self, LogEntry, Shown};
 use crate::domain::mentoring::{Activity, EntryDate, MentoringRole};
-use crate::domain::ops::{MENTORING_CONFIRM, Operation};
+use crate::domain::ops::{MENTORING_CONFIRM, MENTORING_DELETE, Operation};
 use crate::domain::standards::Standard;
-use crate::domain::text::escape_html as escape;
 use crate::state::AppState;
 
 impl Editing {
@@ -83,127 +84,74 @@ fn who_line(e: &LogEntry) -> String {
     }
 }
 
-fn entry_html(e: &LogEntry) -> String {
-    let d = &e.data;
-    let id = escape(&d.id);
-    let standards = if d.standards.is_empty() {
-        "No standard chosen".to_owned()
+/// The sync state a row shows, as a word (for styling and tests) and in
+/// words.
+fn sync_state(e: &LogEntry) -> (&'static str, &'static str) {
+    if e.pending {
+        ("pending", "Saved on this device, waiting to sync")
+    } else if e.awaiting_author() {
+        (
+            "awaiting",
+            "Sent; it counts once your partner's phone has sent the entry",
+        )
     } else {
-        d.standards.join(", ")
-    };
-    let confirmation = match (&d.confirmed_at, &d.partner_badge) {
+        ("synced", "Synced")
+    }
+}
+
+fn confirmation(e: &LogEntry) -> &'static str {
+    match (&e.data.confirmed_at, &e.data.partner_badge) {
         (Some(_), _) if e.mine => "Confirmed by your partner",
         (Some(_), _) => "Confirmed by you",
         (None, None) => "Partner not at the conference: no confirmation",
         (None, Some(_)) => "Not confirmed yet",
-    };
-    let sync = if e.pending {
-        "Saved on this device, waiting to sync"
-    } else if e.awaiting_author() {
-        "Sent; it counts once your partner's phone has sent the entry"
+    }
+}
+
+fn standards_line(e: &LogEntry) -> String {
+    if e.data.standards.is_empty() {
+        "No standard chosen".to_owned()
     } else {
-        "Synced"
-    };
-    let mut html = format!(
-        r#"<li class="entry" data-id="{id}" data-state="{}" data-confirmed="{}"><p class="entry-head"><strong>{}</strong> · {} · {}</p><p>{}</p><p class="entry-standards">{}</p>"#,
-        if e.pending {
-            "pending"
-        } else if e.awaiting_author() {
-            "awaiting"
-        } else {
-            "synced"
-        },
-        if d.confirmed_at.is_some() {
-            "yes"
-        } else {
-            "no"
-        },
-        escape(&date_label(&d.date)),
-        logbook::duration_label(u32::from(d.minutes)),
-        activity_label(&d.activity),
-        escape(&who_line(e)),
-        escape(&standards),
-    );
-    if let Some(note) = d.note.as_deref().filter(|n| !n.is_empty()) {
-        html += &format!(
-            r#"<p class="entry-note"><span class="visually-hidden">Private note: </span>{}</p>"#,
-            escape(note)
-        );
+        e.data.standards.join(", ")
     }
-    html +=
-        &format!(r#"<p class="entry-state">{confirmation} · {sync}</p><p class="entry-actions">"#);
-    if e.mine {
-        html += &format!(
-            r#"<button type="button" data-edit="{id}">Edit</button><button type="button" class="danger" data-delete="{id}">Delete</button>"#
-        );
-        if d.partner_badge.is_some() && d.confirmed_at.is_none() {
-            html += &format!(
-                r#"<button type="button" data-show-qr="{id}">Show code for partner</button>"#
-            );
-        }
-    } else if d.confirmed_at.is_none() && !d.author_name.is_empty() {
-        html += &format!(r#"<button type="button" data-confirm="{id}">Confirm</button>"#);
-    }
-    html + "</p></li>"
 }
 
-fn option(value: &str, label: &str, selected: bool) -> String {
-    format!(
-        r#"<option value="{value}"{}>{label}</option>"#,
-        if selected { " selected" } else { "" }
+/// The entry, as its partner would confirm it.
+fn confirm_op(entry: &LogEntry) -> Option<Operation> {
+    let seen = logbook::terms_of(&entry.data);
+    Operation::parse(
+        MENTORING_CONFIRM,
+        &json!({"entry_id": entry.data.id, "seen": seen}),
     )
+    .ok()
 }
 
-/// The form's fields, filled from `entry` when editing one.
-fn form_html(entry: Option<&LogEntry>, today: &str) -> String {
-    let d = entry.map(|e| &e.data);
-    let date = d.map_or(today, |d| d.date.as_str());
-    let minutes = d.map_or(String::new(), |d| d.minutes.to_string());
-    let role = d.map_or("mentor", |d| d.role.as_str());
-    let activity = d.map_or("conversation", |d| d.activity.as_str());
-    let note = d.and_then(|d| d.note.clone()).unwrap_or_default();
-    let mut html = format!(
-        r#"<h2>{}</h2><div class="field"><label for="m-date">Date</label><input id="m-date" name="date" type="date" required value="{}"></div><div class="field"><label for="m-minutes">Minutes</label><input id="m-minutes" name="minutes" type="number" inputmode="numeric" min="1" max="720" required value="{}"></div>"#,
-        if entry.is_some() {
-            "Edit entry"
-        } else {
-            "New entry"
-        },
-        escape(date),
-        escape(&minutes),
-    );
-    html += &match entry {
-        Some(e) => format!(
-            r#"<p>Partner: <strong>{}</strong> (an entry's partner cannot change)</p>"#,
-            escape(&partner_label(e))
-        ),
-        None => r#"<fieldset class="field"><legend>Partner</legend><label for="m-badge">Their badge code (scan or type it)</label><input id="m-badge" name="partner_badge" autocomplete="off" autocapitalize="characters"><label for="m-name">Or, for someone not at the conference, their name</label><input id="m-name" name="partner_name" autocomplete="off"></fieldset>"#.to_owned(),
+/// "Pat Lee logged 50 min of shadowing on …": what a scanned code says.
+fn shown_line(shown: &Shown) -> impl IntoView + use<> {
+    let seen = &shown.seen;
+    let author = if shown.author.is_empty() {
+        "Your partner".to_owned()
+    } else {
+        shown.author.clone()
     };
-    html +=
-        r#"<div class="field"><label for="m-role">My role</label><select id="m-role" name="role">"#;
-    html += &option("mentor", "Mentor", role == "mentor");
-    html += &option("mentee", "Mentee", role == "mentee");
-    html += r#"</select></div><div class="field"><label for="m-activity">Activity</label><select id="m-activity" name="activity">"#;
-    for a in Activity::ALL {
-        html += &option(
-            a.as_str(),
-            activity_label(a.as_str()),
-            a.as_str() == activity,
-        );
-    }
-    html += r#"</select></div><fieldset class="field standards"><legend>Universal Standards in focus</legend>"#;
-    for s in Standard::ALL {
-        let checked = d.is_some_and(|d| d.standards.iter().any(|n| n == s.as_str()));
-        html += &format!(
-            r#"<label><input type="checkbox" name="standards" value="{0}"{1}> {0}</label>"#,
-            s.as_str(),
-            if checked { " checked" } else { "" }
-        );
-    }
-    html + &format!(
-        r#"</fieldset><div class="field"><label for="m-note">Private note (only you see it)</label><textarea id="m-note" name="note" rows="3" maxlength="4000">{}</textarea></div>"#,
-        escape(&note)
-    )
+    let standards: Vec<&str> = seen.standards.iter().map(|s| s.as_str()).collect();
+    let rest = format!(
+        " logged {} of {} on {}, as your {}. Standards: {}.",
+        logbook::duration_label(u32::from(seen.minutes.get())),
+        activity_label(seen.activity.as_str()).to_lowercase(),
+        date_label(&seen.date.to_string()),
+        if seen.role == MentoringRole::Mentor {
+            "mentor"
+        } else {
+            "mentee"
+        },
+        if standards.is_empty() {
+            "none".to_owned()
+        } else {
+            standards.join(", ")
+        },
+    );
+    view! { <p><strong>{author}</strong>{rest}</p> }
 }
 
 /// The form's values, as typed.
@@ -227,407 +175,654 @@ fn read_form(form: &web_sys::HtmlFormElement) -> Result<EntryForm, String> {
     })
 }
 
-/// The entry, as its partner would confirm it.
-fn confirm_op(entry: &LogEntry) -> Option<Operation> {
-    let seen = logbook::terms_of(&entry.data);
-    Operation::parse(
-        MENTORING_CONFIRM,
-        &json!({"entry_id": entry.data.id, "seen": seen}),
-    )
-    .ok()
+const CONFIRMED_HERE: &str =
+    "Confirmed on this phone. It reaches the server when the network allows.";
+
+/// The page's own state, shared by its parts, and what its buttons do.
+#[derive(Clone, Copy)]
+struct Log {
+    state: AppState,
+    /// What the undo time and the moves of the focus belong to: the page,
+    /// not the row whose button started them.
+    page: Anchor,
+    /// Which entry the form is open for, as asked.
+    editing: RwSignal<Option<Editing>>,
+    /// The same, changing only when it changes: what the form is drawn
+    /// from, so asking again for the open form keeps what was typed.
+    open: Memo<Option<Editing>>,
+    /// The form warned that saving clears the partner's confirmation.
+    warned: RwSignal<bool>,
+    /// Why the form was not saved, in its words.
+    form_error: RwSignal<Option<String>>,
+    /// The new entry's partner badge, as typed or read by the camera.
+    partner_badge: RwSignal<String>,
+    /// The entry just deleted, hidden while its deletion can be undone.
+    hidden: RwSignal<Option<String>>,
+    /// Each deletion's number: an undo time only ends the deletion it was
+    /// started for (delete, undo and delete again gets a full undo time).
+    deletions: StoredValue<u32>,
+    /// The entry whose code is shown for its partner.
+    qr_for: RwSignal<Option<String>>,
+    scanning: RwSignal<bool>,
+    scanned: RwSignal<Option<Result<(Shown, Operation), String>>>,
+    done: RwSignal<Option<&'static str>>,
 }
 
-fn shown_html(shown: &Shown) -> String {
-    let seen = &shown.seen;
-    let author = if shown.author.is_empty() {
-        "Your partner"
-    } else {
-        &shown.author
-    };
-    let standards: Vec<&str> = seen.standards.iter().map(|s| s.as_str()).collect();
-    format!(
-        "<p><strong>{}</strong> logged {} of {} on {}, as your {}. Standards: {}.</p>",
-        escape(author),
-        logbook::duration_label(u32::from(seen.minutes.get())),
-        activity_label(seen.activity.as_str()).to_lowercase(),
-        escape(&date_label(&seen.date.to_string())),
-        if seen.role == MentoringRole::Mentor {
-            "mentor"
-        } else {
-            "mentee"
-        },
-        if standards.is_empty() {
-            "none".to_owned()
-        } else {
-            standards.join(", ")
-        },
-    )
-}
-
-/// The summary, the actions and the list: everything that follows the log.
-fn log_html(state: &AppState, hidden: Option<&str>) -> String {
-    if !state.loaded.get() {
-        return r#"<p class="placeholder" role="status">Opening…</p>"#.to_owned();
+impl Log {
+    fn new(state: AppState) -> Self {
+        let editing = RwSignal::new(None);
+        Log {
+            state,
+            page: Anchor::here(),
+            editing,
+            open: Memo::new(move |_| editing.get()),
+            warned: RwSignal::new(false),
+            form_error: RwSignal::new(None),
+            partner_badge: RwSignal::new(String::new()),
+            hidden: RwSignal::new(None),
+            deletions: StoredValue::new(0),
+            qr_for: RwSignal::new(None),
+            scanning: RwSignal::new(false),
+            scanned: RwSignal::new(None),
+            done: RwSignal::new(None),
+        }
     }
-    if state
-        .account
-        .with(|a| a.as_ref().and_then(|a| a.attendee()).is_none())
-    {
-        return r#"<p class="placeholder"><a href="/signin">Sign in</a> to keep your mentoring log. It is kept on this phone and works offline.</p>"#.to_owned();
-    }
-    let entries: Vec<LogEntry> = state.log.with(|log| {
-        log.iter()
-            .filter(|e| Some(e.data.id.as_str()) != hidden)
-            .cloned()
-            .collect()
-    });
-    let minutes = |confirmed_only: bool| -> u32 {
-        entries
-            .iter()
-            .filter(|e| !confirmed_only || e.confirmed())
-            .map(|e| u32::from(e.data.minutes))
-            .sum()
-    };
-    let mut html = format!(
-        r#"<p class="log-summary">{} {} · {} in all · {} confirmed · <a href="/growth">My growth record</a></p><p class="log-actions"><button type="button" data-action="new-entry">New entry</button><button type="button" data-action="scan-entry">Confirm a partner's entry by its code</button></p>"#,
-        entries.len(),
-        if entries.len() == 1 {
-            "entry"
-        } else {
-            "entries"
-        },
-        logbook::duration_label(minutes(false)),
-        logbook::duration_label(minutes(true)),
-    );
-    if entries.is_empty() {
-        html += r#"<p class="placeholder">No entries yet. Log a meeting with your mentor or mentee.</p>"#;
-        return html;
-    }
-    html += r#"<ul class="entry-list">"#;
-    for e in &entries {
-        html += &entry_html(e);
-    }
-    html + "</ul>"
-}
 
-/// The form around [`form_html`]'s fields.
-fn form_region(editing: Option<&Editing>, current: Option<&LogEntry>, today: &str) -> String {
-    let Some(which) = editing else {
-        return String::new();
-    };
-    let current = match which {
-        Editing::New => None,
-        Editing::Entry(_) => current,
-    };
-    format!(
-        r#"<form class="entry-form" data-form="entry" novalidate>{}<p class="form-error" role="alert" id="m-error"></p><button type="submit" class="primary">Save</button><button type="button" data-action="cancel-form">Cancel</button></form>"#,
-        form_html(current, today)
-    )
-}
-
-fn qr_region(entry: Option<&LogEntry>) -> String {
-    let Some(entry) = entry else {
-        return String::new();
-    };
-    let text = logbook::confirm_qr_text(&entry.data);
-    let picture = encode(&text)
-        .and_then(|m| qr_svg(&m, "Entry code for your partner"))
-        .unwrap_or_else(|| "<p>This entry is too long for a code.</p>".to_owned());
-    format!(
-        r#"<div class="entry-qr" role="dialog" aria-label="Code for your partner"><p>Ask {} to open their Mentoring log, choose “Confirm a partner's entry by its code” and scan this. It works with both phones offline.</p>{picture}<p class="qr-text">Code text: <code>{}</code></p><button type="button" data-action="close-qr">Close</button></div>"#,
-        escape(&partner_label(entry)),
-        escape(&text)
-    )
-}
-
-fn scan_region(open: bool, read: Option<&Result<(Shown, Operation), String>>) -> String {
-    if !open {
-        return String::new();
+    /// Moves the focus once the page is redrawn (see [`focus_soon`]).
+    fn focus(self, selector: impl Into<String>, when: When) {
+        self.page.run(|| focus_soon(selector.into(), when));
     }
-    let result = match read {
-        None => String::new(),
-        Some(Ok((shown, _))) => format!(
-            r#"<div class="scanned">{}</div><button type="button" class="primary" data-action="confirm-scanned">Confirm this entry</button>"#,
-            shown_html(shown)
-        ),
-        Some(Err(message)) => format!(
-            r#"<p class="form-error" role="alert">{}</p>"#,
-            escape(message)
-        ),
-    };
-    format!(
-        r#"<div class="entry-scan"><h2>Confirm a partner's entry</h2><form data-form="scan"><label for="entry-code">Or paste the entry's code text</label><input id="entry-code" name="code" autocomplete="off"><button type="submit">Read</button></form>{result}</div>"#
-    )
-}
 
-/// Shows a message in the open form (drawn as markup, so set directly).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // used by the form handler, in the browser
-fn form_error(message: &str) {
-    if let Some(p) = document().get_element_by_id("m-error") {
-        p.set_text_content(Some(message));
+    fn find(self, id: &str) -> Option<LogEntry> {
+        self.state
+            .log
+            .with_untracked(|log| log.iter().find(|e| e.data.id == id).cloned())
     }
-}
 
-#[component]
-pub fn MentoringPage() -> impl IntoView {
-    let state = AppState::get();
-    let editing = RwSignal::new(None::<Editing>);
-    let warned = RwSignal::new(false);
-    let hidden = RwSignal::new(None::<String>);
-    // Each deletion's number: an undo time only ends the deletion it was
-    // started for (delete, undo and delete again gets a full undo time).
-    let deletions = StoredValue::new(0u32);
-    let qr_for = RwSignal::new(None::<String>);
-    let scanning = RwSignal::new(false);
-    let scanned = RwSignal::new(None::<Result<(Shown, Operation), String>>);
-    let done = RwSignal::new(None::<&'static str>);
-    let my_badge = move || {
-        state.account.with_untracked(|a| {
+    fn my_badge(self) -> String {
+        self.state.account.with_untracked(|a| {
             a.as_ref()
                 .and_then(|a| a.attendee().map(|a| a.badge_code.clone()))
                 .unwrap_or_default()
         })
-    };
-    let find = move |id: &str| {
-        state
-            .log
-            .with_untracked(|log| log.iter().find(|e| e.data.id == id).cloned())
-    };
-    let delete_now = move |id: String| {
-        if let Ok(op) = Operation::parse(
-            crate::domain::ops::MENTORING_DELETE,
-            &json!({ "entry_id": id }),
-        ) {
+    }
+
+    /// Opens the form for a new entry or one to edit, or closes it (with
+    /// `None`); the focus goes into it, or back to what opened it.
+    fn open_form(self, which: Option<Editing>) {
+        let focus = match &which {
+            Some(_) => "#m-date".to_owned(),
+            None => self
+                .editing
+                .get_untracked()
+                .map_or_else(|| NEW_ENTRY.to_owned(), |e| e.opener()),
+        };
+        if self.editing.get_untracked() != which {
+            self.warned.set(false);
+            self.form_error.set(None);
+            self.partner_badge.set(String::new());
+            self.editing.set(which);
+        }
+        self.done.set(None);
+        self.focus(focus, When::Always);
+    }
+
+    fn toggle_scan(self) {
+        self.scanned.set(None);
+        self.scanning.update(|s| *s = !*s);
+        if self.scanning.get_untracked() {
+            self.focus("#entry-code", When::Always);
+        }
+    }
+
+    fn show_code(self, id: String) {
+        self.qr_for.set(Some(id));
+        self.focus(r#"[data-action="close-qr"]"#, When::Always);
+    }
+
+    fn close_code(self) {
+        if let Some(id) = self.qr_for.get_untracked() {
+            self.focus(format!(r#"[data-show-qr="{id}"]"#), When::Always);
+        }
+        self.qr_for.set(None);
+    }
+
+    /// Sends the deletion to the outbox: the undo time is over.
+    fn delete_now(self, id: String) {
+        let state = self.state;
+        if let Ok(op) = Operation::parse(MENTORING_DELETE, &json!({ "entry_id": id })) {
             state.queue_mentoring(op, move |saved| {
                 if let Err(message) = saved {
                     state.notice.set(Some(message));
                 }
             });
         }
-    };
-    // Leaving the page during the undo time keeps the deletion.
-    on_cleanup(move || {
-        if let Some(id) = hidden.try_get_untracked().flatten() {
-            delete_now(id);
+    }
+
+    /// Hides the entry and offers Undo for a while; then deletes it.
+    fn delete(self, id: String) {
+        if let Some(previous) = self.hidden.get_untracked() {
+            self.delete_now(previous);
         }
-    });
-    let confirmed_here = "Confirmed on this phone. It reaches the server when the network allows.";
-    let read_code = move |text: String| {
-        let read = logbook::read_confirm_qr(&text, &my_badge());
+        self.hidden.set(Some(id.clone()));
+        self.focus(r#"[data-action="undo"]"#, When::Always);
+        let number = self.deletions.get_value().wrapping_add(1);
+        self.deletions.set_value(number);
+        let later = move || {
+            if self.deletions.get_value() == number
+                && self.hidden.get_untracked().as_deref() == Some(id.as_str())
+            {
+                self.hidden.set(None);
+                self.delete_now(id);
+                self.focus(NEW_ENTRY, When::IfLost);
+            }
+        };
+        let undo_time = std::time::Duration::from_secs(UNDO_SECONDS);
+        self.page
+            .run(|| crate::components::run_later(later, undo_time));
+    }
+
+    fn undo(self) {
+        if let Some(id) = self.hidden.get_untracked() {
+            self.focus(format!(r#"[data-edit="{id}"]"#), When::Always);
+        }
+        self.hidden.set(None);
+    }
+
+    /// Confirms a partner's entry from the list.
+    fn confirm(self, id: &str) {
+        let Some(op) = self.find(id).as_ref().and_then(confirm_op) else {
+            return;
+        };
+        let state = self.state;
+        state.queue_mentoring(op, move |saved| match saved {
+            Ok(()) => {
+                self.done.set(Some(CONFIRMED_HERE));
+                // The entry's Confirm button is gone once it is confirmed.
+                self.focus(NEW_ENTRY, When::IfLost);
+            }
+            Err(message) => state.notice.set(Some(message)),
+        });
+    }
+
+    /// Reads an entry's code (scanned, or its text pasted).
+    fn read_code(self, text: String) {
+        let read = logbook::read_confirm_qr(&text, &self.my_badge());
         // The next step: confirm what was read, or fix the code text.
         let next = if read.is_ok() {
             r#"[data-action="confirm-scanned"]"#
         } else {
             "#entry-code"
         };
-        scanned.set(Some(read));
-        focus_soon(next.to_owned(), When::Always);
-    };
-    // One handler for every button on the page, by its data attributes.
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::components::clicked(&ev, "button") else {
+        self.scanned.set(Some(read));
+        self.focus(next, When::Always);
+    }
+
+    fn confirm_scanned(self) {
+        let Some(Ok((_, op))) = self.scanned.get_untracked() else {
             return;
         };
-        let attr = |name: &str| button.get_attribute(name);
-        let open_form = |which: Option<Editing>| {
-            warned.set(false);
-            done.set(None);
-            let focus = match &which {
-                Some(_) => "#m-date".to_owned(),
-                None => editing
-                    .get_untracked()
-                    .map_or_else(|| NEW_ENTRY.to_owned(), |e| e.opener()),
-            };
-            editing.set(which);
-            focus_soon(focus, When::Always);
+        self.state.queue_mentoring(op, move |saved| match saved {
+            Ok(()) => {
+                self.scanned.set(None);
+                self.scanning.set(false);
+                self.done.set(Some(CONFIRMED_HERE));
+                self.focus(r#"[data-action="scan-entry"]"#, When::IfLost);
+            }
+            Err(message) => self.scanned.set(Some(Err(message))),
+        });
+    }
+
+    /// Saves what the form holds, once the domain's rules accept it. The
+    /// form stays, with what was typed, until the change is safely in the
+    /// outbox.
+    #[cfg(feature = "hydrate")]
+    fn save(self, form: &web_sys::HtmlFormElement) {
+        let Some(which) = self.editing.get_untracked() else {
+            return;
         };
-        match attr("data-action").as_deref() {
-            Some("new-entry") => open_form(Some(Editing::New)),
-            Some("cancel-form") => open_form(None),
-            Some("scan-entry") => {
-                scanned.set(None);
-                scanning.update(|s| *s = !*s);
-                if scanning.get_untracked() {
-                    focus_soon("#entry-code".to_owned(), When::Always);
-                }
-            }
-            Some("close-qr") => {
-                if let Some(id) = qr_for.get_untracked() {
-                    focus_soon(format!(r#"[data-show-qr="{id}"]"#), When::Always);
-                }
-                qr_for.set(None);
-            }
-            Some("undo") => {
-                if let Some(id) = hidden.get_untracked() {
-                    focus_soon(format!(r#"[data-edit="{id}"]"#), When::Always);
-                }
-                hidden.set(None);
-            }
-            Some("confirm-scanned") => {
-                if let Some(Ok((_, op))) = scanned.get_untracked() {
-                    state.queue_mentoring(op, move |saved| match saved {
-                        Ok(()) => {
-                            scanned.set(None);
-                            scanning.set(false);
-                            done.set(Some(confirmed_here));
-                            focus_soon(r#"[data-action="scan-entry"]"#.to_owned(), When::IfLost);
-                        }
-                        Err(message) => scanned.set(Some(Err(message))),
-                    });
-                }
-            }
-            _ => {}
-        }
-        if let Some(id) = attr("data-edit") {
-            open_form(Some(Editing::Entry(id)));
-        } else if let Some(id) = attr("data-delete") {
-            if let Some(previous) = hidden.get_untracked() {
-                delete_now(previous);
-            }
-            hidden.set(Some(id.clone()));
-            focus_soon(r#"[data-action="undo"]"#.to_owned(), When::Always);
-            let number = deletions.get_value().wrapping_add(1);
-            deletions.set_value(number);
-            set_timeout(
-                move || {
-                    if deletions.get_value() == number
-                        && hidden.get_untracked().as_deref() == Some(id.as_str())
-                    {
-                        hidden.set(None);
-                        delete_now(id);
-                        focus_soon(NEW_ENTRY.to_owned(), When::IfLost);
-                    }
-                },
-                std::time::Duration::from_secs(UNDO_SECONDS),
-            );
-        } else if let Some(id) = attr("data-show-qr") {
-            qr_for.set(Some(id));
-            focus_soon(r#"[data-action="close-qr"]"#.to_owned(), When::Always);
-        } else if let Some(id) = attr("data-confirm")
-            && let Some(op) = find(&id).as_ref().and_then(confirm_op)
-        {
-            state.queue_mentoring(op, move |saved| match saved {
+        let refuse = move |message: String| self.form_error.set(Some(message));
+        let typed = match read_form(form) {
+            Ok(typed) => typed,
+            Err(message) => return refuse(message),
+        };
+        let current = match &which {
+            Editing::Entry(id) => self.find(id),
+            Editing::New => None,
+        };
+        let new_id = match &which {
+            Editing::New => crate::client::actions::fresh_id().unwrap_or_default(),
+            Editing::Entry(_) => String::new(),
+        };
+        let opener = which.opener();
+        match build(
+            &typed,
+            &which,
+            current.as_ref(),
+            &self.my_badge(),
+            self.warned.get_untracked(),
+            crate::state::now().date(),
+            &new_id,
+        ) {
+            Ok(op) => self.state.queue_mentoring(op, move |saved| match saved {
                 Ok(()) => {
-                    done.set(Some(confirmed_here));
-                    // The entry's Confirm button is gone with the redraw.
-                    focus_soon(NEW_ENTRY.to_owned(), When::IfLost);
+                    self.editing.set(None);
+                    self.done.set(Some("Saved on this phone."));
+                    self.focus(opener, When::Always);
                 }
-                Err(message) => state.notice.set(Some(message)),
-            });
+                Err(message) => refuse(message),
+            }),
+            Err(Built::Warn) => {
+                self.warned.set(true);
+                refuse(
+                    "Your partner confirmed this entry. Saving this change clears their confirmation: they will need to confirm it again. Press Save again to go ahead."
+                        .to_owned(),
+                );
+            }
+            Err(Built::Refused(message)) => refuse(message),
+        }
+    }
+}
+
+/// One entry of the list. Every part reads the entry as it is now, so a
+/// sync changes the text in place and the buttons stay.
+#[component]
+fn EntryRow(log: Log, id: String) -> impl IntoView {
+    let entry = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            log.state
+                .log
+                .with(|l| l.iter().find(|e| e.data.id == id).cloned())
+        })
+    };
+    let part = move |f: fn(&LogEntry) -> String| {
+        move || entry.with(|e| e.as_ref().map(f).unwrap_or_default())
+    };
+    let is = move |f: fn(&LogEntry) -> bool| move || entry.with(|e| e.as_ref().is_some_and(f));
+    let mine = entry.with_untracked(|e| e.as_ref().is_some_and(|e| e.mine));
+    let id = StoredValue::new(id);
+    let mine_buttons = move || {
+        view! {
+            <button type="button" data-edit=id.get_value() on:click=move |_| {
+                log.open_form(Some(Editing::Entry(id.get_value())))
+            }>"Edit"</button>
+            <button type="button" class="danger" data-delete=id.get_value() on:click=move |_| {
+                log.delete(id.get_value())
+            }>"Delete"</button>
+            <Show when=is(|e| e.data.partner_badge.is_some() && e.data.confirmed_at.is_none())>
+                <button type="button" data-show-qr=id.get_value() on:click=move |_| {
+                    log.show_code(id.get_value())
+                }>"Show code for partner"</button>
+            </Show>
         }
     };
+    let partner_buttons = move || {
+        view! {
+            <Show when=is(|e| e.data.confirmed_at.is_none() && !e.data.author_name.is_empty())>
+                <button type="button" data-confirm=id.get_value() on:click=move |_| {
+                    id.with_value(|id| log.confirm(id))
+                }>"Confirm"</button>
+            </Show>
+        }
+    };
+    view! {
+        <li
+            class="entry"
+            data-id=id.get_value()
+            data-state=part(|e| sync_state(e).0.to_owned())
+            data-confirmed=part(|e| if e.data.confirmed_at.is_some() { "yes" } else { "no" }.to_owned())
+        >
+            <p class="entry-head">
+                <strong>{part(|e| date_label(&e.data.date))}</strong>
+                " · "
+                {part(|e| logbook::duration_label(u32::from(e.data.minutes)))}
+                " · "
+                {part(|e| activity_label(&e.data.activity).to_owned())}
+            </p>
+            <p>{part(who_line)}</p>
+            <p class="entry-standards">{part(standards_line)}</p>
+            <Show when=is(|e| e.data.note.as_deref().is_some_and(|n| !n.is_empty()))>
+                <p class="entry-note">
+                    <span class="visually-hidden">"Private note: "</span>
+                    {part(|e| e.data.note.clone().unwrap_or_default())}
+                </p>
+            </Show>
+            <p class="entry-state">
+                {part(|e| confirmation(e).to_owned())}
+                " · "
+                {part(|e| sync_state(e).1.to_owned())}
+            </p>
+            <p class="entry-actions">
+                {if mine { Either::Left(mine_buttons()) } else { Either::Right(partner_buttons()) }}
+            </p>
+        </li>
+    }
+}
+
+/// The summary, the log's actions and the list of entries.
+#[component]
+fn Entries(log: Log) -> impl IntoView {
+    let state = log.state;
+    // Every entry but the one whose deletion can still be undone.
+    let listed = Memo::new(move |_| {
+        log.hidden.with(|hidden| {
+            state.log.with(|l| {
+                l.iter()
+                    .filter(|e| Some(&e.data.id) != hidden.as_ref())
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let count = move || listed.with(Vec::len);
+    let minutes = move |confirmed_only: bool| {
+        let total = listed.with(|l| {
+            l.iter()
+                .filter(|e| !confirmed_only || e.confirmed())
+                .map(|e| u32::from(e.data.minutes))
+                .sum()
+        });
+        logbook::duration_label(total)
+    };
+    let ids = move || listed.with(|l| l.iter().map(|e| e.data.id.clone()).collect::<Vec<_>>());
+    view! {
+        <p class="log-summary">
+            {count}
+            {move || if count() == 1 { " entry · " } else { " entries · " }}
+            {move || minutes(false)}
+            " in all · "
+            {move || minutes(true)}
+            " confirmed · "
+            <a href="/growth">"My growth record"</a>
+        </p>
+        <p class="log-actions">
+            <button type="button" data-action="new-entry" on:click=move |_| {
+                log.open_form(Some(Editing::New))
+            }>"New entry"</button>
+            <button type="button" data-action="scan-entry" on:click=move |_| {
+                log.toggle_scan()
+            }>"Confirm a partner's entry by its code"</button>
+        </p>
+        <Show
+            when=move || count() != 0
+            fallback=|| {
+                view! {
+                    <p class="placeholder">
+                        "No entries yet. Log a meeting with your mentor or mentee."
+                    </p>
+                }
+            }
+        >
+            <ul class="entry-list">
+                <For each=ids key=|id| id.clone() let(id)>
+                    <EntryRow log id/>
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+/// The form to log an entry or edit one, filled from the entry when
+/// editing. Drawn once per opening: a sync never redraws it while it is
+/// being filled.
+#[component]
+fn EntryEditor(log: Log, which: Editing) -> impl IntoView {
+    let current = match &which {
+        Editing::Entry(id) => log.find(id),
+        Editing::New => None,
+    };
+    let d = current.as_ref().map(|e| e.data.clone());
+    let today = crate::state::now()
+        .to_offset(log.state.conference_offset())
+        .date()
+        .to_string();
+    let date = d.as_ref().map_or(today, |d| d.date.clone());
+    let minutes = d.as_ref().map_or(String::new(), |d| d.minutes.to_string());
+    let role = d.as_ref().map_or(MentoringRole::Mentor, |d| d.role);
+    let activity = d
+        .as_ref()
+        .map_or("conversation".to_owned(), |d| d.activity.clone());
+    let note = d.as_ref().and_then(|d| d.note.clone()).unwrap_or_default();
+    let chosen = d.map(|d| d.standards).unwrap_or_default();
+    let form = NodeRef::<leptos::html::Form>::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            if form.get_attribute("data-form").as_deref() == Some("scan") {
-                let code = web_sys::FormData::new_with_form(&form)
-                    .ok()
-                    .and_then(|d| d.get("code").as_string())
-                    .unwrap_or_default();
-                read_code(code);
-                return;
-            }
-            let Some(which) = editing.get_untracked() else {
-                return;
-            };
-            let typed = match read_form(&form) {
-                Ok(typed) => typed,
-                Err(message) => return form_error(&message),
-            };
-            let current = match &which {
-                Editing::Entry(id) => find(id),
-                Editing::New => None,
-            };
-            let opener = which.opener();
-            let new_id = match &which {
-                Editing::New => crate::client::actions::fresh_id().unwrap_or_default(),
-                Editing::Entry(_) => String::new(),
-            };
-            match build(
-                &typed,
-                &which,
-                current.as_ref(),
-                &my_badge(),
-                warned.get_untracked(),
-                crate::state::now().date(),
-                &new_id,
-            ) {
-                // The form stays, with what was typed, until the change is
-                // safely in the outbox.
-                Ok(op) => state.queue_mentoring(op, move |saved| match saved {
-                    Ok(()) => {
-                        editing.set(None);
-                        done.set(Some("Saved on this phone."));
-                        focus_soon(opener, When::Always);
-                    }
-                    Err(message) => form_error(&message),
-                }),
-                Err(Built::Warn) => {
-                    warned.set(true);
-                    form_error(
-                        "Your partner confirmed this entry. Saving this change clears their confirmation: they will need to confirm it again. Press Save again to go ahead.",
-                    );
-                }
-                Err(Built::Refused(message)) => form_error(&message),
-            }
+        if let Some(form) = form.get_untracked() {
+            log.save(&form);
         }
     };
-    let on_code = Callback::new(move |code: String| {
-        if scanning.get_untracked() {
-            read_code(code);
-        } else if let Some(input) = document().get_element_by_id("m-badge").and_then(|e| {
-            wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlInputElement>(e).ok()
-        }) {
-            // The value the person sees, whether or not they typed first.
-            input.set_value(&code);
+    let partner = match &current {
+        Some(e) => Either::Left(view! {
+            <p>
+                "Partner: " <strong>{partner_label(e)}</strong>
+                " (an entry's partner cannot change)"
+            </p>
+        }),
+        None => Either::Right(view! {
+            <fieldset class="field">
+                <legend>"Partner"</legend>
+                <label for="m-badge">"Their badge code (scan or type it)"</label>
+                <input
+                    id="m-badge"
+                    name="partner_badge"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    bind:value=log.partner_badge
+                />
+                <label for="m-name">"Or, for someone not at the conference, their name"</label>
+                <input id="m-name" name="partner_name" autocomplete="off"/>
+            </fieldset>
+        }),
+    };
+    view! {
+        <form class="entry-form" node_ref=form novalidate on:submit=on_submit>
+            <h2>{if current.is_some() { "Edit entry" } else { "New entry" }}</h2>
+            <div class="field">
+                <label for="m-date">"Date"</label>
+                <input id="m-date" name="date" type="date" required value=date/>
+            </div>
+            <div class="field">
+                <label for="m-minutes">"Minutes"</label>
+                <input
+                    id="m-minutes"
+                    name="minutes"
+                    type="number"
+                    inputmode="numeric"
+                    min="1"
+                    max="720"
+                    required
+                    value=minutes
+                />
+            </div>
+            {partner}
+            <div class="field">
+                <label for="m-role">"My role"</label>
+                <select id="m-role" name="role">
+                    <option value="mentor" selected=role == MentoringRole::Mentor>"Mentor"</option>
+                    <option value="mentee" selected=role == MentoringRole::Mentee>"Mentee"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="m-activity">"Activity"</label>
+                <select id="m-activity" name="activity">
+                    {Activity::ALL
+                        .iter()
+                        .map(|a| {
+                            let name = a.as_str();
+                            view! {
+                                <option value=name selected=name == activity>
+                                    {activity_label(name).to_owned()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <fieldset class="field standards">
+                <legend>"Universal Standards in focus"</legend>
+                {Standard::ALL
+                    .iter()
+                    .map(|s| {
+                        let name = s.as_str();
+                        let checked = chosen.iter().any(|n| n == name);
+                        view! {
+                            <label>
+                                <input type="checkbox" name="standards" value=name checked=checked/>
+                                " "
+                                {name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="m-note">"Private note (only you see it)"</label>
+                <textarea id="m-note" name="note" rows="3" maxlength="4000" prop:value=note></textarea>
+            </div>
+            <p class="form-error" role="alert" id="m-error">{move || log.form_error.get()}</p>
+            <button type="submit" class="primary">"Save"</button>
+            <button type="button" data-action="cancel-form" on:click=move |_| log.open_form(None)>
+                "Cancel"
+            </button>
+        </form>
+    }
+}
+
+/// The entry's code, for the partner's phone to scan.
+#[component]
+fn EntryCode(log: Log, entry: LogEntry) -> impl IntoView {
+    let text = logbook::confirm_qr_text(&entry.data);
+    let picture = match encode(&text) {
+        Some(modules) => Either::Left(view! {
+            <QrPicture modules label="Entry code for your partner"/>
+        }),
+        None => Either::Right(view! { <p>"This entry is too long for a code."</p> }),
+    };
+    view! {
+        <div class="entry-qr" role="dialog" aria-label="Code for your partner">
+            <p>
+                "Ask " {partner_label(&entry)}
+                " to open their Mentoring log, choose “Confirm a partner's entry by its code” and scan this. It works with both phones offline."
+            </p>
+            {picture}
+            <p class="qr-text">"Code text: " <code>{text}</code></p>
+            <button type="button" data-action="close-qr" on:click=move |_| log.close_code()>
+                "Close"
+            </button>
+        </div>
+    }
+}
+
+/// Confirming a partner's entry by its code: scanned, or its text pasted.
+#[component]
+fn ScanCode(log: Log) -> impl IntoView {
+    let code = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(input) = code.get_untracked() {
+            log.read_code(input.value());
         }
-    });
-    // Untracked: a sync must not redraw a form being filled.
-    let today = move || {
-        untrack(|| {
-            crate::state::now()
-                .to_offset(state.conference_offset())
-                .date()
-                .to_string()
+    };
+    let result = move || {
+        log.scanned.get().map(|read| match read {
+            Ok((shown, _)) => Either::Left(view! {
+                <div class="scanned">{shown_line(&shown)}</div>
+                <button
+                    type="button"
+                    class="primary"
+                    data-action="confirm-scanned"
+                    on:click=move |_| log.confirm_scanned()
+                >
+                    "Confirm this entry"
+                </button>
+            }),
+            Err(message) => Either::Right(view! {
+                <p class="form-error" role="alert">{message}</p>
+            }),
         })
     };
     view! {
+        <div class="entry-scan">
+            <h2>"Confirm a partner's entry"</h2>
+            <form on:submit=on_submit>
+                <label for="entry-code">"Or paste the entry's code text"</label>
+                <input node_ref=code id="entry-code" name="code" autocomplete="off"/>
+                <button type="submit">"Read"</button>
+            </form>
+            {result}
+        </div>
+    }
+}
+
+#[component]
+pub fn MentoringPage() -> impl IntoView {
+    let state = AppState::get();
+    let log = Log::new(state);
+    // Leaving the page during the undo time keeps the deletion.
+    on_cleanup(move || {
+        if let Some(id) = log.hidden.try_get_untracked().flatten() {
+            log.delete_now(id);
+        }
+    });
+    let signed_in = move || {
+        state
+            .account
+            .with(|a| a.as_ref().and_then(|a| a.attendee()).is_some())
+    };
+    let on_code = Callback::new(move |code: String| {
+        if log.scanning.get_untracked() {
+            log.read_code(code);
+        } else {
+            log.partner_badge.set(code);
+        }
+    });
+    let camera = move || log.scanning.get() || log.open.with(|e| *e == Some(Editing::New));
+    view! {
         <Title text="Mentoring log"/>
-        // Drawn as escaped markup in a few regions, each redrawn only when
-        // what it shows changes (the form never while it is being filled).
-        <section class="page mentoring" on:click=on_click on:submit=on_submit>
+        <section class="page mentoring">
             <h1>"Mentoring log"</h1>
-            <div inner_html=move || {
-                // A sync redraws the list; whoever was on one of its
-                // buttons stays there.
-                keep_focus();
-                log_html(&state, hidden.get().as_deref())
-            }></div>
-            <p class="done" role="status">{move || done.get()}</p>
-            <p class="undo" role="status" inner_html=move || hidden.with(|h| if h.is_some() {
-                r#"Entry deleted. <button type="button" data-action="undo">Undo</button>"#
-            } else {
-                ""
-            })></p>
-            <div inner_html=move || {
-                let which = editing.get();
-                let current = match &which {
-                    Some(Editing::Entry(id)) => find(id),
-                    _ => None,
-                };
-                form_region(which.as_ref(), current.as_ref(), &today())
-            }></div>
-            <div inner_html=move || qr_region(qr_for.get().and_then(|id| find(&id)).as_ref())></div>
-            <div inner_html=move || scan_region(scanning.get(), scanned.get().as_ref())></div>
-            {move || (scanning.get() || editing.with(|e| *e == Some(Editing::New))).then(|| view! { <CameraScan on_code=on_code/> })}
+            <Show
+                when=move || state.loaded.get()
+                fallback=|| view! { <p class="placeholder" role="status">"Opening…"</p> }
+            >
+                <Show
+                    when=signed_in
+                    fallback=|| {
+                        view! {
+                            <p class="placeholder">
+                                <a href="/signin">"Sign in"</a>
+                                " to keep your mentoring log. It is kept on this phone and works offline."
+                            </p>
+                        }
+                    }
+                >
+                    <Entries log/>
+                </Show>
+            </Show>
+            <p class="done" role="status">{move || log.done.get()}</p>
+            <p class="undo" role="status">
+                <Show when=move || log.hidden.with(Option::is_some)>
+                    "Entry deleted. "
+                    <button type="button" data-action="undo" on:click=move |_| log.undo()>
+                        "Undo"
+                    </button>
+                </Show>
+            </p>
+            {move || log.open.get().map(|which| view! { <EntryEditor log which/> })}
+            {move || {
+                log.qr_for
+                    .get()
+                    .and_then(|id| log.find(&id))
+                    .map(|entry| view! { <EntryCode log entry/> })
+            }}
+            <Show when=move || log.scanning.get()>
+                <ScanCode log/>
+            </Show>
+            <Show when=camera>
+                <CameraScan on_code/>
+            </Show>
         </section>
     }
 }

@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::register::on_register_click;
-use crate::components::session_card::card_html;
+use time::{Date, OffsetDateTime};
+
+use crate::components::session_card::SessionCard;
 use crate::domain::program::{self, ProgramFilter};
-use crate::domain::session::{SessionKind, day_label, short_day_label};
+use crate::domain::session::{SessionKind, clock_label, day_label, short_day_label};
 use crate::domain::text::escape_html as escape;
-use crate::domain::{CareerFamily, Standard};
+use crate::domain::{CareerFamily, SessionId, Standard};
 use crate::state::{AppState, SyncProblem};
 
 #[component]
@@ -46,47 +47,61 @@ fn EmptyProgram() -> impl IntoView {
     view! { <p class="placeholder" role="status">{message}</p> }
 }
 
-/// The program by day and start time, drawn as markup with one handler for
-/// every register control (a view per card cost the bundle far more).
+/// The program's shape: its days, their start times and the sessions at
+/// each, by id. The lists follow it; each card reads its own session.
+type Shape = Vec<(Date, Vec<(OffsetDateTime, Vec<SessionId>)>)>;
+
+/// The program by day and start time, as the filter has it.
 #[component]
 fn ProgramList() -> impl IntoView {
     let state = AppState::get();
-    let confirming = RwSignal::new(None::<String>);
-    let days = Memo::new(move |_| {
+    let shape = Memo::new(move |_| {
         let filter = state.filter.get();
-        state.listings.with(|l| program::group(l, &filter))
+        state.listings.with(|l| {
+            program::group(l, &filter)
+                .into_iter()
+                .map(|d| {
+                    let slots = d.slots.into_iter().map(|s| {
+                        let ids = s
+                            .listings
+                            .iter()
+                            .filter_map(|l| SessionId::parse(&l.id).ok());
+                        (s.starts, ids.collect())
+                    });
+                    (d.day, slots.collect())
+                })
+                .collect::<Shape>()
+        })
     });
     let count = move || {
-        days.with(|d| {
+        shape.with(|d| {
             d.iter()
-                .flat_map(|d| &d.slots)
-                .map(|s| s.listings.len())
+                .flat_map(|(_, slots)| slots)
+                .map(|(_, ids)| ids.len())
                 .sum::<usize>()
         })
     };
-    let list = move || {
-        let confirming = confirming.get();
-        days.with(|days| {
-            let mut html = String::new();
-            for day in days {
-                let label = day_label(day.day);
-                html += &format!(
-                    r#"<section class="program-day" aria-label="{label}"><h2 class="day-heading">{label}</h2>"#
-                );
-                for slot in &day.slots {
-                    html += &format!(
-                        r#"<section class="program-slot"><h3 class="slot-heading">{}</h3><div class="slot-sessions">"#,
-                        crate::domain::session::clock_label(slot.starts)
-                    );
-                    for listing in &slot.listings {
-                        html += &card_html(&state, listing, confirming.as_deref());
-                    }
-                    html += "</div></section>";
-                }
-                html += "</section>";
-            }
-            html
-        })
+    let days = move || shape.with(|d| d.iter().map(|(day, _)| *day).collect::<Vec<_>>());
+    let slots = move |day: Date| {
+        move || {
+            shape.with(|d| {
+                d.iter()
+                    .find(|(d, _)| *d == day)
+                    .map(|(_, slots)| slots.iter().map(|(starts, _)| *starts).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let sessions = move |day: Date, starts: OffsetDateTime| {
+        move || {
+            shape.with(|d| {
+                d.iter()
+                    .find(|(d, _)| *d == day)
+                    .and_then(|(_, slots)| slots.iter().find(|(s, _)| *s == starts))
+                    .map(|(_, ids)| ids.clone())
+                    .unwrap_or_default()
+            })
+        }
     };
     view! {
         <p class="result-count" role="status" aria-live="polite">
@@ -96,7 +111,21 @@ fn ProgramList() -> impl IntoView {
                 n => format!("{n} sessions"),
             }}
         </p>
-        <div on:click=on_register_click(state, confirming) inner_html=list></div>
+        <For each=days key=|day| *day let(day)>
+            <section class="program-day" aria-label=day_label(day)>
+                <h2 class="day-heading">{day_label(day)}</h2>
+                <For each=slots(day) key=|starts| *starts let(starts)>
+                    <section class="program-slot">
+                        <h3 class="slot-heading">{clock_label(starts)}</h3>
+                        <div class="slot-sessions">
+                            <For each=sessions(day, starts) key=|id| id.clone() let(session_id)>
+                                <SessionCard session_id/>
+                            </For>
+                        </div>
+                    </section>
+                </For>
+            </section>
+        </For>
     }
 }
 

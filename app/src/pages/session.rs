@@ -1,5 +1,6 @@
 //! One session in full.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -7,63 +8,90 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::register::RegisterControl;
 use crate::components::session_card::seats_label;
+use crate::domain::SessionId;
 use crate::domain::program::Listing;
 use crate::domain::session::day_label;
-use crate::domain::text::escape_html as escape;
 use crate::state::AppState;
 
-/// The session's heading (`head`) or its facts and description (not `head`).
-fn session_html(listing: Option<&Listing>, head: bool) -> String {
-    let Some(listing) = listing else {
-        return if head {
-            r#"<h1>Session not found</h1><p class="placeholder">This session is not in the program on this device. It may have been removed, or the program has not been downloaded yet.</p>"#.to_owned()
-        } else {
-            String::new()
-        };
+/// `text`, or what to say when it is empty.
+fn or(text: &str, none: &str) -> String {
+    if text.is_empty() {
+        none.to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The session's heading, facts and description. Each part reads the
+/// session as the device knows it now, so a sync changes text in place.
+#[component]
+fn SessionDetail(listing: Memo<Option<Listing>>, session_id: SessionId) -> impl IntoView {
+    let part = move |f: fn(&Listing) -> String| {
+        move || listing.with(|l| l.as_ref().map(f).unwrap_or_default())
     };
-    let s = &listing.session;
-    if head {
-        return format!(
-            r#"<h1>{}</h1><p class="session-tags"><span class="tag kind">{}</span>{}</p>"#,
-            escape(&s.title),
-            s.kind.label(),
-            s.standard
-                .map(|st| format!(r#"<span class="tag standard">{}</span>"#, st.as_str()))
+    let standard = move || {
+        listing
+            .with(|l| l.as_ref().and_then(|l| l.session.standard))
+            .map(|st| view! { <span class="tag standard">{st.as_str()}</span> })
+    };
+    let description = Memo::new(move |_| {
+        listing.with(|l| {
+            l.as_ref()
+                .map(|l| l.session.description.clone())
                 .unwrap_or_default()
-        );
-    }
-    let or = |text: &str, none: &str| {
-        if text.is_empty() {
-            none.to_owned()
-        } else {
-            escape(text)
-        }
+        })
+    });
+    let paragraphs = move || {
+        description.with(|d| {
+            d.split("\n\n")
+                .map(|p| view! { <p>{p.to_owned()}</p> })
+                .collect_view()
+        })
     };
-    let capacity = s
-        .capacity
-        .as_option()
-        .map_or("No limit".to_owned(), |c| format!("{c} seats"));
-    let families = s
-        .career_families
-        .iter()
-        .map(|f| f.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut html = format!(
-        r#"<dl class="facts"><dt>When</dt><dd>{}, {}</dd><dt>Where</dt><dd>{}</dd><dt>Presenter</dt><dd>{}</dd><dt>Topic</dt><dd>{}</dd><dt>For</dt><dd>{}</dd><dt>Capacity</dt><dd>{capacity} · <span class="seats">{}</span></dd><dt>Code</dt><dd>{}</dd></dl><div class="description">"#,
-        day_label(s.slot.day()),
-        s.slot.time_range_label(),
-        escape(&s.room),
-        or(&s.presenter, "To be announced"),
-        or(&s.topic, "—"),
-        or(&families, "All career families"),
-        seats_label(listing),
-        escape(&s.code.to_string()),
-    );
-    for p in s.description.split("\n\n") {
-        html += &format!("<p>{}</p>", escape(p));
+    view! {
+        <h1>{part(|l| l.session.title.clone())}</h1>
+        <p class="session-tags">
+            <span class="tag kind">{part(|l| l.session.kind.label().to_owned())}</span>
+            {standard}
+        </p>
+        <RegisterControl session_id/>
+        <dl class="facts">
+            <dt>"When"</dt>
+            <dd>
+                {part(|l| {
+                    format!("{}, {}", day_label(l.session.slot.day()), l.session.slot.time_range_label())
+                })}
+            </dd>
+            <dt>"Where"</dt>
+            <dd>{part(|l| l.session.room.clone())}</dd>
+            <dt>"Presenter"</dt>
+            <dd>{part(|l| or(&l.session.presenter, "To be announced"))}</dd>
+            <dt>"Topic"</dt>
+            <dd>{part(|l| or(&l.session.topic, "—"))}</dd>
+            <dt>"For"</dt>
+            <dd>
+                {part(|l| {
+                    let families: Vec<&str> =
+                        l.session.career_families.iter().map(|f| f.as_str()).collect();
+                    or(&families.join(", "), "All career families")
+                })}
+            </dd>
+            <dt>"Capacity"</dt>
+            <dd>
+                {part(|l| {
+                    l.session
+                        .capacity
+                        .as_option()
+                        .map_or("No limit".to_owned(), |c| format!("{c} seats"))
+                })}
+                " · "
+                <span class="seats">{part(seats_label)}</span>
+            </dd>
+            <dt>"Code"</dt>
+            <dd>{part(|l| l.session.code.to_string())}</dd>
+        </dl>
+        <div class="description">{paragraphs}</div>
     }
-    html + "</div>"
 }
 
 #[component]
@@ -81,24 +109,30 @@ pub fn SessionPage() -> impl IntoView {
             .listings
             .with(|l| l.iter().find(|l| l.id == id).cloned())
     });
-    let region = move |head: bool| {
-        if !state.loaded.get() {
-            return if head {
-                r#"<p class="placeholder" role="status">Loading the session…</p>"#.to_owned()
-            } else {
-                String::new()
-            };
-        }
-        listing.with(|l| session_html(l.as_ref(), head))
-    };
-    // Drawn as markup around the one component (BENCHMARKS.md).
+    let shown =
+        Memo::new(move |_| listing.with(|l| l.as_ref().and_then(|l| SessionId::parse(&l.id).ok())));
     view! {
         <Title text="Session"/>
         <section class="page session-detail">
-            <p class="back"><A href="/">"← Program"</A></p>
-            <div inner_html=move || region(true)></div>
-            {move || listing.with(|l| l.as_ref().map(|l| view! { <RegisterControl session_id=l.id.clone()/> }))}
-            <div inner_html=move || region(false)></div>
+            <p class="back">
+                <A href="/">"← Program"</A>
+            </p>
+            <Show
+                when=move || state.loaded.get()
+                fallback=|| {
+                    view! { <p class="placeholder" role="status">"Loading the session…"</p> }
+                }
+            >
+                {move || match shown.get() {
+                    Some(session_id) => Either::Left(view! { <SessionDetail listing session_id/> }),
+                    None => Either::Right(view! {
+                        <h1>"Session not found"</h1>
+                        <p class="placeholder">
+                            "This session is not in the program on this device. It may have been removed, or the program has not been downloaded yet."
+                        </p>
+                    }),
+                }}
+            </Show>
         </section>
     }
 }
