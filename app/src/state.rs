@@ -5,8 +5,8 @@
 //! that is the same for every URL, which is what lets one cached page serve
 //! every session offline.
 //!
-//! Pages change things only through the methods here, which hand the work
-//! to the browser-side client (a no-op when rendering on the server).
+//! Signals and what is read off them, nothing else: pages change things
+//! through `client::actions`.
 
 use leptos::prelude::*;
 use time::{OffsetDateTime, UtcOffset};
@@ -212,55 +212,6 @@ impl AppState {
         })
     }
 
-    /// Queues a registration for `session_id`, unless the rules already
-    /// refuse it here; the refusal is then shown as the notice.
-    pub fn register(&self, session_id: &str) {
-        match self.check_register(session_id) {
-            Err(refusal) => self.notice.set(Some(refusal.to_string())),
-            #[cfg(feature = "hydrate")]
-            Ok(_) => match SessionId::parse(session_id) {
-                Ok(id) => crate::client::actions::register(*self, id),
-                Err(e) => self.notice.set(Some(e.to_string())),
-            },
-            #[cfg(not(feature = "hydrate"))]
-            Ok(_) => {}
-        }
-    }
-
-    pub fn cancel(&self, registration_id: &RegistrationId) {
-        #[cfg(feature = "hydrate")]
-        crate::client::actions::cancel(*self, registration_id.clone());
-        #[cfg(not(feature = "hydrate"))]
-        let _ = registration_id;
-    }
-
-    /// Queues a mentoring change the page has checked, then calls `done`
-    /// with `Ok` once it is durably in the outbox, or with why not.
-    pub fn queue_mentoring(&self, op: Operation, done: impl FnOnce(Result<(), String>) + 'static) {
-        #[cfg(feature = "hydrate")]
-        {
-            let state = *self;
-            leptos::task::spawn_local(async move {
-                done(crate::client::actions::mentoring(state, op).await);
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (op, done);
-    }
-
-    /// Syncs now (in whichever tab holds the sync lock).
-    pub fn sync_now(&self) {
-        #[cfg(feature = "hydrate")]
-        crate::client::actions::sync_now(*self);
-    }
-
-    pub fn dismiss(&self, seq: u64) {
-        #[cfg(feature = "hydrate")]
-        crate::client::actions::dismiss(*self, seq);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = seq;
-    }
-
     /// The latest refusal of registering for this session, if nothing
     /// since has placed me in it.
     pub fn refusal_for(&self, session_id: &str) -> Option<Rejected> {
@@ -295,12 +246,12 @@ fn expected(listings: &[Listing], id: &SessionId) -> Placement {
 
 /// The device's clock, for the rules that depend on time.
 pub fn now() -> OffsetDateTime {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         let ms = js_sys::Date::now();
         OffsetDateTime::from_unix_timestamp_nanos((ms * 1_000_000.0) as i128)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     OffsetDateTime::now_utc()
 }

@@ -11,19 +11,10 @@ use crate::protocol::{
     ErrorBody, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, PULL_PATH, PUSH_PATH, PullResponse,
     PushRequest, PushResponse,
 };
+use crate::state::SyncProblem;
 
-#[derive(Debug)]
-pub enum SyncError {
-    /// The request did not reach the server or got no answer.
-    Offline,
-    Server(String),
-    Storage(String),
-    /// The server no longer accepts this device's token.
-    TokenRefused,
-}
-
-fn storage(e: super::idb::StoreError) -> SyncError {
-    SyncError::Storage(e.to_string())
+fn storage(e: super::idb::StoreError) -> SyncProblem {
+    SyncProblem::Storage(e.to_string())
 }
 
 fn authorized(request: RequestBuilder, account: Option<&Account>) -> RequestBuilder {
@@ -35,24 +26,24 @@ fn authorized(request: RequestBuilder, account: Option<&Account>) -> RequestBuil
     }
 }
 
-async fn failure(response: Response) -> SyncError {
+async fn failure(response: Response) -> SyncProblem {
     // A 5xx from a proxy while the venue network flaps is not the server
     // speaking; treat it as unreachable and retry.
     if response.status() >= 502 {
-        return SyncError::Offline;
+        return SyncProblem::Offline;
     }
     if response.status() == 401 {
-        return SyncError::TokenRefused;
+        return SyncProblem::SignedOut;
     }
     match response.json::<ErrorBody>().await {
-        Ok(body) => SyncError::Server(body.error.message),
-        Err(_) => SyncError::Server(format!("HTTP {}", response.status())),
+        Ok(body) => SyncProblem::Server(body.error.message),
+        Err(_) => SyncProblem::Server(format!("HTTP {}", response.status())),
     }
 }
 
 /// Sends the outbox until it is empty. `Ok(true)` when anything changed
 /// locally.
-pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, SyncError> {
+pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, SyncProblem> {
     let mut changed = false;
     let mut renumbered = false;
     loop {
@@ -69,13 +60,14 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
         };
         let response = authorized(Request::post(PUSH_PATH), Some(account))
             .json(&body)
-            .map_err(|e| SyncError::Server(e.to_string()))?
+            .map_err(|e| SyncProblem::Server(e.to_string()))?
             .send()
             .await
-            .map_err(|_| SyncError::Offline)?;
+            .map_err(|_| SyncProblem::Offline)?;
         match response.status() {
             200 => {
-                let answer: PushResponse = response.json().await.map_err(|_| SyncError::Offline)?;
+                let answer: PushResponse =
+                    response.json().await.map_err(|_| SyncProblem::Offline)?;
                 changed |= store
                     .settle(&answer.results, account)
                     .await
@@ -84,9 +76,9 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
             409 if !renumbered => {
                 // The server lost what it had acknowledged (restored from a
                 // backup): send the log again from where it is.
-                let body: ErrorBody = response.json().await.map_err(|_| SyncError::Offline)?;
+                let body: ErrorBody = response.json().await.map_err(|_| SyncProblem::Offline)?;
                 let Some(expected) = body.error.expected_seq else {
-                    return Err(SyncError::Server("the server refused the batch".into()));
+                    return Err(SyncProblem::Server("the server refused the batch".into()));
                 };
                 store
                     .resend_after(expected.saturating_sub(1))
@@ -97,7 +89,7 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
             }
             _ => {
                 let error = failure(response).await;
-                if matches!(error, SyncError::TokenRefused) {
+                if matches!(error, SyncProblem::SignedOut) {
                     store.refuse_token().await.map_err(storage)?;
                 }
                 return Err(error);
@@ -117,7 +109,10 @@ pub struct Pulled {
 }
 
 /// Pulls until `more` is false.
-pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<Pulled, SyncError> {
+pub async fn pull_all(
+    store: &LocalStore,
+    account: Option<&Account>,
+) -> Result<Pulled, SyncProblem> {
     let mut changed = false;
     // A bound on pages guards against a server that always says `more`.
     for _ in 0..10_000 {
@@ -130,15 +125,15 @@ pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<P
         let response = authorized(Request::get(&url), account)
             .send()
             .await
-            .map_err(|_| SyncError::Offline)?;
+            .map_err(|_| SyncProblem::Offline)?;
         if !response.ok() {
             let error = failure(response).await;
-            if matches!(error, SyncError::TokenRefused) {
+            if matches!(error, SyncProblem::SignedOut) {
                 store.refuse_token().await.map_err(storage)?;
             }
             return Err(error);
         }
-        let page: PullResponse = response.json().await.map_err(|_| SyncError::Offline)?;
+        let page: PullResponse = response.json().await.map_err(|_| SyncProblem::Offline)?;
         changed |= page.reset || !page.changes.is_empty();
         let pulled_with = account
             .filter(|a| !a.token_refused)
@@ -170,5 +165,5 @@ pub async fn pull_all(store: &LocalStore, account: Option<&Account>) -> Result<P
             });
         }
     }
-    Err(SyncError::Server("the server kept sending pages".into()))
+    Err(SyncProblem::Server("the server kept sending pages".into()))
 }

@@ -10,24 +10,24 @@ use leptos::prelude::*;
 /// badge held up does not check in twice a second).
 #[component]
 pub fn CameraScan(on_code: Callback<String>) -> impl IntoView {
-    // Known only in the browser, after hydration: the server's markup and
+    // Known only in the browser, once mounted: the server's markup and
     // the first render in the browser have no button.
     let supported = RwSignal::new(false);
     let running = RwSignal::new(false);
     let video = NodeRef::<leptos::html::Video>::new();
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| supported.set(crate::client::camera::available()));
     let toggle = move |_| {
         if running.get_untracked() {
             running.set(false);
             return;
         }
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         if let Some(element) = video.get_untracked() {
             running.set(true);
             crate::client::camera::scan(element, running, on_code);
         }
-        #[cfg(not(feature = "hydrate"))]
+        #[cfg(not(feature = "browser"))]
         let _ = on_code;
     };
     view! {

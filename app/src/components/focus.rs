@@ -1,12 +1,10 @@
-//! Keyboard focus around regions drawn as markup. Redrawing a region
-//! replaces its elements, and the focus goes to the document with the
-//! element that had it: a keyboard or screen-reader user is sent back to the
-//! top of the page by a sync they did not ask for. These put it back, or
-//! move it where an action leads (a form that opened, the Undo that
-//! appeared).
+//! Moving the keyboard focus where an action leads: into a form that
+//! opened, onto the Undo that appeared, back to the button that opened
+//! what closed. Views keep their nodes across syncs, so nothing here
+//! repairs a redraw; the element to focus is often drawn only after the
+//! change that calls for it, hence the short wait.
 
 use leptos::prelude::*;
-use leptos::web_sys::Element;
 use std::cell::Cell;
 use std::time::Duration;
 
@@ -24,7 +22,8 @@ pub enum When {
     /// The person's action leads there: move it, unless they have already
     /// moved on (typing fast into another field, say).
     Always,
-    /// Only if the redraw dropped it; never taken from where they moved it.
+    /// Only if it was dropped (the button it was on went with the change);
+    /// never taken from where they moved it.
     IfLost,
 }
 
@@ -71,39 +70,4 @@ fn schedule(selector: String, when: When, move_number: u32) {
             Duration::from_millis(delay),
         );
     }
-}
-
-/// Call from a region's render closure, before it returns the new markup:
-/// if the focused element can be found again by its id or data attributes,
-/// it gets the focus back after the redraw (when the redraw dropped it).
-/// It never supersedes a move an action asked for.
-pub fn keep_focus() {
-    if cfg!(feature = "hydrate")
-        && let Some(selector) = document().active_element().and_then(|e| selector_for(&e))
-    {
-        schedule(selector, When::IfLost, LATEST.with(Cell::get));
-    }
-}
-
-/// A selector that finds `element` again in freshly drawn markup: its tag
-/// with its id and every `data-` attribute, or nothing if it has none (or a
-/// value this selector would have to escape).
-fn selector_for(element: &Element) -> Option<String> {
-    let mut selector = element.tag_name().to_ascii_lowercase();
-    let mut keyed = false;
-    for name in element.get_attribute_names().iter() {
-        let Some(name) = name.as_string() else {
-            continue;
-        };
-        if name != "id" && !name.starts_with("data-") {
-            continue;
-        }
-        let value = element.get_attribute(&name).unwrap_or_default();
-        if value.contains(['"', '\\']) {
-            return None;
-        }
-        selector += &format!(r#"[{name}="{value}"]"#);
-        keyed = true;
-    }
-    keyed.then_some(selector)
 }

@@ -43,12 +43,3 @@ impl Anchor {
         }
     }
 }
-
-/// The element matching `selector` that a click landed in, if any: pages
-/// drawn as markup handle all their buttons with one click handler.
-pub fn clicked(ev: &leptos::ev::MouseEvent, selector: &str) -> Option<leptos::web_sys::Element> {
-    leptos::prelude::event_target::<leptos::web_sys::Element>(ev)
-        .closest(selector)
-        .ok()
-        .flatten()
-}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::Anchor;
 use super::focus::{When, focus_soon};
+use crate::client::actions;
 use crate::domain::SessionId;
 use crate::domain::agenda::{self, Standing};
 use crate::domain::registration::{Placement, Refusal};
@@ -95,7 +96,7 @@ pub fn RegisterControl(session_id: SessionId, #[prop(optional)] compact: bool) -
         anchor.run(|| focus_soon(selector, When::IfLost));
     };
     let register = move |_| {
-        sid.with_value(|sid| state.register(sid.as_str()));
+        sid.with_value(|sid| actions::register(state, sid));
         refocus();
     };
     let ask_cancel = move |_| {
@@ -109,7 +110,7 @@ pub fn RegisterControl(session_id: SessionId, #[prop(optional)] compact: bool) -
     let cancel = move |_| {
         confirming.set(false);
         if let Some(m) = mine.get_untracked().filter(|m| m.standing.holds_place()) {
-            state.cancel(&m.id);
+            actions::cancel(state, &m.id);
         }
         refocus();
     };
@@ -120,7 +121,7 @@ pub fn RegisterControl(session_id: SessionId, #[prop(optional)] compact: bool) -
                 view! {
                     <p class="register-refused" data-standing="rejected" role="alert">
                         "Not registered: " {r.message} " "
-                        <button type="button" class="link-button" on:click=move |_| state.dismiss(seq)>
+                        <button type="button" class="link-button" on:click=move |_| actions::dismiss(state, seq)>
                             "Dismiss"
                         </button>
                     </p>

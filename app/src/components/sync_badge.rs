@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use time::OffsetDateTime;
 
+use crate::client::actions;
 use crate::domain::session::clock_label;
 use crate::state::{AppState, SyncProblem};
 
@@ -82,7 +83,7 @@ pub fn SyncBadge() -> impl IntoView {
             data-state=move || text.get().0
             aria-live="polite"
             title="Sync now"
-            on:click=move |_| state.sync_now()
+            on:click=move |_| actions::sync_now(state)
         >
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-text">{move || text.get().1}</span>

@@ -81,11 +81,11 @@ pub fn AgendaPage() -> impl IntoView {
     let export_error = RwSignal::new(None::<String>);
     let export = move |_| {
         let text = agenda_ics(&state);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         export_error.set(
             crate::client::actions::download("hallpass-agenda.ics", "text/calendar", &text).err(),
         );
-        #[cfg(not(feature = "hydrate"))]
+        #[cfg(not(feature = "browser"))]
         let _ = text;
     };
     // The days, and the registrations of each in time order.

@@ -6,6 +6,7 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::client::actions;
 use crate::components::sync_badge::{changes_label, time_label};
 use crate::device::Holder;
 use crate::domain::ops::Operation;
@@ -124,7 +125,7 @@ fn Refused() -> impl IntoView {
                         <button
                             type="button"
                             class="link-button"
-                            on:click=move |_| state.dismiss(r.mutation.seq)
+                            on:click=move |_| actions::dismiss(state, r.mutation.seq)
                         >
                             "Dismiss"
                         </button>
@@ -143,9 +144,9 @@ fn AccountPart() -> impl IntoView {
     let sign_out_error = RwSignal::new(None::<String>);
     let sign_out = move |_| {
         confirming.set(false);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            sign_out_error.set(crate::client::actions::sign_out(state).await.err());
+            sign_out_error.set(actions::sign_out(state).await.err());
         });
     };
     let warning = move || {
@@ -236,7 +237,7 @@ pub fn ChangesPage() -> impl IntoView {
             >
                 <p class="sync-summary">
                     {last_synced}
-                    <button type="button" on:click=move |_| state.sync_now()>
+                    <button type="button" on:click=move |_| actions::sync_now(state)>
                         "Sync now"
                     </button>
                 </p>

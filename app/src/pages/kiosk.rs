@@ -10,8 +10,8 @@
 
 use std::time::Duration;
 
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
-use leptos::web_sys;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -24,7 +24,6 @@ use crate::domain::checkin::{self, Known, RoomStanding};
 use crate::domain::ops::Operation;
 use crate::domain::program::Listing;
 use crate::domain::session::{clock_label, day_label, short_day_label};
-use crate::domain::text::escape_html as escape;
 use crate::domain::{BadgeCode, StateCode};
 use crate::protocol::AttendeeData;
 use crate::state::AppState;
@@ -60,24 +59,22 @@ fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
         <section class="page kiosk">
             {move || {
                 if !loaded.get() {
-                    return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
+                    return EitherOf4::A(view! { <p class="placeholder" role="status">"Opening…"</p> });
                 }
                 match holder.get() {
-                    None => view! {
+                    None => EitherOf4::B(view! {
                         <h1>"Set up a check-in kiosk"</h1>
                         <PairForm/>
-                    }
-                    .into_any(),
-                    Some((Holder::Attendee(a), _)) => view! {
+                    }),
+                    Some((Holder::Attendee(a), _)) => EitherOf4::C(view! {
                         <h1>"Check-in kiosk"</h1>
                         <p>
                             {format!("This device is signed in as {} {}. ", a.first_name, a.last_name)}
                             "To use it as a kiosk, sign out on the "<A href="/sync">"Changes"</A>
                             " page first, then pair it with a code from the organizers."
                         </p>
-                    }
-                    .into_any(),
-                    Some((Holder::Kiosk(k), refused)) => view! {
+                    }),
+                    Some((Holder::Kiosk(k), refused)) => EitherOf4::D(view! {
                         {refused.then(|| view! {
                             <div class="warning" role="alert">
                                 <p>
@@ -88,8 +85,7 @@ fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
                             </div>
                         })}
                         <Desk kiosk=k.name session_id/>
-                    }
-                    .into_any(),
+                    }),
                 }
             }}
         </section>
@@ -98,7 +94,7 @@ fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
 
 #[component]
 fn PairForm() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     let state = AppState::get();
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -113,7 +109,7 @@ fn PairForm() -> impl IntoView {
                 "Enter the pairing code the organizers gave you, like K7QM-3XRP.".into(),
             ));
         } else {
-            #[cfg(feature = "hydrate")]
+            #[cfg(feature = "browser")]
             {
                 busy.set(true);
                 error.set(None);
@@ -301,39 +297,10 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
             Duration::from_millis(0),
         );
     };
-    // A tap on a name: the button carries the badge code.
-    let pick = move |ev: leptos::ev::MouseEvent| {
-        let badge = event_target::<web_sys::Element>(&ev)
-            .closest("button[data-badge]")
-            .ok()
-            .flatten()
-            .and_then(|b| b.get_attribute("data-badge"));
-        let person = badge.and_then(|code| {
-            state
-                .kiosk
-                .roster
-                .with_untracked(|r| r.by_badge(&code).cloned())
-        });
-        if let Some(person) = person {
-            admit(person);
-        }
-    };
-    let navigate = use_navigate();
-    let choose_place = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        let to = if id.is_empty() {
-            "/kiosk".to_owned()
-        } else {
-            format!("/kiosk/sessions/{id}")
-        };
-        navigate(&to, Default::default());
-    };
-
+    // A tap on a name.
+    let pick = Callback::new(admit);
     view! {
-        <header class="desk-header" data-roster=move || state.kiosk.roster.with(|r| r.len())
-            data-count=move || count.get()
-            inner_html=move || session.with(|l| header_html(l.as_ref(), session_id.with(Option::is_some), &kiosk_name.get_value(), count.get()))>
-        </header>
+        <DeskHeader session wanted=session_id kiosk=kiosk_name.get_value() count/>
         <form class="scan-form" on:submit=on_submit autocomplete="off">
             <label for="scan">"Scan a badge, or type a name or badge code"</label>
             <input
@@ -358,22 +325,17 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
             <p id="scan-help" class="help">"A scanner checks in at once. For a name, pick the person below."</p>
             <CameraScan on_code=Callback::new(scan)/>
         </form>
-        // The lists below are drawn as markup strings: a kiosk redraws them
-        // on every keystroke, and one string view costs the bundle far less
-        // than a view per row kind. Every text goes through `escape`.
-        <ul class="name-matches" aria-label="People matching the name" on:click=pick
-            inner_html=move || matches.with(|m| m.iter().map(match_html).collect::<String>())>
+        <ul class="name-matches" aria-label="People matching the name">
+            <For each=move || matches.get() key=|p| p.badge_code.clone() let(person)>
+                <NameMatch person pick/>
+            </For>
         </ul>
-        <div class="verdict-area" role="status" aria-live="assertive"
-            inner_html=move || verdict.with(|v| v.as_ref().map(verdict_html).unwrap_or_default())>
+        <div class="verdict-area" role="status" aria-live="assertive">
+            {move || verdict.get().map(|v| view! { <VerdictCard verdict=v/> })}
         </div>
         <footer class="desk-footer">
             <label for="place">"Checking in for"</label>
-            <select id="place" on:change=choose_place inner_html=move || {
-                let chosen = session_id.get();
-                state.listings.with(|l| places_html(l, chosen.as_deref()))
-            }>
-            </select>
+            <Places chosen=session_id/>
             <Unpair/>
         </footer>
     }
@@ -382,10 +344,10 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
 /// Runs `f` and leaves its duration as the User Timing measure `name`
 /// (the latest one only), for `bench/kiosk.mjs` and the browser's profiler.
 fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         use leptos::wasm_bindgen::{JsCast, JsValue};
-        let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        let Some(performance) = leptos::web_sys::window().and_then(|w| w.performance()) else {
             return f();
         };
         // Only the two clock readings surround `f`: creating the entry
@@ -404,7 +366,7 @@ fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
         }
         out
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     {
         let _ = name;
         f()
@@ -423,7 +385,7 @@ fn record(
         Ok(code) => code,
         Err(e) => return then(Err(e.to_string())),
     };
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     leptos::task::spawn_local(async move {
         let session = match session_id
             .map(|id| crate::domain::SessionId::parse(&id))
@@ -435,45 +397,84 @@ fn record(
         let result = crate::client::actions::check_in(state, code, session).await;
         then(result.map(|_| ()));
     });
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     let _ = (state, code, session_id, then);
 }
 
-/// What and where the desk checks in for, and how many came (see the note
-/// in [`Desk`]'s view).
-fn header_html(session: Option<&Listing>, wanted: bool, kiosk: &str, count: usize) -> String {
-    let kiosk = escape(kiosk);
-    match session {
-        Some(l) => {
-            let seats = match l.session.capacity.as_option() {
-                Some(seats) => format!(" · {seats} seats"),
-                None => String::new(),
-            };
-            format!(
-                r#"<h1>Check-in: {}</h1><p class="desk-meta"><span class="kiosk-name">{kiosk}</span> · {} · {}, {}</p><p class="desk-count">{count} in the room{seats} · {} registered</p>"#,
-                escape(&l.session.title),
-                escape(&l.session.room),
-                day_label(l.session.slot.day()),
-                l.session.slot.time_range_label(),
-                l.confirmed,
-            )
-        }
-        None => {
-            let title = if wanted {
-                "Check-in: session not found"
-            } else {
-                "Conference check-in"
-            };
-            format!(
-                r#"<h1>{title}</h1><p class="desk-meta"><span class="kiosk-name">{kiosk}</span></p><p class="desk-count">{count} checked in</p>"#
-            )
-        }
+/// What and where the desk checks in for, and how many came.
+#[component]
+fn DeskHeader(
+    session: Memo<Option<Listing>>,
+    wanted: Signal<Option<String>>,
+    kiosk: String,
+    count: Memo<usize>,
+) -> impl IntoView {
+    let state = AppState::get();
+    let part = move |f: fn(&Listing) -> String| {
+        move || session.with(|l| l.as_ref().map(f).unwrap_or_default())
+    };
+    let found = Memo::new(move |_| session.with(Option::is_some));
+    let kiosk = StoredValue::new(kiosk);
+    let kiosk_name = move || view! { <span class="kiosk-name">{kiosk.get_value()}</span> };
+    view! {
+        <header
+            class="desk-header"
+            data-roster=move || state.kiosk.roster.with(|r| r.len())
+            data-count=move || count.get()
+        >
+            {move || {
+                if found.get() {
+                    Either::Left(view! {
+                        <h1>"Check-in: " {part(|l| l.session.title.clone())}</h1>
+                        <p class="desk-meta">
+                            {kiosk_name()}
+                            " · "
+                            {part(|l| l.session.room.clone())}
+                            " · "
+                            {part(|l| {
+                                format!(
+                                    "{}, {}",
+                                    day_label(l.session.slot.day()),
+                                    l.session.slot.time_range_label(),
+                                )
+                            })}
+                        </p>
+                        <p class="desk-count">
+                            {move || count.get()}
+                            " in the room"
+                            {part(|l| {
+                                l.session
+                                    .capacity
+                                    .as_option()
+                                    .map(|seats| format!(" · {seats} seats"))
+                                    .unwrap_or_default()
+                            })}
+                            " · "
+                            {part(|l| l.confirmed.to_string())}
+                            " registered"
+                        </p>
+                    })
+                } else {
+                    let title = if wanted.with(Option::is_some) {
+                        "Check-in: session not found"
+                    } else {
+                        "Conference check-in"
+                    };
+                    Either::Right(view! {
+                        <h1>{title}</h1>
+                        <p class="desk-meta">{kiosk_name()}</p>
+                        <p class="desk-count">{move || count.get()} " checked in"</p>
+                    })
+                }
+            }}
+        </header>
     }
 }
 
-/// The verdict as markup (see the note in [`Desk`]'s view).
-fn verdict_html(verdict: &Verdict) -> String {
-    let (kind, headline, name, lines, standing) = match verdict {
+/// What the desk says about the last scan.
+#[component]
+fn VerdictCard(verdict: Verdict) -> impl IntoView {
+    let (kind, headline, name, lines, standing) = match &verdict {
         Verdict::In {
             person,
             earlier,
@@ -515,57 +516,87 @@ fn verdict_html(verdict: &Verdict) -> String {
         ),
         Verdict::Failed(message) => ("failed", "Not recorded", None, vec![message.clone()], None),
     };
-    let mut html = format!(
-        r#"<div class="verdict {kind}" data-verdict="{kind}"><p class="verdict-headline">{headline}</p>"#
-    );
-    if let Some(name) = name {
-        html += &format!(r#"<p class="verdict-name">{}</p>"#, escape(&name));
+    view! {
+        <div class=format!("verdict {kind}") data-verdict=kind>
+            <p class="verdict-headline">{headline}</p>
+            {name.map(|name| view! { <p class="verdict-name">{name}</p> })}
+            {lines
+                .into_iter()
+                .map(|line| view! { <p class="verdict-line">{line}</p> })
+                .collect_view()}
+            {standing.map(|s| {
+                view! {
+                    <p class="verdict-standing" data-standing=standing_code(s)>
+                        {standing_label(s)}
+                    </p>
+                }
+            })}
+        </div>
     }
-    for line in lines {
-        html += &format!(r#"<p class="verdict-line">{}</p>"#, escape(&line));
-    }
-    if let Some(s) = standing {
-        html += &format!(
-            r#"<p class="verdict-standing" data-standing="{}">{}</p>"#,
-            standing_code(s),
-            standing_label(s)
-        );
-    }
-    html + "</div>"
 }
 
-fn match_html(person: &AttendeeData) -> String {
-    format!(
-        r#"<li><button type="button" class="match" data-badge="{}"><span class="match-name">{} {}</span><span class="match-detail">{} · {} · {}</span></button></li>"#,
-        escape(&person.badge_code),
-        escape(&person.first_name),
-        escape(&person.last_name),
-        escape(&person.badge_code),
-        escape(&person.state),
-        escape(&person.career_family),
-    )
+/// A person the typed name matches: a tap checks them in.
+#[component]
+fn NameMatch(person: AttendeeData, pick: Callback<AttendeeData>) -> impl IntoView {
+    let detail = format!(
+        "{} · {} · {}",
+        person.badge_code, person.state, person.career_family
+    );
+    let name = format!("{} {}", person.first_name, person.last_name);
+    view! {
+        <li>
+            <button type="button" class="match" on:click=move |_| pick.run(person.clone())>
+                <span class="match-name">{name}</span>
+                <span class="match-detail">{detail}</span>
+            </button>
+        </li>
+    }
 }
 
-/// The place picker's options: the conference, then every session by time.
-fn places_html(listings: &[Listing], chosen: Option<&str>) -> String {
-    let mut sorted: Vec<&Listing> = listings.iter().collect();
-    sorted.sort_by_key(|l| (l.session.slot.starts(), l.session.title.clone()));
-    let selected = |yes: bool| if yes { " selected" } else { "" };
-    let mut html = format!(
-        r#"<option value=""{}>The conference</option>"#,
-        selected(chosen.is_none())
-    );
-    for l in sorted {
-        html += &format!(
-            r#"<option value="{}"{}>{} {} · {}</option>"#,
-            escape(&l.id),
-            selected(chosen == Some(l.id.as_str())),
-            short_day_label(l.session.slot.day()),
-            clock_label(l.session.slot.starts()),
-            escape(&l.session.title),
-        );
+/// The place picker: the conference, then every session by time. Choosing
+/// one opens its desk.
+#[component]
+fn Places(chosen: Signal<Option<String>>) -> impl IntoView {
+    let state = AppState::get();
+    let navigate = use_navigate();
+    let choose = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        let to = if id.is_empty() {
+            "/kiosk".to_owned()
+        } else {
+            format!("/kiosk/sessions/{id}")
+        };
+        navigate(&to, Default::default());
+    };
+    let places = Memo::new(move |_| {
+        let mut sorted: Vec<(String, String)> = state.listings.with(|l| {
+            let mut by_time: Vec<&Listing> = l.iter().collect();
+            by_time.sort_by_key(|l| (l.session.slot.starts(), l.session.title.clone()));
+            by_time
+                .into_iter()
+                .map(|l| {
+                    let label = format!(
+                        "{} {} · {}",
+                        short_day_label(l.session.slot.day()),
+                        clock_label(l.session.slot.starts()),
+                        l.session.title
+                    );
+                    (l.id.clone(), label)
+                })
+                .collect()
+        });
+        sorted.insert(0, (String::new(), "The conference".to_owned()));
+        sorted
+    });
+    view! {
+        <select id="place" on:change=choose>
+            <For each=move || places.get() key=|place| place.clone() let((id, label))>
+                <option value=id.clone() prop:selected=move || chosen.with(|c| c.as_deref().unwrap_or("") == id)>
+                    {label}
+                </option>
+            </For>
+        </select>
     }
-    html
 }
 
 fn standing_code(s: RoomStanding) -> &'static str {
@@ -655,7 +686,7 @@ fn Unpair() -> impl IntoView {
     let asking = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let unpair = move || {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             match crate::client::actions::sign_out(state).await {
                 Ok(()) => asking.set(false),
@@ -663,32 +694,41 @@ fn Unpair() -> impl IntoView {
             }
         });
     };
-    // Markup with one handler (cheaper in the bundle than a view per state).
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let action =
-            crate::components::clicked(&ev, "button").and_then(|b| b.get_attribute("data-action"));
-        match action.as_deref() {
-            Some("unpair") => asking.set(true),
-            Some("keep-paired") => asking.set(false),
-            Some("confirm-unpair") => unpair(),
-            _ => {}
-        }
-    };
-    let html = move || {
-        if !asking.get() {
-            return r#"<button type="button" class="link-button" data-action="unpair">Unpair this kiosk</button>"#.to_owned();
-        }
-        let warning = match state.outbox.with(Vec::len) {
-            0 => "Unpairing deletes the roster and check-ins from this kiosk. They stay on the server.".to_owned(),
-            1 => "1 check-in on this kiosk has not reached the server. Unpairing deletes it for good.".to_owned(),
-            n => format!("{n} check-ins on this kiosk have not reached the server. Unpairing deletes them for good."),
-        };
-        format!(
-            r#"<div class="warning" role="alert"><p>{warning}</p><button type="button" class="danger" data-action="confirm-unpair">Unpair and delete</button><button type="button" data-action="keep-paired">Keep paired</button></div>"#
-        )
+    let warning = move || match state.outbox.with(Vec::len) {
+        0 => "Unpairing deletes the roster and check-ins from this kiosk. They stay on the server."
+            .to_owned(),
+        1 => "1 check-in on this kiosk has not reached the server. Unpairing deletes it for good."
+            .to_owned(),
+        n => format!(
+            "{n} check-ins on this kiosk have not reached the server. Unpairing deletes them for good."
+        ),
     };
     view! {
-        <div on:click=on_click inner_html=html></div>
+        <Show
+            when=move || asking.get()
+            fallback=move || {
+                view! {
+                    <button
+                        type="button"
+                        class="link-button"
+                        data-action="unpair"
+                        on:click=move |_| asking.set(true)
+                    >
+                        "Unpair this kiosk"
+                    </button>
+                }
+            }
+        >
+            <div class="warning" role="alert">
+                <p>{warning}</p>
+                <button type="button" class="danger" data-action="confirm-unpair" on:click=move |_| unpair()>
+                    "Unpair and delete"
+                </button>
+                <button type="button" data-action="keep-paired" on:click=move |_| asking.set(false)>
+                    "Keep paired"
+                </button>
+            </div>
+        </Show>
         <p class="form-error" role="alert">{move || error.get()}</p>
     }
 }

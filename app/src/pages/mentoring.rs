@@ -13,12 +13,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde_json::json;
 
+use crate::client::actions;
 use crate::components::Anchor;
 use crate::components::badge_qr::{QrPicture, encode};
 use crate::components::camera::CameraScan;
 use crate::components::focus::{When, focus_soon};
 use crate::domain::entry_form::Editing;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 use crate::domain::entry_form::{Built, EntryForm, build};
 use crate::domain::logbook::{self, LogEntry, Shown};
 use crate::domain::mentoring::{Activity, EntryDate, MentoringRole};
@@ -155,7 +156,7 @@ fn shown_line(shown: &Shown) -> impl IntoView + use<> {
 }
 
 /// The form's values, as typed.
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn read_form(form: &web_sys::HtmlFormElement) -> Result<EntryForm, String> {
     let data = web_sys::FormData::new_with_form(form).map_err(|_| "The form could not be read.")?;
     let text = |name: &str| data.get(name).as_string().unwrap_or_default();
@@ -291,7 +292,7 @@ impl Log {
     fn delete_now(self, id: String) {
         let state = self.state;
         if let Ok(op) = Operation::parse(MENTORING_DELETE, &json!({ "entry_id": id })) {
-            state.queue_mentoring(op, move |saved| {
+            actions::mentoring(state, op, move |saved| {
                 if let Err(message) = saved {
                     state.notice.set(Some(message));
                 }
@@ -335,7 +336,7 @@ impl Log {
             return;
         };
         let state = self.state;
-        state.queue_mentoring(op, move |saved| match saved {
+        actions::mentoring(state, op, move |saved| match saved {
             Ok(()) => {
                 self.done.set(Some(CONFIRMED_HERE));
                 // The entry's Confirm button is gone once it is confirmed.
@@ -362,7 +363,7 @@ impl Log {
         let Some(Ok((_, op))) = self.scanned.get_untracked() else {
             return;
         };
-        self.state.queue_mentoring(op, move |saved| match saved {
+        actions::mentoring(self.state, op, move |saved| match saved {
             Ok(()) => {
                 self.scanned.set(None);
                 self.scanning.set(false);
@@ -376,7 +377,7 @@ impl Log {
     /// Saves what the form holds, once the domain's rules accept it. The
     /// form stays, with what was typed, until the change is safely in the
     /// outbox.
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     fn save(self, form: &web_sys::HtmlFormElement) {
         let Some(which) = self.editing.get_untracked() else {
             return;
@@ -391,7 +392,7 @@ impl Log {
             Editing::New => None,
         };
         let new_id = match &which {
-            Editing::New => crate::client::actions::fresh_id().unwrap_or_default(),
+            Editing::New => actions::fresh_id().unwrap_or_default(),
             Editing::Entry(_) => String::new(),
         };
         let opener = which.opener();
@@ -404,7 +405,7 @@ impl Log {
             crate::state::now().date(),
             &new_id,
         ) {
-            Ok(op) => self.state.queue_mentoring(op, move |saved| match saved {
+            Ok(op) => actions::mentoring(self.state, op, move |saved| match saved {
                 Ok(()) => {
                     self.editing.set(None);
                     self.done.set(Some("Saved on this phone."));
@@ -588,7 +589,7 @@ fn EntryEditor(log: Log, which: Editing) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         if let Some(form) = form.get_untracked() {
             log.save(&form);
         }

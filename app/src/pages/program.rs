@@ -1,5 +1,6 @@
 //! The program: every session by day and time, with filters and search.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,26 +9,41 @@ use time::{Date, OffsetDateTime};
 use crate::components::session_card::SessionCard;
 use crate::domain::program::{self, ProgramFilter};
 use crate::domain::session::{SessionKind, clock_label, day_label, short_day_label};
-use crate::domain::text::escape_html as escape;
 use crate::domain::{CareerFamily, SessionId, Standard};
 use crate::state::{AppState, SyncProblem};
+
+/// What the program page shows: it changes only when this does, so a sync
+/// that brings new seat counts leaves the list (and the focus) in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shows {
+    Loading,
+    Empty,
+    Program,
+}
 
 #[component]
 pub fn ProgramPage() -> impl IntoView {
     let state = AppState::get();
+    let shows = Memo::new(move |_| {
+        if !state.loaded.get() {
+            Shows::Loading
+        } else if state.listings.with(Vec::is_empty) {
+            Shows::Empty
+        } else {
+            Shows::Program
+        }
+    });
     view! {
         <Title text="Program"/>
         <section class="page program">
             <h1>"Program"</h1>
             <Filters/>
-            {move || {
-                if !state.loaded.get() {
-                    view! { <p class="placeholder" role="status">"Loading the program…"</p> }.into_any()
-                } else if state.listings.with(Vec::is_empty) {
-                    view! { <EmptyProgram/> }.into_any()
-                } else {
-                    view! { <ProgramList/> }.into_any()
-                }
+            {move || match shows.get() {
+                Shows::Loading => EitherOf3::A(view! {
+                    <p class="placeholder" role="status">"Loading the program…"</p>
+                }),
+                Shows::Empty => EitherOf3::B(view! { <EmptyProgram/> }),
+                Shows::Program => EitherOf3::C(view! { <ProgramList/> }),
             }}
         </section>
     }
@@ -129,53 +145,95 @@ fn ProgramList() -> impl IntoView {
     }
 }
 
-/// Search, day, Universal Standard, career family, kind. Drawn as markup
-/// with one handler per kind of event (as views, this form cost the bundle
-/// 19 KB: BENCHMARKS.md). The markup is redrawn only when the program's
-/// days change; the controls then follow the filter through one effect, so
-/// nothing is redrawn under someone typing or with "More filters" open.
+/// Search, day, Universal Standard, career family, kind. Every control
+/// shows what the filter holds and changes it; the search field is set only
+/// to what it already says while someone types, so the caret stays.
 #[component]
 fn Filters() -> impl IntoView {
     let state = AppState::get();
     let filter = state.filter;
     let days = Memo::new(move |_| state.listings.with(|l| program::days(l)));
-    Effect::new(move |_| filter.with(show_filter));
-    let typed = move |ev: leptos::ev::Event| {
-        if event_target::<leptos::web_sys::Element>(&ev).id() == "program-search" {
-            let text = event_target_value(&ev);
-            filter.update(|f| f.text = text);
+    let chip = move |day: Option<Date>, label: String| {
+        view! {
+            <button
+                type="button"
+                class="chip"
+                data-day=day.map(|d| d.to_string()).unwrap_or_default()
+                aria-pressed=move || filter.with(|f| f.day == day).to_string()
+                on:click=move |_| filter.update(|f| f.day = day)
+            >
+                {label}
+            </button>
         }
     };
-    let chosen = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        match event_target::<leptos::web_sys::Element>(&ev).id().as_str() {
-            "filter-standard" => filter.update(|f| f.standard = Standard::parse(&value).ok()),
-            "filter-family" => filter.update(|f| f.family = CareerFamily::parse(&value).ok()),
-            "filter-kind" => filter.update(|f| f.kind = SessionKind::parse(&value).ok()),
-            _ => {}
-        }
-    };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = crate::components::clicked(&ev, "button") else {
-            return;
-        };
-        if let Some(day) = button.get_attribute("data-day") {
-            let day = days.with_untracked(|d| d.iter().find(|d| d.to_string() == day).copied());
-            filter.update(|f| f.day = day);
-        } else if button.class_name() == "clear-filters" {
-            filter.set(ProgramFilter::default());
-        }
-    };
+    let selects = select_filters(&ProgramFilter::default())
+        .into_iter()
+        .enumerate()
+        .map(|(i, (id, label, any, options, _))| {
+            let current = move || filter.with(|f| select_filters(f)[i].4);
+            let choose = move |ev: leptos::ev::Event| {
+                let value = event_target_value(&ev);
+                filter.update(|f| match i {
+                    0 => f.standard = Standard::parse(&value).ok(),
+                    1 => f.family = CareerFamily::parse(&value).ok(),
+                    _ => f.kind = SessionKind::parse(&value).ok(),
+                });
+            };
+            let options = options
+                .into_iter()
+                .map(|(value, text)| {
+                    view! { <option value=value prop:selected=move || current() == value>{text}</option> }
+                })
+                .collect_view();
+            view! {
+                <div class="field">
+                    <label for=id>{label}</label>
+                    <select id=id on:change=choose>
+                        <option value="" prop:selected=move || current().is_empty()>{any}</option>
+                        {options}
+                    </select>
+                </div>
+            }
+        })
+        .collect_view();
     view! {
-        <form
-            class="filters"
-            role="search"
-            on:submit=|ev| ev.prevent_default()
-            on:input=typed
-            on:change=chosen
-            on:click=on_click
-            inner_html=move || days.with(|d| filters_html(d, &filter.get_untracked()))
-        ></form>
+        <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field search">
+                <label for="program-search">"Search"</label>
+                <input
+                    id="program-search"
+                    type="search"
+                    placeholder="Title, presenter, room…"
+                    autocomplete="off"
+                    prop:value=move || filter.with(|f| f.text.clone())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        filter.update(|f| f.text = text);
+                    }
+                />
+            </div>
+            <fieldset class="field days">
+                <legend>"Day"</legend>
+                <div class="chips">
+                    {chip(None, "All days".to_owned())}
+                    <For each=move || days.get() key=|day| *day let(day)>
+                        {chip(Some(day), short_day_label(day))}
+                    </For>
+                </div>
+            </fieldset>
+            <details class="more-filters">
+                <summary>{move || filter.with(more_label)}</summary>
+                <div class="more-filters-body">{selects}</div>
+            </details>
+            <button
+                type="button"
+                class="clear-filters"
+                disabled=move || filter.with(ProgramFilter::is_empty)
+                on:click=move |_| filter.set(ProgramFilter::default())
+            >
+                "Clear filters"
+            </button>
+        </form>
     }
 }
 
@@ -192,8 +250,7 @@ fn more_label(f: &ProgramFilter) -> String {
 }
 
 /// The three select filters: id, label, the "any" option, the options
-/// (value, text), and the value `f` holds. The markup and the effect that
-/// keeps the controls in step both read this one table.
+/// (value, text), and the value `f` holds.
 type SelectFilter = (
     &'static str,
     &'static str,
@@ -235,91 +292,4 @@ fn select_filters(f: &ProgramFilter) -> [SelectFilter; 3] {
             f.kind.map_or("", |k| k.as_str()),
         ),
     ]
-}
-
-/// The filter form's controls, set as `f` says.
-fn filters_html(days: &[time::Date], f: &ProgramFilter) -> String {
-    let chip = |day: &str, label: &str, pressed: bool| {
-        format!(
-            r#"<button type="button" class="chip" data-day="{day}" aria-pressed="{pressed}">{label}</button>"#
-        )
-    };
-    let mut html = format!(
-        r#"<div class="field search"><label for="program-search">Search</label><input id="program-search" type="search" placeholder="Title, presenter, room…" autocomplete="off" value="{}"></div><fieldset class="field days"><legend>Day</legend><div class="chips">"#,
-        escape(&f.text)
-    );
-    html += &chip("", "All days", f.day.is_none());
-    for day in days {
-        html += &chip(
-            &day.to_string(),
-            &short_day_label(*day),
-            f.day == Some(*day),
-        );
-    }
-    html += &format!(
-        r#"</div></fieldset><details class="more-filters"><summary>{}</summary><div class="more-filters-body">"#,
-        more_label(f)
-    );
-    for (id, label, any, options, current) in select_filters(f) {
-        html += &format!(
-            r#"<div class="field"><label for="{id}">{label}</label><select id="{id}"><option value="">{any}</option>"#
-        );
-        for (value, text) in options {
-            let selected = if value == current { " selected" } else { "" };
-            html += &format!(r#"<option value="{value}"{selected}>{text}</option>"#);
-        }
-        html += "</select></div>";
-    }
-    html + &format!(
-        r#"</div></details><button type="button" class="clear-filters"{}>Clear filters</button>"#,
-        if f.is_empty() { " disabled" } else { "" }
-    )
-}
-
-/// Sets the drawn controls to `f` (see [`Filters`]). The search field is set
-/// only when it says something else, so the caret never jumps under a
-/// typist.
-fn show_filter(f: &ProgramFilter) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsValue;
-        let doc = document();
-        let set = |id: &str, value: &str| {
-            if let Some(element) = doc.get_element_by_id(id) {
-                let now = js_sys::Reflect::get(&element, &"value".into())
-                    .ok()
-                    .and_then(|v| v.as_string());
-                if now.as_deref() != Some(value) {
-                    let _ = js_sys::Reflect::set(&element, &"value".into(), &value.into());
-                }
-            }
-        };
-        set("program-search", &f.text);
-        for (id, _, _, _, value) in select_filters(f) {
-            set(id, value);
-        }
-        let day = f.day.map(|d| d.to_string()).unwrap_or_default();
-        let mut chip = doc
-            .query_selector(".filters .chips")
-            .ok()
-            .flatten()
-            .and_then(|chips| chips.first_element_child());
-        while let Some(c) = chip {
-            let pressed = c.get_attribute("data-day").as_deref() == Some(day.as_str());
-            let _ = c.set_attribute("aria-pressed", if pressed { "true" } else { "false" });
-            chip = c.next_element_sibling();
-        }
-        if let Ok(Some(summary)) = doc.query_selector(".more-filters summary") {
-            summary.set_text_content(Some(&more_label(f)));
-        }
-        if let Ok(Some(clear)) = doc.query_selector(".filters .clear-filters") {
-            let _ = js_sys::Reflect::set(
-                &clear,
-                &"disabled".into(),
-                &JsValue::from_bool(f.is_empty()),
-            );
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = f;
 }

@@ -3,6 +3,7 @@
 //! in the fragment, which never reaches a server). From then on the device
 //! works offline. The badge code signs nobody in.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -23,7 +24,7 @@ pub fn SignInPage() -> impl IntoView {
     // code leaves the address bar all the same, and the page says why
     // nothing changed.
     let linked_again = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         let signed_in = account.with(|a| a.as_ref().is_some_and(|a| !a.token_refused));
         if loaded.get() && signed_in && take_code_from_address().is_some() {
@@ -36,14 +37,14 @@ pub fn SignInPage() -> impl IntoView {
             <h1>"Sign in"</h1>
             {move || {
                 if !loaded.get() {
-                    return view! { <p class="placeholder" role="status">"Opening…"</p> }.into_any();
+                    return EitherOf3::A(view! { <p class="placeholder" role="status">"Opening…"</p> });
                 }
                 if let Some(account) = account.get().filter(|a| !a.token_refused) {
                     let (lead, name, href, go) = match account.holder {
                         Holder::Attendee(a) => ("You are signed in as ", format!("{} {}", a.first_name, a.last_name), "/agenda", "Go to my agenda"),
                         Holder::Kiosk(k) => ("This device is the check-in kiosk ", k.name, "/kiosk", "Go to check-in"),
                     };
-                    return view! {
+                    return EitherOf3::B(view! {
                         <p>{lead}<strong>{name}</strong>". "<A href=href>{go}</A>"."</p>
                         <Show when=move || linked_again.get()>
                             <p class="notice" role="status">
@@ -51,11 +52,10 @@ pub fn SignInPage() -> impl IntoView {
                                  To sign in as someone else, sign out first on My badge."
                             </p>
                         </Show>
-                    }
-                    .into_any();
+                    });
                 }
                 let again = account.with(|a| a.as_ref().is_some_and(|a| a.token_refused));
-                view! {
+                EitherOf3::C(view! {
                     <p>
                         {if again {
                             "The server no longer accepts this device's sign-in. Sign in again: the changes waiting on this device are kept and sent once you are back."
@@ -64,8 +64,7 @@ pub fn SignInPage() -> impl IntoView {
                         }}
                     </p>
                     <SignInForm/>
-                }
-                .into_any()
+                })
             }}
         </section>
     }
@@ -74,7 +73,7 @@ pub fn SignInPage() -> impl IntoView {
 /// The code in the address bar's fragment, once, in the browser. The
 /// fragment is taken out of the address at once, so the secret stays in
 /// neither the history nor a screenshot of the address bar.
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn take_code_from_address() -> Option<String> {
     let window = web_sys::window()?;
     let hash = window.location().hash().ok()?;
@@ -95,12 +94,12 @@ fn take_code_from_address() -> Option<String> {
 
 #[component]
 fn SignInForm() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     let state = AppState::get();
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     let navigate = leptos_router::hooks::use_navigate();
 
     // Typed, scanned from the card's QR code, or from the link.
@@ -111,7 +110,7 @@ fn SignInForm() -> impl IntoView {
         match SigninCode::parse(&typed) {
             Err(e) => error.set(Some(e.to_string())),
             Ok(parsed) => {
-                #[cfg(feature = "hydrate")]
+                #[cfg(feature = "browser")]
                 {
                     busy.set(true);
                     error.set(None);
@@ -125,12 +124,12 @@ fn SignInForm() -> impl IntoView {
                         }
                     });
                 }
-                #[cfg(not(feature = "hydrate"))]
+                #[cfg(not(feature = "browser"))]
                 let _ = parsed;
             }
         }
     });
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         let from_link = move || {
             if let Some(linked) = take_code_from_address() {

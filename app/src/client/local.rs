@@ -1,0 +1,400 @@
+//! The device's side of the client: the local store opened and shown, the
+//! sync loop in the tab holding the lock, the other tabs told, the service
+//! worker registered.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::device::Holder;
+use crate::domain::program::Listing;
+use crate::domain::roster::Roster;
+use crate::protocol::SessionData;
+use crate::state::{AccountView, AppState, Room, SyncProblem};
+
+use super::idb::{self, LocalStore};
+use super::{actions, sync};
+
+/// After a failed sync, wait this long, doubling up to the ceiling.
+const RETRY_FIRST_MS: u32 = 2_000;
+const RETRY_MAX_MS: u32 = 5 * 60 * 1000;
+/// After a good sync, look for changes this often.
+const REFRESH_MS: u32 = 60 * 1000;
+/// A burst of taps is sent as one push: sync waits this long after a wake.
+const DEBOUNCE_MS: u32 = 200;
+const LOCK_NAME: &str = "hallpass-sync";
+const CHANNEL_NAME: &str = "hallpass";
+
+thread_local! {
+    static STORE: RefCell<Option<Rc<LocalStore>>> = const { RefCell::new(None) };
+    /// While this page holds the sync lock: the function that releases it.
+    static LEADING: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+}
+
+pub(super) fn store() -> Option<Rc<LocalStore>> {
+    STORE.with(|s| s.borrow().clone())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks.request(name, callback)`; throws where the browser
+    /// has no Web Locks.
+    #[wasm_bindgen(js_namespace = ["navigator", "locks"], js_name = request, catch)]
+    fn request_lock(name: &str, callback: &js_sys::Function) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Opens the local store, shows what it holds, then keeps it in sync (in
+/// the one tab holding the sync lock).
+pub fn start(state: AppState) {
+    spawn_local(async move {
+        let store = match LocalStore::open().await {
+            Ok(store) => Rc::new(store),
+            Err(e) => {
+                state
+                    .sync
+                    .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())));
+                state.loaded.set(true);
+                return;
+            }
+        };
+        STORE.with(|s| *s.borrow_mut() = Some(Rc::clone(&store)));
+        show_local(&store, state).await;
+        state.loaded.set(true);
+        listen_to_other_tabs(state);
+        listen_for_wake(state);
+        if state.account.with_untracked(Option::is_some) {
+            actions::ask_persistent_storage();
+        }
+        step_aside_when_hidden(Rc::clone(&store), state);
+        lead_when_allowed(store, state);
+    });
+}
+
+/// Runs the sync loop once this tab holds the sync lock (at once where the
+/// browser has no Web Locks).
+fn lead_when_allowed(store: Rc<LocalStore>, state: AppState) {
+    let callback = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock| {
+        // Settles when the page is put away (below): the lock is held for
+        // as long as this page is alive and shown.
+        let held = js_sys::Promise::new(&mut |resolve, _| {
+            LEADING.with(|l| *l.borrow_mut() = Some(resolve));
+        });
+        spawn_local(sync_loop(Rc::clone(&store), state));
+        held
+    });
+    let requested = request_lock(LOCK_NAME, callback.as_ref().unchecked_ref());
+    if requested.is_err() {
+        let _ = callback
+            .as_ref()
+            .unchecked_ref::<js_sys::Function>()
+            .call1(&JsValue::NULL, &JsValue::NULL);
+    }
+    callback.forget(); // lives as long as the page
+}
+
+/// A page going into the back/forward cache keeps its JavaScript state but
+/// runs nothing: holding the sync lock there would stop every other tab
+/// (and the page that replaced it) from syncing. So the lock is given up on
+/// `pagehide` and asked for again on `pageshow`.
+fn step_aside_when_hidden(store: Rc<LocalStore>, state: AppState) {
+    let on_hide = Closure::<dyn Fn()>::new(|| {
+        if let Some(release) = LEADING.with(|l| l.borrow_mut().take()) {
+            let _ = release.call0(&JsValue::NULL);
+        }
+    });
+    let on_show = Closure::<dyn Fn(web_sys::PageTransitionEvent)>::new(
+        move |event: web_sys::PageTransitionEvent| {
+            if event.persisted() && !is_leading() {
+                lead_when_allowed(Rc::clone(&store), state);
+            }
+        },
+    );
+    if let Some(window) = web_sys::window() {
+        let _ =
+            window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
+    }
+    on_hide.forget();
+    on_show.forget();
+}
+
+fn is_leading() -> bool {
+    LEADING.with(|l| l.borrow().is_some())
+}
+
+/// Syncs for as long as this page holds the sync lock.
+async fn sync_loop(store: Rc<LocalStore>, state: AppState) {
+    let mut backoff = RETRY_FIRST_MS;
+    while is_leading() {
+        // Read before the round: a request made while it runs (a tap, a
+        // pairing) must wake the next wait at once, not be lost in it.
+        let seen = state.sync_requested.get_untracked();
+        let wait = if sync_once(&store, state).await {
+            backoff = RETRY_FIRST_MS;
+            REFRESH_MS
+        } else {
+            let wait = jitter(backoff);
+            backoff = (backoff * 2).min(RETRY_MAX_MS);
+            wait
+        };
+        wait_for_wake(wait, state.sync_requested, seen).await;
+        sleep(DEBOUNCE_MS).await;
+    }
+}
+
+/// Coming back online, or back to the foreground (phones freeze background
+/// tabs, and iOS has no Background Sync), syncs at once.
+fn listen_for_wake(state: AppState) {
+    let on_wake = Closure::<dyn Fn()>::new(move || state.sync_requested.update(|n| *n += 1));
+    if let Some(window) = web_sys::window() {
+        let callback = on_wake.as_ref().unchecked_ref();
+        let _ = window.add_event_listener_with_callback("online", callback);
+        let _ = window.add_event_listener_with_callback("visibilitychange", callback);
+    }
+    on_wake.forget(); // lives as long as the page
+}
+
+fn listen_to_other_tabs(state: AppState) {
+    let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL_NAME) else {
+        return;
+    };
+    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
+        spawn_local(async move {
+            if let Some(store) = store() {
+                store.mark_all_changed();
+                show_local(&store, state).await;
+            }
+            state.sync_requested.update(|n| *n += 1);
+        });
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+}
+
+/// Tells the other tabs that the local store changed.
+pub(super) fn tell_other_tabs() {
+    CHANNEL.with(|c| {
+        if let Some(channel) = c.borrow().as_ref() {
+            let _ = channel.post_message(&JsValue::from_str("changed"));
+        }
+    });
+}
+
+/// Reads everything the pages show from the local store into the signals.
+pub(super) async fn show_local(store: &LocalStore, state: AppState) {
+    let problem = |e: idb::StoreError| {
+        state
+            .sync
+            .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())))
+    };
+    match store.sessions().await {
+        Ok(sessions) => {
+            set_if_changed(state.kiosk.rooms, to_rooms(&sessions));
+            set_if_changed(state.listings, to_listings(sessions));
+        }
+        Err(e) => problem(e),
+    }
+    let kiosk = match store.account().await {
+        Ok(account) => {
+            let kiosk = matches!(&account, Some(a) if matches!(a.holder, Holder::Kiosk(_)));
+            set_if_changed(
+                state.account,
+                account.map(|a| AccountView {
+                    holder: a.holder,
+                    token_refused: a.token_refused,
+                }),
+            );
+            kiosk
+        }
+        Err(e) => {
+            problem(e);
+            false
+        }
+    };
+    if kiosk {
+        show_kiosk(store, state).await.unwrap_or_else(problem);
+    } else {
+        // A phone's own check-ins (for the growth record) and mentoring log.
+        match store.checkins().await {
+            Ok(rows) => set_if_changed(state.kiosk.checkins, rows),
+            Err(e) => problem(e),
+        }
+        match store.mentoring().await {
+            Ok(rows) => set_if_changed(state.entries, rows),
+            Err(e) => problem(e),
+        }
+    }
+    match store.registrations().await {
+        Ok(rows) => set_if_changed(state.registrations, rows),
+        Err(e) => problem(e),
+    }
+    match store.outbox().await {
+        Ok(rows) => set_if_changed(state.outbox, rows),
+        Err(e) => problem(e),
+    }
+    match store.rejected().await {
+        Ok(rows) => set_if_changed(state.rejected, rows),
+        Err(e) => problem(e),
+    }
+    if let Ok(meta) = store.meta().await {
+        state
+            .sync
+            .update(|s| s.last_synced_ms = meta.last_synced_ms);
+    }
+}
+
+/// A kiosk's roster and check-ins. The roster is indexed again only when
+/// its rows changed: a kiosk holds thousands.
+async fn show_kiosk(store: &LocalStore, state: AppState) -> Result<(), idb::StoreError> {
+    // A failed read is tried again next time.
+    let retry = |e| {
+        store.mark_all_changed();
+        e
+    };
+    if store.take_roster_changed() {
+        let people = store.attendees().await.map_err(retry)?;
+        if state
+            .kiosk
+            .roster
+            .with_untracked(|r| !r.holds_exactly(&people))
+        {
+            state.kiosk.roster.set(Roster::new(people));
+        }
+    }
+    if store.take_checkins_changed() {
+        set_if_changed(state.kiosk.checkins, store.checkins().await.map_err(retry)?);
+    }
+    Ok(())
+}
+
+/// Who holds a seat and who waits, per session: kiosks get the lists on
+/// the session rows; phones get none, and no rooms.
+fn to_rooms(sessions: &[SessionData]) -> Vec<Room> {
+    sessions
+        .iter()
+        .filter(|s| s.confirmed_attendees.is_some() || s.waitlisted_attendees.is_some())
+        .map(|s| Room {
+            session_id: s.id.clone(),
+            confirmed: s.confirmed_attendees.clone().unwrap_or_default(),
+            waitlisted: s.waitlisted_attendees.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Sets the signal only when the value differs, so that a sync that
+/// brought nothing new does not redraw (and reset) what the person is using.
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|current| *current != value) {
+        signal.set(value);
+    }
+}
+
+fn to_listings(sessions: Vec<SessionData>) -> Vec<Listing> {
+    // A row the domain refuses would be a server bug; skip it rather than
+    // hide the whole program.
+    sessions
+        .into_iter()
+        .filter_map(|data| Listing::try_from(data).ok())
+        .collect()
+}
+
+async fn sync_once(store: &LocalStore, state: AppState) -> bool {
+    state.sync.update(|s| s.busy = true);
+    let outcome = sync_round(store).await;
+    let ok = outcome.is_ok();
+    match outcome {
+        Ok(changed) => {
+            let now = js_sys::Date::now();
+            if let Err(e) = store.mark_synced(now).await {
+                leptos::logging::warn!("could not record the sync time: {e}");
+            }
+            state.sync.update(|s| {
+                s.problem = None;
+                s.last_synced_ms = Some(now);
+            });
+            if changed {
+                tell_other_tabs();
+            }
+        }
+        Err(problem) => state.sync.update(|s| s.problem = Some(problem)),
+    }
+    // Whatever happened, show what the store now holds (verdicts that
+    // arrived before a later failure included).
+    show_local(store, state).await;
+    state.sync.update(|s| s.busy = false);
+    ok
+}
+
+/// Push, then pull: the pull then already carries the effects of the push.
+async fn sync_round(store: &LocalStore) -> Result<bool, SyncProblem> {
+    let account = store
+        .account()
+        .await
+        .map_err(|e| SyncProblem::Storage(e.to_string()))?;
+    let mut changed = false;
+    let active = account.as_ref().filter(|a| !a.token_refused);
+    // A pull can find that the server lost part of this device's log (it
+    // was restored): that part is queued again, so push and pull once more.
+    for _ in 0..3 {
+        if let Some(account) = active {
+            changed |= sync::push_all(store, account).await?;
+        }
+        let pulled = sync::pull_all(store, active).await?;
+        changed |= pulled.changed;
+        if pulled.requeued == 0 {
+            break;
+        }
+    }
+    if account.is_some_and(|a| a.token_refused) {
+        return Err(SyncProblem::SignedOut);
+    }
+    Ok(changed)
+}
+
+fn jitter(ms: u32) -> u32 {
+    let spread = (js_sys::Math::random() * f64::from(ms) * 0.3) as u32;
+    ms - ms * 15 / 100 + spread
+}
+
+/// Resolves after `ms`, or earlier when something has asked for a sync
+/// since `requested` read `seen`.
+async fn wait_for_wake(ms: u32, requested: RwSignal<u32>, seen: u32) {
+    const TICK_MS: u32 = 100;
+    let mut waited = 0;
+    while waited < ms && requested.get_untracked() == seen && is_leading() {
+        sleep(TICK_MS).await;
+        waited += TICK_MS;
+    }
+}
+
+pub(super) async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Installs the service worker that keeps the app usable offline. Failure
+/// only costs offline use, so it is logged, not shown.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let container = window.navigator().service_worker();
+    let promise = container.register("/sw.js");
+    spawn_local(async move {
+        if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            leptos::logging::warn!("service worker not registered: {e:?}");
+        }
+    });
+}
