@@ -43,3 +43,30 @@ impl Anchor {
         }
     }
 }
+
+/// A page's content once the device's store is read: "Opening…" until
+/// then, and while `signed_in` is false a link to sign in with what it is
+/// for (`to`, as in " to see your growth record.").
+#[leptos::component]
+pub fn WhenSignedIn(
+    #[prop(into)] signed_in: leptos::prelude::Signal<bool>,
+    to: &'static str,
+    children: leptos::prelude::ChildrenFn,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let state = crate::state::AppState::get();
+    let children = StoredValue::new(children);
+    view! {
+        <Show
+            when=move || state.loaded.get()
+            fallback=|| view! { <p class="placeholder" role="status">"Opening…"</p> }
+        >
+            <Show
+                when=move || signed_in.get()
+                fallback=move || view! { <p class="placeholder"><a href="/signin">"Sign in"</a>{to}</p> }
+            >
+                {children.with_value(|c| c())}
+            </Show>
+        </Show>
+    }
+}

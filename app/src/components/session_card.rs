@@ -18,6 +18,24 @@ pub fn seats_label(listing: &Listing) -> String {
     }
 }
 
+/// One text of a session, as the device knows it now (empty while it is
+/// not known): for parts of a view that follow the session in place.
+pub fn listing_text(
+    listing: Memo<Option<Listing>>,
+    f: fn(&Listing) -> String,
+) -> impl Fn() -> String + Copy {
+    move || listing.with(|l| l.as_ref().map(f).unwrap_or_default())
+}
+
+/// The session's Universal Standard as a tag, if it has one.
+pub fn standard_tag(listing: Memo<Option<Listing>>) -> impl IntoView {
+    move || {
+        listing
+            .with(|l| l.as_ref().and_then(|l| l.session.standard))
+            .map(|st| view! { <span class="tag standard">{st.as_str()}</span> })
+    }
+}
+
 /// A session's card in a list, with its register control. Each part reads
 /// the session as the device knows it now: a sync that changes the seats
 /// left changes that text and nothing else.
@@ -33,14 +51,7 @@ pub fn SessionCard(session_id: SessionId) -> impl IntoView {
                 .with(|l| l.iter().find(|l| l.id == id.as_str()).cloned())
         })
     };
-    let part = move |f: fn(&Listing) -> String| {
-        move || listing.with(|l| l.as_ref().map(f).unwrap_or_default())
-    };
-    let standard = move || {
-        listing
-            .with(|l| l.as_ref().and_then(|l| l.session.standard))
-            .map(|st| view! { <span class="tag standard">{st.as_str()}</span> })
-    };
+    let part = move |f| listing_text(listing, f);
     let seats_class = move || {
         if listing.with(|l| l.as_ref().is_some_and(Listing::is_full)) {
             "tag seats full"
@@ -59,7 +70,7 @@ pub fn SessionCard(session_id: SessionId) -> impl IntoView {
             </p>
             <p class="session-tags">
                 <span class="tag kind">{part(|l| l.session.kind.label().to_owned())}</span>
-                {standard}
+                {standard_tag(listing)}
                 <span class=seats_class>{part(seats_label)}</span>
             </p>
             <RegisterControl session_id compact=true/>

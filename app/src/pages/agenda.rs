@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use time::Date;
 
+use crate::components::WhenSignedIn;
 use crate::components::register::{RegisterControl, standing_key, standing_label};
 use crate::domain::RegistrationId;
 use crate::domain::agenda::{Mine, Standing};
@@ -117,49 +118,34 @@ pub fn AgendaPage() -> impl IntoView {
         <Title text="My agenda"/>
         <section class="page agenda">
             <h1>"My agenda"</h1>
-            <Show
-                when=move || state.loaded.get()
-                fallback=|| view! { <p class="placeholder" role="status">"Opening…"</p> }
-            >
+            <WhenSignedIn signed_in=move || state.account.with(Option::is_some) to=" to register for sessions. Your agenda is kept on this device and works offline.">
                 <Show
-                    when=move || state.account.with(Option::is_some)
+                    when=move || rows.with(|r| !r.is_empty())
                     fallback=|| {
                         view! {
                             <p class="placeholder">
-                                <a href="/signin">"Sign in"</a>
-                                " to register for sessions. Your agenda is kept on this device and works offline."
+                                "No sessions yet. Find some in the " <a href="/">"program"</a> "."
                             </p>
                         }
                     }
                 >
-                    <Show
-                        when=move || rows.with(|r| !r.is_empty())
-                        fallback=|| {
-                            view! {
-                                <p class="placeholder">
-                                    "No sessions yet. Find some in the " <a href="/">"program"</a> "."
-                                </p>
-                            }
-                        }
-                    >
-                        <p class="agenda-actions">
-                            <button type="button" data-action="export" on:click=export>
-                                "Download calendar (.ics)"
-                            </button>
-                        </p>
-                        <For each=days key=|day| *day let(day)>
-                            <section class="agenda-day" aria-label=day_label(day)>
-                                <h2 class="day-heading">{day_label(day)}</h2>
-                                <ul class="agenda-list">
-                                    <For each=items(day) key=|id| id.clone() let(id)>
-                                        <AgendaItem rows id/>
-                                    </For>
-                                </ul>
-                            </section>
-                        </For>
-                    </Show>
+                    <p class="agenda-actions">
+                        <button type="button" data-action="export" on:click=export>
+                            "Download calendar (.ics)"
+                        </button>
+                    </p>
+                    <For each=days key=|day| *day let(day)>
+                        <section class="agenda-day" aria-label=day_label(day)>
+                            <h2 class="day-heading">{day_label(day)}</h2>
+                            <ul class="agenda-list">
+                                <For each=items(day) key=|id| id.clone() let(id)>
+                                    <AgendaItem rows id/>
+                                </For>
+                            </ul>
+                        </section>
+                    </For>
                 </Show>
-            </Show>
+            </WhenSignedIn>
             <p class="form-error" role="alert">{move || export_error.get()}</p>
         </section>
     }

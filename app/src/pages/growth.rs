@@ -7,6 +7,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::WhenSignedIn;
 use crate::domain::logbook::{self, Attended, BENCHMARK_MINUTES, duration_label};
 use crate::domain::program::Listing;
 use crate::domain::session::day_label;
@@ -178,32 +179,17 @@ pub fn GrowthPage() -> impl IntoView {
         <Title text="My growth record"/>
         <section class="page growth">
             <h1>"My growth record"</h1>
-            <Show
-                when=move || state.loaded.get()
-                fallback=|| view! { <p class="placeholder" role="status">"Opening…"</p> }
-            >
-                <Show
-                    when=signed_in
-                    fallback=|| {
-                        view! {
-                            <p class="placeholder">
-                                <a href="/signin">"Sign in"</a>
-                                " to see your growth record."
-                            </p>
-                        }
-                    }
-                >
-                    <Record sessions/>
-                    <p class="log-actions">
-                        <a href="/mentoring">"Mentoring log"</a>
-                        " "
-                        <button type="button" data-action="print" on:click=print>
-                            "Print certificate"
-                        </button>
-                    </p>
-                    <Certificate sessions/>
-                </Show>
-            </Show>
+            <WhenSignedIn signed_in=signed_in to=" to see your growth record.">
+                <Record sessions/>
+                <p class="log-actions">
+                    <a href="/mentoring">"Mentoring log"</a>
+                    " "
+                    <button type="button" data-action="print" on:click=print>
+                        "Print certificate"
+                    </button>
+                </p>
+                <Certificate sessions/>
+            </WhenSignedIn>
         </section>
     }
 }

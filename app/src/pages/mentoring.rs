@@ -14,10 +14,10 @@ use leptos_meta::Title;
 use serde_json::json;
 
 use crate::client::actions;
-use crate::components::Anchor;
 use crate::components::badge_qr::{QrPicture, encode};
 use crate::components::camera::CameraScan;
 use crate::components::focus::{When, focus_soon};
+use crate::components::{Anchor, WhenSignedIn};
 use crate::domain::entry_form::Editing;
 #[cfg(feature = "browser")]
 use crate::domain::entry_form::{Built, EntryForm, build};
@@ -784,24 +784,9 @@ pub fn MentoringPage() -> impl IntoView {
         <Title text="Mentoring log"/>
         <section class="page mentoring">
             <h1>"Mentoring log"</h1>
-            <Show
-                when=move || state.loaded.get()
-                fallback=|| view! { <p class="placeholder" role="status">"Opening…"</p> }
-            >
-                <Show
-                    when=signed_in
-                    fallback=|| {
-                        view! {
-                            <p class="placeholder">
-                                <a href="/signin">"Sign in"</a>
-                                " to keep your mentoring log. It is kept on this phone and works offline."
-                            </p>
-                        }
-                    }
-                >
-                    <Entries log/>
-                </Show>
-            </Show>
+            <WhenSignedIn signed_in=signed_in to=" to keep your mentoring log. It is kept on this phone and works offline.">
+                <Entries log/>
+            </WhenSignedIn>
             <p class="done" role="status">{move || log.done.get()}</p>
             <p class="undo" role="status">
                 <Show when=move || log.hidden.with(Option::is_some)>

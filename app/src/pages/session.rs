@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::register::RegisterControl;
-use crate::components::session_card::seats_label;
+use crate::components::session_card::{listing_text, seats_label, standard_tag};
 use crate::domain::SessionId;
 use crate::domain::program::Listing;
 use crate::domain::session::day_label;
@@ -26,14 +26,7 @@ fn or(text: &str, none: &str) -> String {
 /// session as the device knows it now, so a sync changes text in place.
 #[component]
 fn SessionDetail(listing: Memo<Option<Listing>>, session_id: SessionId) -> impl IntoView {
-    let part = move |f: fn(&Listing) -> String| {
-        move || listing.with(|l| l.as_ref().map(f).unwrap_or_default())
-    };
-    let standard = move || {
-        listing
-            .with(|l| l.as_ref().and_then(|l| l.session.standard))
-            .map(|st| view! { <span class="tag standard">{st.as_str()}</span> })
-    };
+    let part = move |f| listing_text(listing, f);
     let description = Memo::new(move |_| {
         listing.with(|l| {
             l.as_ref()
@@ -52,7 +45,7 @@ fn SessionDetail(listing: Memo<Option<Listing>>, session_id: SessionId) -> impl 
         <h1>{part(|l| l.session.title.clone())}</h1>
         <p class="session-tags">
             <span class="tag kind">{part(|l| l.session.kind.label().to_owned())}</span>
-            {standard}
+            {standard_tag(listing)}
         </p>
         <RegisterControl session_id/>
         <dl class="facts">
