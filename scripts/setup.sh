@@ -66,3 +66,9 @@ if [[ "${1:-}" == "--test" ]] && ! command -v chromium >/dev/null 2>&1; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+
+# The release build. `--split` puts every lazy route's code in a wasm chunk
+# of its own (app/src/pages/mod.rs); it is a command-line flag only.
+build_release() {
+  cargo leptos build --release --precompress --split "$@"
+}

@@ -18,14 +18,10 @@ pub mod client;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use components::sync_badge::SyncBadge;
-use pages::{
-    agenda::AgendaPage, badge::BadgePage, changes::ChangesPage, growth::GrowthPage,
-    kiosk::KioskPage, kiosk::KioskSessionPage, mentoring::MentoringPage, program::ProgramPage,
-    session::SessionPage, signin::SignInPage,
-};
+use pages::{lazy, program::ProgramPage};
 
 /// A route that must open offline, and the cached page that serves it.
 /// Pages render the same markup for every parameter until they have mounted
@@ -180,18 +176,20 @@ pub fn App() -> impl IntoView {
                 })}
             </p>
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=ProgramPage/>
-                    <Route path=path!("/sessions/:id") view=SessionPage/>
-                    <Route path=path!("/agenda") view=AgendaPage/>
-                    <Route path=path!("/badge") view=BadgePage/>
-                    <Route path=path!("/mentoring") view=MentoringPage/>
-                    <Route path=path!("/growth") view=GrowthPage/>
-                    <Route path=path!("/signin") view=SignInPage/>
-                    <Route path=path!("/sync") view=ChangesPage/>
-                    <Route path=path!("/kiosk") view=KioskPage/>
-                    <Route path=path!("/kiosk/sessions/:id") view=KioskSessionPage/>
-                </Routes>
+                <ErrorBoundary fallback=|_| view! { <PageUnavailable/> }>
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=path!("/") view=ProgramPage/>
+                        <Route path=path!("/sessions/:id") view={Lazy::<lazy::Session>::new()}/>
+                        <Route path=path!("/agenda") view={Lazy::<lazy::Agenda>::new()}/>
+                        <Route path=path!("/badge") view={Lazy::<lazy::Badge>::new()}/>
+                        <Route path=path!("/mentoring") view={Lazy::<lazy::Mentoring>::new()}/>
+                        <Route path=path!("/growth") view={Lazy::<lazy::Growth>::new()}/>
+                        <Route path=path!("/signin") view={Lazy::<lazy::SignIn>::new()}/>
+                        <Route path=path!("/sync") view={Lazy::<lazy::Changes>::new()}/>
+                        <Route path=path!("/kiosk") view={Lazy::<lazy::Kiosk>::new()}/>
+                        <Route path=path!("/kiosk/sessions/:id") view={Lazy::<lazy::KioskSession>::new()}/>
+                    </Routes>
+                </ErrorBoundary>
             </main>
         </Router>
     }
@@ -208,6 +206,21 @@ fn NotFound() -> impl IntoView {
         <section class="page">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. "<A href="/">"Go to the program"</A>"."</p>
+        </section>
+    }
+}
+
+/// A page whose code could not be fetched: this tab still runs a build the
+/// server and the service worker have since replaced, or it is offline
+/// before the worker had saved the page. Loading the page again loads the
+/// build that is there now.
+#[component]
+fn PageUnavailable() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>"This page could not be opened"</h1>
+            <p role="alert">"Hallpass was updated since this tab opened, or this device is offline and has not saved this page yet."</p>
+            <button type="button" on:click=|_| client::actions::reload()>"Reload Hallpass"</button>
         </section>
     }
 }

@@ -1,13 +1,15 @@
 // Browser tests of installability and the cache lifecycle: the manifest
 // passes Chromium's installability checks, the service worker precaches
-// every offline route and the bundle under this build's cache name, and a
-// new build's worker takes over from the old one (its cache replaces the
-// old cache, and the app opens offline from it).
+// every offline route and every chunk of the bundle under this build's cache
+// name, every page opens offline on a device that only opened the program,
+// a page whose chunk cannot be fetched says so and reloads, and a new
+// build's worker takes over from the old one (its cache replaces the old
+// cache, and the app opens offline from it).
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
-import { appendFileSync, cpSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { appendFileSync, cpSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
 import {
   SITE_ROOT,
@@ -19,7 +21,28 @@ import {
   tempDir,
   waitForProgram,
   waitForServiceWorker,
+  watchErrors,
 } from "./harness.mjs";
+
+/** Every script, wasm chunk and stylesheet of the build, as URL paths. */
+function bundleFiles(dir = join(SITE_ROOT, "pkg")) {
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => /\.(js|wasm|css)$/.test(f))
+    .map((f) => `/${relative(SITE_ROOT, join(dir, f))}`)
+    .sort();
+}
+
+/** A link of the header's navigation. */
+function navLink(page, name) {
+  return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
+}
+
+/** The text of the page's heading once it has one. */
+async function heading(page) {
+  const h1 = page.locator("main h1");
+  await h1.waitFor({ timeout: 20_000 });
+  return (await h1.textContent()).trim();
+}
 
 /** This server's build id, as /healthz reports it. */
 async function buildOf(url) {
@@ -69,6 +92,10 @@ describe("installable app", () => {
       assert.ok(cached.urls.includes(path), `${path} in ${cached.urls}`);
     }
     assert.ok(cached.urls.some((u) => /^\/pkg\/hallpass\.[^/]+\.wasm$/.test(u)), cached.urls.join(","));
+    // The build is split: the first chunk and one per lazy page, all kept.
+    const bundle = bundleFiles();
+    assert.ok(bundle.filter((f) => f.endsWith(".wasm")).length > 2, `a split build: ${bundle}`);
+    assert.deepEqual(cached.urls.filter((u) => u.startsWith("/pkg/")).sort(), bundle);
   });
 
   it("serves the hashed bundle with a year-long immutable cache", async () => {
@@ -85,6 +112,93 @@ describe("installable app", () => {
     const plain = await fetch(`${server.url}${wasm}`, { headers: { "accept-encoding": "identity" } });
     assert.equal(plain.headers.get("content-encoding"), null);
     assert.match(plain.headers.get("vary") ?? "", /accept-encoding/i);
+  });
+});
+
+describe("a split bundle", () => {
+  let app;
+
+  afterEach(async () => {
+    await app?.close();
+    app = null;
+  });
+
+  it("opens every page offline, by link and by address, on a device that only opened the program", async () => {
+    app = await openApp();
+    let page = app.page;
+    const errors = watchErrors(page);
+    await page.goto(app.server.url);
+    await waitForProgram(page);
+    await waitForServiceWorker(page);
+    const card = page.locator(".session-card h3 a").first();
+    const sessionPath = new URL(await card.getAttribute("href"), app.server.url).pathname;
+    const sessionTitle = (await card.textContent()).trim();
+    const loaded = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
+    const lazy = bundleFiles().filter((f) => f.endsWith(".wasm") && !loaded.includes(f));
+    assert.ok(lazy.length > 0, "the program loads without every chunk");
+
+    await app.server.stop();
+    await app.context.setOffline(true);
+    // By link, in the page that is open: each page's chunk comes from the cache.
+    await navLink(page, "Mentoring").click();
+    assert.equal(await heading(page), "Mentoring log");
+    await navLink(page, "My agenda").click();
+    assert.equal(await heading(page), "My agenda");
+    // By address, each page opened afresh.
+    const pages = [
+      [sessionPath, sessionTitle],
+      ["/agenda", "My agenda"],
+      ["/badge", "My badge"],
+      ["/mentoring", "Mentoring log"],
+      ["/growth", "My growth record"],
+      ["/signin", "Sign in"],
+      ["/sync", "Sync and changes"],
+      ["/kiosk", "Set up a check-in kiosk"],
+      ["/kiosk/sessions/1", null],
+    ];
+    for (const [path, title] of pages) {
+      page = await app.context.newPage();
+      errors.push(...watchErrors(page));
+      await page.goto(`${app.server.url}${path}`);
+      const text = await heading(page);
+      if (title) assert.equal(text, title, path);
+      assert.doesNotMatch(text, /could not be opened|not found/i, path);
+      await page.close();
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  it("says when a page's chunk cannot be fetched, and opens it on Reload", async () => {
+    app = await openApp();
+    const { page, context } = app;
+    await page.goto(app.server.url);
+    await waitForProgram(page);
+    await waitForServiceWorker(page);
+    // A tab left open across a new build: what it has loaded works, and
+    // the other chunks of its build are gone from the cache and the server.
+    const loaded = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
+    const gone = bundleFiles().filter((f) => !loaded.includes(f));
+    await page.evaluate(async (paths) => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const path of paths) await cache.delete(path);
+      }
+    }, gone);
+    const refuse = (route) => (gone.includes(new URL(route.request().url()).pathname) ? route.fulfill({ status: 404 }) : route.continue());
+    await context.route("**/pkg/**", refuse);
+
+    await navLink(page, "Mentoring").click();
+    assert.equal(await heading(page), "This page could not be opened");
+    assert.match(await page.getByRole("alert").filter({ hasText: "updated" }).textContent(), /Hallpass was updated/);
+    // The header still works: the program opens again.
+    await navLink(page, "Program").click();
+    await waitForProgram(page);
+
+    await navLink(page, "Mentoring").click();
+    await page.getByRole("button", { name: "Reload Hallpass" }).waitFor();
+    await context.unroute("**/pkg/**", refuse);
+    await page.getByRole("button", { name: "Reload Hallpass" }).click();
+    assert.equal(await heading(page), "Mentoring log");
   });
 });
 

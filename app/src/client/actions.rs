@@ -61,6 +61,16 @@ pub fn dismiss(state: AppState, seq: u64) {
     let _ = (state, seq);
 }
 
+/// Loads the page again, from the network or the service worker: the
+/// build this tab then runs is the one installed now.
+pub fn reload() {
+    #[cfg(feature = "browser")]
+    if let Some(window) = web_sys::window() {
+        // A reload that the browser refuses leaves the page as it was.
+        let _ = window.location().reload();
+    }
+}
+
 /// The outbox, the ids and the sign-in, on the device.
 #[cfg(feature = "browser")]
 mod in_browser {

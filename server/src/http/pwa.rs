@@ -23,56 +23,38 @@ const SW_TEMPLATE: &str = include_str!("../../../public/sw.js");
 #[derive(Debug, Clone)]
 pub struct BuildAssets {
     pub id: String,
-    /// URL paths of the js, wasm and css bundle.
+    /// URL paths of every script, wasm chunk and stylesheet of the build,
+    /// sorted: the first chunk and every route's chunk (`--split`).
     pub bundle: Vec<String>,
 }
 
+/// What the browser runs or applies. The build's other files are its
+/// compressed copies (the same URL, by `Accept-Encoding`), TypeScript
+/// declarations and the split manifest the server reads.
+const BUNDLE_EXTENSIONS: [&str; 3] = ["js", "wasm", "css"];
+
 impl BuildAssets {
-    /// Reads `hash.txt` (written beside the binary by cargo-leptos when file
-    /// hashing is on), or hashes the bundle's bytes when it is off.
+    /// Lists the bundle's files under the site's `pkg` directory and hashes
+    /// their names and bytes, with the worker's template, the offline routes
+    /// and the public files, into the build id. A missing directory (a
+    /// server started without a front-end build) is an empty bundle.
     pub fn discover(options: &LeptosOptions) -> Self {
-        let name = options.output_name.to_string();
+        let site = Path::new(options.site_root.as_ref());
         let pkg = options.site_pkg_dir.to_string();
-        let hashes = if options.hash_files {
-            read_hash_file(options)
-        } else {
-            None
-        };
-        let (js, wasm, css) = match &hashes {
-            Some(h) => (
-                format!("{name}.{}.js", h.js),
-                format!("{name}.{}.wasm", h.wasm),
-                format!("{name}.{}.css", h.css),
-            ),
-            None => (
-                format!("{name}.js"),
-                format!("{name}.wasm"),
-                format!("{name}.css"),
-            ),
-        };
-        let bundle: Vec<String> = [js, wasm, css]
-            .iter()
-            .map(|f| format!("/{pkg}/{f}"))
-            .collect();
+        let mut bundle = Vec::new();
+        list_bundle(&site.join(&pkg), &format!("/{pkg}"), &mut bundle);
+        bundle.sort();
         let mut hasher = DefaultHasher::new();
         SW_TEMPLATE.hash(&mut hasher);
         app::OFFLINE_ROUTES
             .iter()
             .for_each(|r| r.path.hash(&mut hasher));
-        match &hashes {
-            Some(h) => (&h.js, &h.wasm, &h.css).hash(&mut hasher),
-            None => {
-                for file in &bundle {
-                    let path =
-                        Path::new(options.site_root.as_ref()).join(file.trim_start_matches('/'));
-                    std::fs::read(path).unwrap_or_default().hash(&mut hasher);
-                }
-            }
-        }
-        // Public files keep their names when they change: their bytes go
-        // into the id, so that a changed one is precached anew.
-        for asset in PUBLIC_ASSETS {
-            let path = Path::new(options.site_root.as_ref()).join(asset.trim_start_matches('/'));
+        // Public files keep their names when they change, and a build
+        // without file hashing keeps the bundle's: their bytes go into the
+        // id, so that a changed one is precached anew.
+        for file in bundle.iter().map(String::as_str).chain(PUBLIC_ASSETS) {
+            file.hash(&mut hasher);
+            let path = site.join(file.trim_start_matches('/'));
             std::fs::read(path).unwrap_or_default().hash(&mut hasher);
         }
         BuildAssets {
@@ -106,26 +88,25 @@ impl BuildAssets {
     }
 }
 
-struct Hashes {
-    js: String,
-    wasm: String,
-    css: String,
-}
-
-fn read_hash_file(options: &LeptosOptions) -> Option<Hashes> {
-    let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
-    let text = std::fs::read_to_string(dir.join(options.hash_file.as_ref())).ok()?;
-    let get = |key: &str| {
-        text.lines()
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim() == key)
-            .map(|(_, v)| v.trim().to_owned())
+/// Adds to `out` the URL path (under `url`) of every bundle file in `dir`
+/// and its subdirectories (wasm-bindgen's `snippets/`).
+fn list_bundle(dir: &Path, url: &str, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
     };
-    Some(Hashes {
-        js: get("js")?,
-        wasm: get("wasm")?,
-        css: get("css")?,
-    })
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            list_bundle(&path, &format!("{url}/{name}"), out);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| BUNDLE_EXTENSIONS.contains(&e))
+        {
+            out.push(format!("{url}/{name}"));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -140,11 +121,72 @@ mod tests {
         };
         let sw = assets.service_worker();
         assert!(sw.contains("\"abc123\""));
-        assert!(!sw.contains("__"), "every placeholder is filled");
+        for placeholder in ["__BUILD_ID__", "__PRECACHE__", "__ROUTES__"] {
+            assert!(!sw.contains(placeholder), "{placeholder} is filled");
+        }
         for route in app::OFFLINE_ROUTES {
             assert!(sw.contains(&format!("\"{}\"", route.path)));
         }
         assert!(sw.contains("/pkg/hallpass.x.js"));
         assert!(sw.contains("/manifest.webmanifest"));
+    }
+
+    /// A split build's directory: the first chunk, a route's chunk, the
+    /// split loader, a snippet, and the files that are not the bundle.
+    fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let site = tempfile::tempdir().expect("a temporary directory");
+        for (name, bytes) in files {
+            let path = site.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("a directory");
+            std::fs::write(path, bytes).expect("a file");
+        }
+        site
+    }
+
+    const SPLIT_BUILD: [(&str, &[u8]); 10] = [
+        ("pkg/hallpass.AAA.js", b"main js"),
+        ("pkg/hallpass.BBB.wasm", b"main wasm"),
+        ("pkg/hallpass.BBB.wasm.br", b"compressed"),
+        ("pkg/hallpass.BBB.wasm.gz", b"compressed"),
+        ("pkg/hallpass.CCC.css", b"css"),
+        ("pkg/__wasm_split.DDD.js", b"loader"),
+        ("pkg/split_mentoring.EEE.wasm", b"a route's chunk"),
+        ("pkg/__wasm_split_manifest.FFF.json", b"{}"),
+        ("pkg/hallpass.d.GGG.ts", b"types"),
+        ("pkg/snippets/x-1/inline0.js", b"snippet"),
+    ];
+
+    #[test]
+    fn the_bundle_is_every_script_chunk_and_stylesheet_of_the_build() {
+        let site = site_with(&SPLIT_BUILD);
+        let assets = BuildAssets::discover(&crate::leptos_options(Some(site.path())));
+        assert_eq!(
+            assets.bundle,
+            [
+                "/pkg/__wasm_split.DDD.js",
+                "/pkg/hallpass.AAA.js",
+                "/pkg/hallpass.BBB.wasm",
+                "/pkg/hallpass.CCC.css",
+                "/pkg/snippets/x-1/inline0.js",
+                "/pkg/split_mentoring.EEE.wasm",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_chunk_is_a_new_build_and_the_same_files_the_same_build() {
+        let id = |files: &[(&str, &[u8])]| {
+            let site = site_with(files);
+            BuildAssets::discover(&crate::leptos_options(Some(site.path()))).id
+        };
+        let mut changed = SPLIT_BUILD;
+        changed[6].1 = b"the same name, other bytes";
+        assert_eq!(id(&SPLIT_BUILD), id(&SPLIT_BUILD));
+        assert_ne!(id(&SPLIT_BUILD), id(&changed));
+        assert_ne!(
+            id(&SPLIT_BUILD),
+            id(&SPLIT_BUILD[..6]),
+            "a chunk more or less"
+        );
     }
 }
