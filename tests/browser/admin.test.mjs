@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { apiDevice, axeViolations, demoCredentials, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, tempDir, watchErrors } from "./harness.mjs";
+import { apiDevice, axeViolations, demoCredentials, latest, launchProfile, launchWithCamera, openApp, pairKiosk, pairingCode, pullAll, removeDir, showCode, tempDir, watchErrors } from "./harness.mjs";
 
 const DEMO_ORGANIZER = "organizer@demo.hallpass.example";
 
@@ -78,10 +78,7 @@ describe("organizer console", () => {
 
   it("(b) a revoked kiosk is refused, keeps its unsent check-in, says to call an organizer, and sends it once paired again", async () => {
     const kioskPage = app.page;
-    await kioskPage.goto(`${url}/kiosk`);
-    await kioskPage.fill("#pairing-code", await pairingCode(app.server.db, "Kiosk R"));
-    await kioskPage.click(".pair-form button[type=submit]");
-    await kioskPage.waitForFunction(() => Number(document.querySelector(".desk-header")?.dataset.roster) > 0, null, { timeout: 20_000 });
+    await pairKiosk(kioskPage, url, await pairingCode(app.server.db, "Kiosk R"));
 
     const observer = await apiDevice(url, "kiosk", { pairing_code: await pairingCode(app.server.db, "Observer") });
     const person = [...latest(await pullAll(url, observer.token), "attendee").values()][10];

@@ -131,6 +131,29 @@ export async function waitForProgram(page, min = 60) {
   });
 }
 
+/**
+ * Pairs the kiosk open in `page` with `code` and waits for its roster, which
+ * arrives with the first sync. A pairing that does not get there says what
+ * the page showed instead.
+ */
+export async function pairKiosk(page, url, code) {
+  await page.goto(`${url}/kiosk`);
+  await page.fill("#pairing-code", code);
+  await page.click(".pair-form button[type=submit]");
+  try {
+    await page.waitForFunction(() => Number(document.querySelector(".desk-header")?.dataset.roster) > 0, null, {
+      timeout: 20_000,
+    });
+  } catch (e) {
+    const shown = await page.evaluate(() => ({
+      main: document.querySelector("main")?.innerText.slice(0, 400),
+      sync: document.querySelector(".sync-badge")?.innerText,
+      notice: document.querySelector(".notice")?.innerText,
+    }));
+    throw new Error(`no roster 20 s after pairing: ${JSON.stringify(shown)}`, { cause: e });
+  }
+}
+
 export async function syncBadgeText(page) {
   return (await page.locator(".sync-badge .sync-text").textContent()) ?? "";
 }

@@ -18,6 +18,7 @@ import { after, before, describe, it } from "node:test";
 import {
   apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, signinCode, tempDir, waitForServiceWorker, watchErrors,
   drained,
+  pairKiosk,
 } from "./harness.mjs";
 
 const fullName = (p) => `${p.first_name} ${p.last_name}`;
@@ -26,12 +27,8 @@ const fullName = (p) => `${p.first_name} ${p.last_name}`;
 const plain = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
 async function pair(page, url, code) {
-  await page.goto(`${url}/kiosk`);
-  await page.fill("#pairing-code", code);
-  await page.click(".pair-form button[type=submit]");
+  await pairKiosk(page, url, code);
   await page.waitForSelector("#scan");
-  // The roster has arrived with the first sync.
-  await page.waitForFunction(() => Number(document.querySelector(".desk-header")?.dataset.roster) > 0, null, { timeout: 20_000 });
 }
 
 /** Types the code as a keyboard-wedge scanner does (keys, then Enter). */

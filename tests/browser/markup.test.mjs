@@ -11,6 +11,7 @@ import {
   launchProfile,
   logEntry,
   openApp,
+  pairKiosk,
   pairingCode,
   removeDir,
   runCli,
@@ -110,10 +111,7 @@ describe("markup in data", () => {
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const errors = watchErrors(page);
-      await page.goto(`${url}/kiosk`);
-      await page.fill("#pairing-code", await pairingCode(app.server.db, `Door <b>7</b>`));
-      await page.click(".pair-form button[type=submit]");
-      await page.waitForFunction(() => Number(document.querySelector(".desk-header")?.dataset.roster) > 0, null, { timeout: 20_000 });
+      await pairKiosk(page, url, await pairingCode(app.server.db, `Door <b>7</b>`));
       await showsAsText(page, "kiosk desk", ["Door <b>7</b>"]);
 
       // A name typed at the desk lists the person; their badge checks them in.
