@@ -19,7 +19,7 @@ function tapOnce(page) {
       new Promise((resolve, reject) => {
         const button = document.querySelector(".session-card [data-action=register]");
         if (!button) return resolve(null);
-        // The list is redrawn as markup: find the card again by its code.
+        // Found again by its code, whatever the list does meanwhile.
         const code = button.closest(".session-card").dataset.code;
         const timer = setTimeout(() => reject(new Error("no pending state after 5 s")), 5000);
         const start = performance.now();
@@ -72,8 +72,8 @@ try {
     await context.setOffline(false);
     // Next person: sign out (the warning is accepted) so the agenda starts empty.
     await page.goto(`${server.url}/sync`);
-    await page.click("[data-action=sign-out]");
-    await page.click("[data-action=confirm-sign-out]");
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.getByRole("button", { name: "Sign out and delete" }).click();
     await page.waitForSelector("text=to register for sessions");
   }
   console.log(
