@@ -29,105 +29,33 @@ pub mod lazy {
         signin::SignInPage,
     };
 
-    // Each page reads its own data from the app's state once it is built,
-    // so a route has no data of its own to load beside its chunk.
+    /// A lazy route showing `$page`: its `view` is the split point.
+    /// Each page reads its own data from the app's state once it is
+    /// built, so a route has no data of its own to load beside its chunk.
+    /// (The chunk is named for the route's type, so each gets its own.)
+    macro_rules! lazy_page {
+        ($route:ident => $page:ident) => {
+            pub struct $route;
 
-    pub struct Session;
-    #[lazy_route]
-    impl LazyRoute for Session {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <SessionPage/> }.into_any()
-        }
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+                fn view(_: Self) -> AnyView {
+                    view! { <$page/> }.into_any()
+                }
+            }
+        };
     }
 
-    pub struct Agenda;
-    #[lazy_route]
-    impl LazyRoute for Agenda {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <AgendaPage/> }.into_any()
-        }
-    }
-
-    pub struct Badge;
-    #[lazy_route]
-    impl LazyRoute for Badge {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <BadgePage/> }.into_any()
-        }
-    }
-
-    pub struct Mentoring;
-    #[lazy_route]
-    impl LazyRoute for Mentoring {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <MentoringPage/> }.into_any()
-        }
-    }
-
-    pub struct Growth;
-    #[lazy_route]
-    impl LazyRoute for Growth {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <GrowthPage/> }.into_any()
-        }
-    }
-
-    pub struct SignIn;
-    #[lazy_route]
-    impl LazyRoute for SignIn {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <SignInPage/> }.into_any()
-        }
-    }
-
-    pub struct Changes;
-    #[lazy_route]
-    impl LazyRoute for Changes {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <ChangesPage/> }.into_any()
-        }
-    }
-
-    pub struct Kiosk;
-    #[lazy_route]
-    impl LazyRoute for Kiosk {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <KioskPage/> }.into_any()
-        }
-    }
-
-    pub struct KioskSession;
-    #[lazy_route]
-    impl LazyRoute for KioskSession {
-        fn data() -> Self {
-            Self
-        }
-        fn view(_: Self) -> AnyView {
-            view! { <KioskSessionPage/> }.into_any()
-        }
-    }
+    lazy_page!(Session => SessionPage);
+    lazy_page!(Agenda => AgendaPage);
+    lazy_page!(Badge => BadgePage);
+    lazy_page!(Mentoring => MentoringPage);
+    lazy_page!(Growth => GrowthPage);
+    lazy_page!(SignIn => SignInPage);
+    lazy_page!(Changes => ChangesPage);
+    lazy_page!(Kiosk => KioskPage);
+    lazy_page!(KioskSession => KioskSessionPage);
 }
