@@ -24,8 +24,8 @@ use components::sync_badge::SyncBadge;
 use pages::{lazy, program::ProgramPage};
 
 /// A route that must open offline, and the cached page that serves it.
-/// Pages render the same markup for every parameter until they have mounted
-/// and read the local store, so one cached copy serves every URL matching
+/// The app is mounted in place of whatever the server rendered and reads
+/// the device's own store, so one cached copy serves every URL matching
 /// `pattern` (see docs/OFFLINE.md).
 pub struct OfflineRoute {
     /// The URL precached and served for every match.
@@ -82,6 +82,11 @@ pub const OFFLINE_ROUTES: &[OfflineRoute] = &[
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_page_security_policy();
+    // The program this page was rendered with, for the app to start from
+    // (`state::ServerProgram`). An attribute, escaped like any other: no
+    // script element whose text a session's title could end.
+    let program = use_context::<state::ServerProgram>()
+        .and_then(|program| serde_json::to_string(&program.0).ok());
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -99,7 +104,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
-            <body>
+            <body data-program=program>
                 <App/>
             </body>
         </html>
@@ -233,11 +238,22 @@ fn PageUnavailable() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // The server's markup is the same placeholder for every URL: it paints
-    // first and is then replaced, with nothing of it to adopt.
+    // The server's markup paints first and is then replaced, with nothing
+    // of it to adopt. The app starts from the program the server rendered
+    // it with, so its first frame is the page already on screen.
+    let mut program = None;
     if let Some(body) = leptos::prelude::document().body() {
+        program = body
+            .get_attribute("data-program")
+            .and_then(|json| serde_json::from_str::<Vec<protocol::SessionData>>(&json).ok());
+        let _ = body.remove_attribute("data-program");
         body.set_text_content(None);
     }
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(move || {
+        if let Some(program) = program {
+            provide_context(state::ServerProgram(program));
+        }
+        view! { <App/> }
+    });
     client::register_service_worker();
 }

@@ -1,9 +1,9 @@
 //! What the pages show, held in signals: the program and my registrations
 //! as the device knows them, the outbox, the filters, and the state of
 //! sync. On the server, and in the browser until the app has mounted and
-//! read the local store, nothing is loaded; pages then render a placeholder
-//! that is the same for every URL, which is what lets one cached page serve
-//! every session offline.
+//! read the local store, nothing of the device is loaded: pages show the
+//! program the server rendered into the page ([`ServerProgram`]) and a
+//! placeholder for everything else.
 //!
 //! Signals and what is read off them, nothing else: pages change things
 //! through `client::actions`.
@@ -21,6 +21,7 @@ use crate::domain::registration::{self, Held, Placement, Refusal, Target};
 use crate::domain::roster::Roster;
 use crate::protocol::{
     AttendeeData, CheckinData, KioskData, MentoringEntryData, Mutation, RegistrationData,
+    SessionData,
 };
 
 /// Why the last sync did not finish.
@@ -112,9 +113,22 @@ pub struct AppState {
     pub log: Memo<Vec<LogEntry>>,
 }
 
+/// The program as the server had it when it rendered the page: the public
+/// scope a pull without a token returns. The server renders the program
+/// and the session pages with it, so they paint before any code runs; the
+/// browser starts from the same rows (read from the page), so the first
+/// frame the app draws is the page the server sent, until the device's own
+/// copy is read.
+#[derive(Debug, Clone, Default)]
+pub struct ServerProgram(pub Vec<SessionData>);
+
 impl AppState {
     pub fn provide() -> Self {
-        let listings = RwSignal::new(Vec::<Listing>::new());
+        let listings = RwSignal::new(
+            use_context::<ServerProgram>()
+                .map(|program| crate::protocol::listings(program.0))
+                .unwrap_or_default(),
+        );
         let registrations = RwSignal::new(Vec::<RegistrationData>::new());
         let outbox = RwSignal::new(Vec::<Mutation>::new());
         let mine = Memo::new(move |_| {

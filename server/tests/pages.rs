@@ -27,7 +27,7 @@ fn blank_attribute(html: &str, attr: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_program_page_renders_a_placeholder_that_hydration_will_fill() {
+async fn the_program_page_without_a_program_renders_a_placeholder_and_a_nonce() {
     let app = TestApp::spawn().await;
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
@@ -50,8 +50,35 @@ async fn the_program_page_renders_a_placeholder_that_hydration_will_fill() {
     assert!(!csp.contains("unsafe-inline"));
 }
 
+/// The text of `html` between the first `from` and the next `to`.
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let start = html.find(from).map_or(html.len(), |i| i + from.len());
+    let rest = &html[start..];
+    &rest[..rest.find(to).unwrap_or(rest.len())]
+}
+
 #[tokio::test]
-async fn every_session_url_renders_the_same_markup_so_one_cached_copy_serves_all() {
+async fn the_program_page_is_rendered_with_the_program_in_time_order() {
+    let app = TestApp::spawn().await;
+    app.import_sessions(&helpers::small_program()).await;
+    let html = app.get("/").await.text().await.expect("html");
+    assert!(!html.contains("Loading the program…"), "{html}");
+    assert!(html.contains("3 sessions"), "{html}");
+    // The 8:30 general session before the two 10:30 workshops.
+    let opening = html.find("Opening General Session").expect("the general session");
+    let workshop = html.find("Beat Privatization").expect("a workshop");
+    assert!(opening < workshop);
+    assert!(html.contains("Room 201"));
+    // The app starts from the same program: it is in the page for it.
+    let program = between(&html, "data-program=\"", "\"");
+    assert!(program.contains("Beat Privatization"), "{program}");
+    // Other pages are not rendered with it.
+    let agenda = app.get("/agenda").await.text().await.expect("html");
+    assert!(!agenda.contains("data-program"));
+}
+
+#[tokio::test]
+async fn every_session_url_renders_the_same_placeholder_until_there_is_a_program() {
     let app = TestApp::spawn().await;
     let template = without_nonce(&app.get("/sessions/_").await.text().await.expect("html"));
     for id in ["1", "42", "not-a-session"] {
@@ -64,6 +91,46 @@ async fn every_session_url_renders_the_same_markup_so_one_cached_copy_serves_all
         );
     }
     assert!(template.contains("Loading the session…"));
+}
+
+#[tokio::test]
+async fn a_session_page_is_rendered_with_its_session() {
+    let app = TestApp::spawn().await;
+    app.import_sessions(&helpers::small_program()).await;
+    let id = app.session_id("A-1").await;
+    let html = app.get(&format!("/sessions/{id}")).await.text().await.expect("html");
+    assert!(html.contains("Beat Privatization"), "{html}");
+    assert!(html.contains("Rosa Delgado"));
+    assert!(!html.contains("Loading the session…"));
+    // The URL the service worker precaches for every session stays a
+    // placeholder for the session, whatever the program.
+    let cached = app.get("/sessions/_").await.text().await.expect("html");
+    assert!(cached.contains("Loading the session…"));
+    assert!(!between(&cached, "<body", "</body>").contains("<h1>Beat Privatization"));
+}
+
+#[tokio::test]
+async fn markup_in_the_program_is_rendered_as_text() {
+    let app = TestApp::spawn().await;
+    let title = "<img src=x onerror=alert(1)>\"</body><script>alert(2)</script>";
+    app.import_sessions(&format!(
+        "{}X-1,\"{}\",,workshop,,,,<b>Room</b>,2027-03-26T10:30:00-05:00,2027-03-26T12:00:00-05:00,,\n",
+        helpers::SESSIONS_HEADER,
+        title.replace('"', "\"\"")
+    ))
+    .await;
+    let id = app.session_id("X-1").await;
+    for path in ["/".to_owned(), format!("/sessions/{id}")] {
+        let html = app.get(&path).await.text().await.expect("html");
+        assert!(!html.contains("<img"), "{path}: {html}");
+        assert!(!html.contains("<script>alert"), "{path}");
+        assert!(!html.contains("<b>"), "{path}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{path}: {html}");
+        // The program in the attribute keeps every character of the title.
+        let attribute = between(&html, "data-program=\"", "\"");
+        assert!(!attribute.contains('<'), "{path}: {attribute}");
+        assert!(attribute.contains("&lt;img"), "{path}: {attribute}");
+    }
 }
 
 #[tokio::test]

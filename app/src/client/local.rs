@@ -11,9 +11,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::device::Holder;
-use crate::domain::program::Listing;
 use crate::domain::roster::Roster;
-use crate::protocol::SessionData;
+use crate::protocol::{SessionData, listings};
 use crate::state::{AccountView, AppState, Room, SyncProblem};
 
 use super::idb::{self, LocalStore};
@@ -194,10 +193,17 @@ pub(super) async fn show_local(store: &LocalStore, state: AppState) {
             .sync
             .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())))
     };
+    let meta = store.meta().await;
     match store.sessions().await {
         Ok(sessions) => {
             set_if_changed(state.kiosk.rooms, to_rooms(&sessions));
-            set_if_changed(state.listings, to_listings(sessions));
+            // A device that has never pulled holds no program of its own:
+            // the one the server rendered into the page stays until the
+            // first pull brings the device's copy.
+            let never_pulled = matches!(&meta, Ok(m) if m.cursor.is_none());
+            if !(sessions.is_empty() && never_pulled) {
+                set_if_changed(state.listings, listings(sessions));
+            }
         }
         Err(e) => problem(e),
     }
@@ -243,7 +249,7 @@ pub(super) async fn show_local(store: &LocalStore, state: AppState) {
         Ok(rows) => set_if_changed(state.rejected, rows),
         Err(e) => problem(e),
     }
-    if let Ok(meta) = store.meta().await {
+    if let Ok(meta) = meta {
         state
             .sync
             .update(|s| s.last_synced_ms = meta.last_synced_ms);
@@ -294,15 +300,6 @@ fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, val
     if signal.with_untracked(|current| *current != value) {
         signal.set(value);
     }
-}
-
-fn to_listings(sessions: Vec<SessionData>) -> Vec<Listing> {
-    // A row the domain refuses would be a server bug; skip it rather than
-    // hide the whole program.
-    sessions
-        .into_iter()
-        .filter_map(|data| Listing::try_from(data).ok())
-        .collect()
 }
 
 async fn sync_once(store: &LocalStore, state: AppState) -> bool {

@@ -24,13 +24,15 @@ enum Shows {
 #[component]
 pub fn ProgramPage() -> impl IntoView {
     let state = AppState::get();
+    // The program shows as soon as there is one: the server's, in the
+    // page, before the device's own copy has been read.
     let shows = Memo::new(move |_| {
-        if !state.loaded.get() {
-            Shows::Loading
-        } else if state.listings.with(Vec::is_empty) {
-            Shows::Empty
-        } else {
+        if !state.listings.with(Vec::is_empty) {
             Shows::Program
+        } else if !state.loaded.get() {
+            Shows::Loading
+        } else {
+            Shows::Empty
         }
     });
     view! {

@@ -91,12 +91,10 @@ fn SessionDetail(listing: Memo<Option<Listing>>, session_id: SessionId) -> impl 
 pub fn SessionPage() -> impl IntoView {
     let state = AppState::get();
     let params = use_params_map();
-    // Read only once loaded: until then the markup must not depend on the id,
-    // so the cached page of one session serves them all offline.
+    // The server renders a session it has, and a placeholder for one it
+    // has not (`/sessions/_`, the copy the service worker keeps for every
+    // session); the app, mounted in its place, reads the device's copy.
     let listing = Memo::new(move |_| {
-        if !state.loaded.get() {
-            return None;
-        }
         let id = params.with(|p| p.get("id"))?;
         state
             .listings
@@ -111,7 +109,7 @@ pub fn SessionPage() -> impl IntoView {
                 <A href="/">"← Program"</A>
             </p>
             <Show
-                when=move || state.loaded.get()
+                when=move || state.loaded.get() || listing.with(Option::is_some)
                 fallback=|| {
                     view! { <p class="placeholder" role="status">"Loading the session…"</p> }
                 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod limits;
+pub mod pages;
 pub mod pwa;
 pub mod sync;
 
@@ -118,10 +119,17 @@ pub fn router(state: AppState) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         )
-        .leptos_routes(&state, routes, {
-            let options = state.leptos.clone();
-            move || shell(options.clone())
-        })
+        .merge(
+            Router::new()
+                .leptos_routes_with_context(&state, routes, pages::provide_program, {
+                    let options = state.leptos.clone();
+                    move || shell(options.clone())
+                })
+                .route_layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    pages::with_program,
+                )),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the layers below, so that its 503 gets their headers too.
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))

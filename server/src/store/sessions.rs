@@ -147,6 +147,15 @@ pub fn from_row_with_registrants(r: &Row<'_>) -> Result<(i64, SessionData), rusq
     Ok((version, data))
 }
 
+/// The whole public program, in the order a program page lists it.
+pub fn program(conn: &Connection) -> Result<Vec<SessionData>, rusqlite::Error> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {DATA_COLUMNS} FROM sessions ORDER BY starts_at, id"
+    ))?;
+    let rows = statement.query_map([], |r| from_row(r).map(|(_, data)| data))?;
+    rows.collect()
+}
+
 pub fn count(conn: &Connection) -> Result<i64, rusqlite::Error> {
     conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
 }
