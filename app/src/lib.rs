@@ -255,5 +255,10 @@ pub fn hydrate() {
         }
         view! { <App/> }
     });
+    // Says the page is the app's now, not the server's inert copy: browser
+    // tests and benchmarks wait for it before they use the page.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-app", "live");
+    }
     client::register_service_worker();
 }

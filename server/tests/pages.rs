@@ -65,7 +65,9 @@ async fn the_program_page_is_rendered_with_the_program_in_time_order() {
     assert!(!html.contains("Loading the program…"), "{html}");
     assert!(html.contains("3 sessions"), "{html}");
     // The 8:30 general session before the two 10:30 workshops.
-    let opening = html.find("Opening General Session").expect("the general session");
+    let opening = html
+        .find("Opening General Session")
+        .expect("the general session");
     let workshop = html.find("Beat Privatization").expect("a workshop");
     assert!(opening < workshop);
     assert!(html.contains("Room 201"));
@@ -98,7 +100,12 @@ async fn a_session_page_is_rendered_with_its_session() {
     let app = TestApp::spawn().await;
     app.import_sessions(&helpers::small_program()).await;
     let id = app.session_id("A-1").await;
-    let html = app.get(&format!("/sessions/{id}")).await.text().await.expect("html");
+    let html = app
+        .get(&format!("/sessions/{id}"))
+        .await
+        .text()
+        .await
+        .expect("html");
     assert!(html.contains("Beat Privatization"), "{html}");
     assert!(html.contains("Rosa Delgado"));
     assert!(!html.contains("Loading the session…"));
@@ -125,7 +132,10 @@ async fn markup_in_the_program_is_rendered_as_text() {
         assert!(!html.contains("<img"), "{path}: {html}");
         assert!(!html.contains("<script>alert"), "{path}");
         assert!(!html.contains("<b>"), "{path}");
-        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{path}: {html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{path}: {html}"
+        );
         // The program in the attribute keeps every character of the title.
         let attribute = between(&html, "data-program=\"", "\"");
         assert!(!attribute.contains('<'), "{path}: {attribute}");

@@ -124,8 +124,25 @@ export async function waitForServiceWorker(page, timeout = 30_000) {
   if (state !== "activated") throw new Error(`no service worker activated for ${page.url()} after ${timeout} ms (registration ${state})`);
 }
 
-/** Waits until the program shows at least `min` sessions. */
+/**
+ * Waits until the app has mounted over the server's markup
+ * (`<body data-app=live>`). The program and session pages are rendered by
+ * the server with the program in them: until the app is live, what shows is
+ * an inert copy that does nothing when used and is replaced whole.
+ */
+export async function appLive(page) {
+  await page.waitForFunction(() => document.body?.dataset.app === "live", null, { timeout: 20_000 });
+}
+
+/** Opens `url` and waits for the app to be live on it ([`appLive`]). */
+export async function visit(page, url) {
+  await page.goto(url);
+  await appLive(page);
+}
+
+/** Waits until the app is live and its program shows at least `min` sessions. */
 export async function waitForProgram(page, min = 60) {
+  await appLive(page);
   await page.waitForFunction((n) => document.querySelectorAll(".session-card").length >= n, min, {
     timeout: 20_000,
   });

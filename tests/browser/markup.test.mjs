@@ -18,6 +18,7 @@ import {
   signIn,
   signinCode,
   tempDir,
+  visit,
   watchErrors,
 } from "./harness.mjs";
 
@@ -80,7 +81,7 @@ describe("markup in data", () => {
     const errors = watchErrors(page);
     await signIn(page, url, { badge: BADGE, code: await signinCode(app.server.db, BADGE) });
 
-    await page.goto(`${url}/`);
+    await visit(page, `${url}/`);
     await page.fill("#program-search", "Bus");
     await showsAsText(page, "program", [TITLE, ROOM]);
     const card = page.locator(".session-card", { hasText: "Bus <b>Safety</b>" });
@@ -88,7 +89,7 @@ describe("markup in data", () => {
     await card.locator("[data-action=register]").click();
     await card.locator("[data-standing=pending], [data-standing=confirmed]").first().waitFor();
 
-    await page.goto(`${url}/sessions/${sessionId}`);
+    await visit(page, `${url}/sessions/${sessionId}`);
     await showsAsText(page, "session page", [TITLE, ROOM, DESCRIPTION, FIRST]);
     await page.goto(`${url}/agenda`);
     await showsAsText(page, "agenda", [TITLE, ROOM]);

@@ -5,7 +5,7 @@
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openApp, syncBadgeText, waitForProgram, waitForServiceWorker, watchErrors } from "./harness.mjs";
+import { openApp, syncBadgeText, visit, waitForProgram, waitForServiceWorker, watchErrors } from "./harness.mjs";
 
 describe("program pages", () => {
   let app, page, errors, url, visited;
@@ -90,12 +90,12 @@ describe("program pages", () => {
     const target = unvisited[0];
     const title = await page.locator(`.session-card h3 a[href='${target}']`).first().textContent();
     // A full navigation, not a client-side one: the service worker answers it.
-    await page.goto(`${url}${target}`);
+    await visit(page, `${url}${target}`);
     await page.waitForSelector(`h1:has-text(${JSON.stringify(title)})`);
     assert.equal(await page.locator("h1").textContent(), title);
     // And a second unvisited one, to prove the cached markup is not tied to an id.
     const other = unvisited.at(-1);
-    await page.goto(`${url}${other}`);
+    await visit(page, `${url}${other}`);
     await page.waitForSelector(".facts");
     assert.notEqual(await page.locator("h1").textContent(), title);
     assert.deepEqual(errors, []);

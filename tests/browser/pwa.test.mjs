@@ -19,6 +19,7 @@ import {
   signIn,
   startServer,
   tempDir,
+  visit,
   waitForProgram,
   waitForServiceWorker,
   watchErrors,
@@ -265,7 +266,7 @@ describe("accessibility", () => {
       await page.setViewportSize({ width, height });
       const ready = { "/": ".session-card", "/agenda": ".agenda-item", "/sync": ".sync-summary", "/badge": "svg.badge-qr" };
       for (const [path, selector] of Object.entries(ready)) {
-        await page.goto(`${server.url}${path}`);
+        await visit(page, `${server.url}${path}`);
         await page.waitForSelector(selector);
         const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
         assert.deepEqual(summary(result.violations), [], `${path} at ${width}px`);

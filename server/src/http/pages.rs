@@ -23,7 +23,11 @@ fn shows_program(path: &str) -> bool {
 /// Reads the program for the pages that show it and hands it to the
 /// renderer in the request's extensions ([`provide_program`]). A failed
 /// read renders the page without it: the app fills it in from its store.
-pub async fn with_program(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn with_program(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if shows_program(request.uri().path()) {
         match state
             .store
@@ -57,7 +61,13 @@ mod tests {
         for path in ["/", "/sessions/12", "/sessions/12/", "/sessions/_"] {
             assert!(shows_program(path), "{path}");
         }
-        for path in ["/agenda", "/sessions/", "/sessions/1/x", "/kiosk/sessions/1", "/badge/"] {
+        for path in [
+            "/agenda",
+            "/sessions/",
+            "/sessions/1/x",
+            "/kiosk/sessions/1",
+            "/badge/",
+        ] {
             assert!(!shows_program(path), "{path}");
         }
     }
