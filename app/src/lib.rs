@@ -9,6 +9,7 @@
 pub mod components;
 pub mod device;
 pub mod domain;
+pub mod loader;
 pub mod pages;
 pub mod protocol;
 pub mod state;
@@ -101,7 +102,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <loader::AppScript options/>
                 <MetaTags/>
             </head>
             <body data-program=program>

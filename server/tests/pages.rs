@@ -48,6 +48,12 @@ async fn the_program_page_without_a_program_renders_a_placeholder_and_a_nonce() 
     assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"));
     assert!(!csp.contains("unsafe-inline"));
+    // The bundle is asked for by that script once the page has painted,
+    // never preloaded alongside the page (src/loader.rs).
+    let script = between(&html, &format!("nonce=\"{nonce}\">"), "</script>");
+    assert!(script.contains("\"/pkg/hallpass"), "{script}");
+    assert!(script.contains("requestAnimationFrame"), "{script}");
+    assert!(!html.contains("preload"), "{html}");
 }
 
 /// The text of `html` between the first `from` and the next `to`.

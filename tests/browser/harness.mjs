@@ -140,12 +140,44 @@ export async function visit(page, url) {
   await appLive(page);
 }
 
-/** Waits until the app is live and its program shows at least `min` sessions. */
+/** How many sessions the device holds in its own store (IndexedDB). */
+async function storedSessions(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open("hallpass");
+        open.onerror = () => resolve(0);
+        open.onsuccess = () => {
+          const db = open.result;
+          try {
+            const count = db.transaction("sessions").objectStore("sessions").count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => resolve(0);
+          } catch {
+            resolve(0);
+          } finally {
+            // An open connection would block the app's own upgrades.
+            db.close();
+          }
+        };
+      }),
+  );
+}
+
+/**
+ * Waits until the app is live and shows at least `min` sessions that the
+ * device holds itself: the page may show the program the server rendered
+ * into it before the device has pulled one, and a device that goes offline
+ * then has none in its store.
+ */
 export async function waitForProgram(page, min = 60) {
   await appLive(page);
-  await page.waitForFunction((n) => document.querySelectorAll(".session-card").length >= n, min, {
-    timeout: 20_000,
-  });
+  await page.waitForFunction((n) => document.querySelectorAll(".session-card").length >= n, min, { timeout: 20_000 });
+  const deadline = Date.now() + 20_000;
+  while ((await storedSessions(page)) < min) {
+    if (Date.now() > deadline) throw new Error(`the device holds fewer than ${min} sessions 20 s after its program showed`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /**
