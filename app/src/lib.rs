@@ -87,7 +87,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // (`state::ServerProgram`). An attribute, escaped like any other: no
     // script element whose text a session's title could end.
     let program = use_context::<state::ServerProgram>()
+        .filter(|program| !program.0.is_empty())
         .and_then(|program| serde_json::to_string(&program.0).ok());
+    let rendered = program.is_some();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -102,7 +104,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <loader::AppScript options/>
+                <loader::AppScript options rendered/>
                 <MetaTags/>
             </head>
             <body data-program=program>

@@ -3,21 +3,25 @@
 //! Leptos's `HydrationScripts` preloads the bundle from the document's
 //! head, so half a megabyte of wasm shares a slow link with the page's own
 //! first paint, and runs it as soon as it arrives. Hallpass mounts rather
-//! than hydrates (`hydrate` in lib.rs): the page the server rendered is
-//! complete to look at, so the bundle is asked for only once that page has
-//! painted (Lighthouse's LCP, BENCHMARKS.md).
+//! than hydrates (`hydrate` in lib.rs), so that is right only where the
+//! server rendered a placeholder and the app draws the page. Where the
+//! server rendered the page itself (the program, a session), that page is
+//! complete to look at: the bundle is asked for only once it has painted
+//! (Lighthouse's LCP, BENCHMARKS.md).
 
 use leptos::prelude::*;
 
-/// Asks for the bundle after the first frame; a tab opened in the
-/// background paints no frame, so a timer starts it there.
-const START_AFTER_FIRST_PAINT: &str = r#"(function (js, wasm) {
+/// Starts the app: at once on a placeholder; on a rendered page after its
+/// first frame (a tab opened in the background paints no frame, so a timer
+/// starts it there).
+const START: &str = r#"(function (js, wasm, rendered) {
 	let started = false;
 	const start = () => {
 		if (started) return;
 		started = true;
 		import(js).then((app) => app.default({ module_or_path: wasm }).then(() => app.hydrate()));
 	};
+	if (!rendered) return start();
 	requestAnimationFrame(() => setTimeout(start, 0));
 	setTimeout(start, 1000);
 })"#;
@@ -55,18 +59,29 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
     )
 }
 
-/// The module script that starts the app, under this response's nonce.
+/// The module script that starts the app, under this response's nonce;
+/// `rendered` when the server rendered the page itself rather than a
+/// placeholder. A placeholder page preloads the bundle with the page.
 #[component]
-pub fn AppScript(options: LeptosOptions) -> impl IntoView {
+pub fn AppScript(options: LeptosOptions, rendered: bool) -> impl IntoView {
     // The names are the build's: read once per process.
     static NAMES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
     let (js, wasm) = NAMES.get_or_init(|| bundle_names(&options));
     let pkg = options.site_pkg_dir_route_base();
     let js = format!("{pkg}{js}.js");
     let wasm = format!("{pkg}{wasm}.wasm");
+    // `anonymous`: the credentials mode of the module import and of the
+    // glue's `fetch`, so the browser uses what it preloaded.
+    let preloads = (!rendered).then(|| {
+        view! {
+            <link rel="modulepreload" href=js.clone() crossorigin="anonymous"/>
+            <link rel="preload" href=wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+        }
+    });
     view! {
+        {preloads}
         <script type="module" nonce=leptos::nonce::use_nonce()>
-            {format!("{START_AFTER_FIRST_PAINT}({js:?}, {wasm:?});")}
+            {format!("{START}({js:?}, {wasm:?}, {rendered});")}
         </script>
     }
 }

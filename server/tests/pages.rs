@@ -48,12 +48,12 @@ async fn the_program_page_without_a_program_renders_a_placeholder_and_a_nonce() 
     assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"));
     assert!(!csp.contains("unsafe-inline"));
-    // The bundle is asked for by that script once the page has painted,
-    // never preloaded alongside the page (src/loader.rs).
+    // A placeholder is drawn by the app: its bundle is preloaded with the
+    // page and started at once (app/src/loader.rs).
     let script = between(&html, &format!("nonce=\"{nonce}\">"), "</script>");
     assert!(script.contains("\"/pkg/hallpass"), "{script}");
-    assert!(script.contains("requestAnimationFrame"), "{script}");
-    assert!(!html.contains("preload"), "{html}");
+    assert!(script.ends_with(", false);"), "{script}");
+    assert!(html.contains("rel=\"preload\""), "{html}");
 }
 
 /// The text of `html` between the first `from` and the next `to`.
@@ -80,6 +80,10 @@ async fn the_program_page_is_rendered_with_the_program_in_time_order() {
     // The app starts from the same program: it is in the page for it.
     let program = between(&html, "data-program=\"", "\"");
     assert!(program.contains("Beat Privatization"), "{program}");
+    // A page complete to look at paints before the bundle is asked for:
+    // nothing preloaded, the app started after the first frame.
+    assert!(!html.contains("preload"), "{html}");
+    assert!(html.contains(", true);</script>"), "{html}");
     // Other pages are not rendered with it.
     let agenda = app.get("/agenda").await.text().await.expect("html");
     assert!(!agenda.contains("data-program"));

@@ -33,6 +33,7 @@ import {
   showCode,
   signIn,
   tempDir,
+  visit,
   waitForServiceWorker,
   watchErrors,
 } from "./harness.mjs";
@@ -271,7 +272,7 @@ describe("mentoring log", () => {
     assert.equal(checkin.status, "applied");
     const sessionMinutes = (Date.parse(session.ends_at) - Date.parse(session.starts_at)) / 60_000;
 
-    await page.goto(`${url}/growth`);
+    await visit(page, `${url}/growth`);
     await page.click(".sync-badge");
     await page.waitForFunction(
       (title) => document.querySelector(".certificate")?.textContent.includes(title),

@@ -25,6 +25,7 @@ import {
   signIn,
   startServer,
   tempDir,
+  visit,
   waitForProgram,
   watchErrors,
 } from "./harness.mjs";
@@ -99,7 +100,7 @@ describe("restore from an older copy", () => {
     const [lostRegistrations, lostEntries] = await held(url, me);
     assert.deepEqual([lostRegistrations.length, lostEntries.length], [0, 0], "the copy predates both");
 
-    await page.goto(`${url}/agenda`);
+    await visit(page, `${url}/agenda`);
     await page.click(".sync-badge");
     await page.waitForSelector(".agenda-item[data-standing=confirmed]", { timeout: 20_000 });
     assert.equal(await page.locator(".agenda-item .session-title").textContent(), title);
@@ -143,7 +144,7 @@ describe("restore from an older copy", () => {
     await drained(page);
 
     await restore(before);
-    await page.goto(`${url}/agenda`);
+    await visit(page, `${url}/agenda`);
     await page.click(".sync-badge");
     await page.waitForFunction(() => /Sign in again/.test(document.querySelector(".sync-badge")?.textContent ?? ""), null, {
       timeout: 20_000,
