@@ -5,7 +5,7 @@
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { openApp, syncBadgeText, visit, waitForProgram, waitForServiceWorker, watchErrors } from "./harness.mjs";
+import { appLive, openApp, syncBadgeText, visit, waitForProgram, waitForServiceWorker, watchErrors } from "./harness.mjs";
 
 describe("program pages", () => {
   let app, page, errors, url, visited;
@@ -109,6 +109,62 @@ describe("program pages", () => {
     await waitForProgram(page);
     await page.waitForFunction(() => /Offline · Last synced/.test(document.querySelector(".sync-badge")?.textContent ?? ""));
     assert.match(await syncBadgeText(page), /Offline · Last synced/);
+    assert.deepEqual(errors, []);
+  });
+});
+
+// The app draws the program over the copy the server painted: in slices
+// from the top when nobody has touched the page, whole at once when the
+// reader has already scrolled it, so that they keep their place.
+describe("the program as the app starts on the server's page", () => {
+  let app;
+
+  before(async () => {
+    app = await openApp();
+  });
+
+  after(async () => app?.close());
+
+  it("(e) a reader who scrolled the server's page before the app started keeps their place", async () => {
+    const page = app.page;
+    const errors = watchErrors(page);
+    // The app's code waits until the page has been scrolled.
+    let release;
+    const scrolled = new Promise((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\.wasm$/, async (route) => {
+      await scrolled;
+      await route.continue();
+    });
+    await page.goto(app.server.url, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector(".session-card");
+    assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live");
+    const cards = await page.locator(".session-card").count();
+    assert.ok(cards >= 60, `the server painted ${cards} sessions`);
+    // The card at the top of the screen, and where it is. (Not the scroll
+    // offset: cards off screen have an estimated height, in the server's
+    // copy and in the app's, so the same place has other offsets.)
+    const atTop = () =>
+      page.evaluate(() => {
+        const card = [...document.querySelectorAll(".session-card")].find((c) => c.getBoundingClientRect().bottom > 0);
+        return { code: card?.dataset.code ?? null, top: card?.getBoundingClientRect().top ?? 0 };
+      });
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    assert.ok((await page.evaluate(() => scrollY)) > 1000);
+    const before = await atTop();
+    assert.ok(before.code, JSON.stringify(before));
+
+    release();
+    await appLive(page);
+    // One frame after the app took over: everything is drawn, and the same
+    // session is where the reader left it.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+    assert.equal(await page.locator(".session-card").count(), cards);
+    const after = await atTop();
+    assert.equal(after.code, before.code);
+    // Within a pixel or two: layout rounds differently in the two copies.
+    assert.ok(Math.abs(after.top - before.top) <= 2, `${JSON.stringify(before)} → ${JSON.stringify(after)}`);
     assert.deepEqual(errors, []);
   });
 });

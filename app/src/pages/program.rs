@@ -65,9 +65,45 @@ fn EmptyProgram() -> impl IntoView {
     view! { <p class="placeholder" role="status">{message}</p> }
 }
 
-/// The program's shape: its days, their start times and the sessions at
-/// each, by id. The lists follow it; each card reads its own session.
-type Shape = Vec<(Date, Vec<(OffsetDateTime, Vec<SessionId>)>)>;
+/// The program's shape: its days and their start times, with the
+/// sessions at each by id. The lists follow it; each card reads its own
+/// session.
+type Shape = Vec<(Date, Vec<Slot>)>;
+
+#[derive(Debug, Clone, PartialEq)]
+struct Slot {
+    starts: OffsetDateTime,
+    /// How many cards come before this start time's, in the whole list.
+    first: usize,
+    ids: Vec<SessionId>,
+}
+
+/// How the app's first draw of the program may come in slices: set when
+/// the app starts on the program the server painted, with the page not
+/// scrolled. The program whole is one long task on a mid-range phone
+/// (BENCHMARKS.md) while the server's copy already shows it; drawn as the
+/// cards on the first screen, then a few more per task, the page answers
+/// taps as soon as it is live. A page someone has scrolled, or a program
+/// drawn again later (back from a session, where the browser restores the
+/// scroll position), is drawn whole at once, so the page keeps its height
+/// and the reader their place.
+#[derive(Clone, Copy)]
+pub struct SliceFirstDraw(StoredValue<Option<usize>>);
+
+impl SliceFirstDraw {
+    /// `first`: how many cards the first screen shows; `None` to draw the
+    /// program whole.
+    pub fn new(first: Option<usize>) -> Self {
+        SliceFirstDraw(StoredValue::new(first))
+    }
+
+    /// The first slice, once, for the first draw.
+    fn take() -> Option<usize> {
+        use_context::<SliceFirstDraw>()
+            .and_then(|s| s.0.try_update_value(Option::take))
+            .flatten()
+    }
+}
 
 /// The program by day and start time, as the filter has it.
 #[component]
@@ -75,55 +111,90 @@ fn ProgramList() -> impl IntoView {
     let state = AppState::get();
     let shape = Memo::new(move |_| {
         let filter = state.filter.get();
+        let mut drawn = 0;
         state.listings.with(|l| {
             program::group(l, &filter)
                 .into_iter()
                 .map(|d| {
                     let slots = d.slots.into_iter().map(|s| {
-                        let ids = s
+                        let ids: Vec<_> = s
                             .listings
                             .iter()
-                            .filter_map(|l| SessionId::parse(&l.id).ok());
-                        (s.starts, ids.collect())
+                            .filter_map(|l| SessionId::parse(&l.id).ok())
+                            .collect();
+                        let first = drawn;
+                        drawn += ids.len();
+                        Slot {
+                            starts: s.starts,
+                            first,
+                            ids,
+                        }
                     });
                     (d.day, slots.collect())
                 })
                 .collect::<Shape>()
         })
     });
-    let count = move || {
+    let count = Memo::new(move |_| {
         shape.with(|d| {
             d.iter()
                 .flat_map(|(_, slots)| slots)
-                .map(|(_, ids)| ids.len())
+                .map(|s| s.ids.len())
                 .sum::<usize>()
         })
+    });
+    // How many cards are drawn: all of them, but for a first draw in
+    // slices (`SliceFirstDraw`), which draws the rest a slice per task.
+    let drawn = RwSignal::new(usize::MAX);
+    if let Some(first) = SliceFirstDraw::take() {
+        drawn.set(first.max(1));
+        #[cfg(feature = "browser")]
+        draw_rest(drawn, count, None);
+    }
+    let days = move || {
+        let drawn = drawn.get();
+        shape.with(|d| {
+            d.iter()
+                .filter(|(_, slots)| slots.first().is_some_and(|s| s.first < drawn))
+                .map(|(day, _)| *day)
+                .collect::<Vec<_>>()
+        })
     };
-    let days = move || shape.with(|d| d.iter().map(|(day, _)| *day).collect::<Vec<_>>());
     let slots = move |day: Date| {
         move || {
+            let drawn = drawn.get();
             shape.with(|d| {
                 d.iter()
                     .find(|(d, _)| *d == day)
-                    .map(|(_, slots)| slots.iter().map(|(starts, _)| *starts).collect::<Vec<_>>())
+                    .map(|(_, slots)| {
+                        slots
+                            .iter()
+                            .filter(|s| s.first < drawn)
+                            .map(|s| s.starts)
+                            .collect::<Vec<_>>()
+                    })
                     .unwrap_or_default()
             })
         }
     };
     let sessions = move |day: Date, starts: OffsetDateTime| {
         move || {
+            let drawn = drawn.get();
             shape.with(|d| {
                 d.iter()
                     .find(|(d, _)| *d == day)
-                    .and_then(|(_, slots)| slots.iter().find(|(s, _)| *s == starts))
-                    .map(|(_, ids)| ids.clone())
+                    .and_then(|(_, slots)| slots.iter().find(|s| s.starts == starts))
+                    .map(|s| {
+                        let n = drawn.saturating_sub(s.first);
+                        s.ids.iter().take(n).cloned().collect::<Vec<_>>()
+                    })
                     .unwrap_or_default()
             })
         }
     };
     view! {
         <p class="result-count" role="status" aria-live="polite">
-            {move || match count() {
+            {move || match count.get() {
                 0 => "No sessions match these filters.".to_owned(),
                 1 => "1 session".to_owned(),
                 n => format!("{n} sessions"),
@@ -145,6 +216,51 @@ fn ProgramList() -> impl IntoView {
             </section>
         </For>
     }
+}
+
+/// Main-thread time one slice of cards may take: a fifth of the 50 ms
+/// that makes a task long, so that with the frame around it the page
+/// stays responsive on a phone several times slower than the device that
+/// measured it.
+#[cfg(feature = "browser")]
+const SLICE_MS: f64 = 10.0;
+
+/// Draws the program's cards after the first slice, one slice per task,
+/// until all are drawn. Each slice is sized from what the last one cost
+/// per card on this device, so a fast laptop takes few steps and a slow
+/// phone stays responsive. Stops when the list goes away.
+#[cfg(feature = "browser")]
+fn draw_rest(drawn: RwSignal<usize>, count: Memo<usize>, last: Option<(f64, usize)>) {
+    crate::components::run_later(
+        move || {
+            let now = now_ms();
+            let (Some(n), Some(all)) = (drawn.try_get_untracked(), count.try_get_untracked())
+            else {
+                return;
+            };
+            if n >= all {
+                // Everything from now on: sessions a sync adds included.
+                drawn.set(usize::MAX);
+                return;
+            }
+            // Until a slice has been timed, two cards.
+            let cards = last.map_or(2, |(started, cards)| {
+                let per_card = (now - started) / cards as f64;
+                (SLICE_MS / per_card.max(0.05)) as usize
+            });
+            let cards = cards.clamp(1, 64);
+            drawn.set(n + cards);
+            draw_rest(drawn, count, Some((now, cards)));
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+#[cfg(feature = "browser")]
+fn now_ms() -> f64 {
+    leptos::web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Search, day, Universal Standard, career family, kind. Every control
