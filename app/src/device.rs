@@ -1,5 +1,5 @@
-//! What a device keeps about itself between visits: who it works for and
-//! the changes the server refused. Plain data below both the signals
+//! What a device keeps about itself between visits: who it works for (its
+//! account) and the changes the server refused. Plain data below both the signals
 //! (`state`) and the browser-side client (`client`), which store and show
 //! the same records.
 
@@ -15,6 +15,41 @@ use crate::protocol::{AttendeeData, KioskData, Mutation};
 pub enum Holder {
     Attendee(AttendeeData),
     Kiosk(KioskData),
+}
+
+/// Who this device works for, with its token: kept in the local store and
+/// shown by the pages as it is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub token: String,
+    pub device_id: String,
+    pub holder: Holder,
+    /// The seq the next mutation takes.
+    pub next_seq: u64,
+    /// The server no longer accepts the token (signed out elsewhere, or the
+    /// database was replaced). The outbox is kept for the next sign-in.
+    #[serde(default)]
+    pub token_refused: bool,
+    /// The epoch of the server database that acknowledged this device's
+    /// log (`None` before it was known).
+    #[serde(default)]
+    pub epoch: Option<String>,
+}
+
+impl Account {
+    pub fn attendee(&self) -> Option<&AttendeeData> {
+        match &self.holder {
+            Holder::Attendee(a) => Some(a),
+            Holder::Kiosk(_) => None,
+        }
+    }
+
+    pub fn kiosk(&self) -> Option<&KioskData> {
+        match &self.holder {
+            Holder::Kiosk(k) => Some(k),
+            Holder::Attendee(_) => None,
+        }
+    }
 }
 
 /// The signed-in attendee as the mentoring log names them.

@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::attendee::Role;
 use crate::domain::checkin::{AtDoor, CheckinKind};
+use crate::domain::mentoring::Activity;
 use crate::domain::mentoring::MentoringRole;
 use crate::domain::program::Listing;
 use crate::domain::registration::Status;
-use crate::domain::session::{Session, SessionError, SessionFields};
+use crate::domain::session::{Capacity, Session, SessionCode, SessionError, Timeslot};
+use crate::domain::{CareerFamily, SessionKind, Standard};
 
 pub const PROTOCOL_VERSION: u32 = 1;
 pub const PULL_PATH: &str = "/api/v1/sync/pull";
@@ -222,8 +224,8 @@ pub struct MentoringEntryData {
     pub role: MentoringRole,
     pub date: String,
     pub minutes: u16,
-    pub activity: String,
-    pub standards: Vec<String>,
+    pub activity: Activity,
+    pub standards: Vec<Standard>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub confirmed_at: Option<String>,
@@ -238,7 +240,7 @@ pub struct AttendeeData {
     pub last_name: String,
     pub state: String,
     pub local: String,
-    pub career_family: String,
+    pub career_family: CareerFamily,
     pub role: Role,
     /// The attendee's own scope only: the QR code of their badge code as
     /// `0`/`1` modules, row after row (a square), for the My badge page.
@@ -336,10 +338,10 @@ pub struct SessionData {
     pub code: String,
     pub title: String,
     pub description: String,
-    pub kind: String,
+    pub kind: SessionKind,
     pub topic: String,
-    pub standard: Option<String>,
-    pub career_families: Vec<String>,
+    pub standard: Option<Standard>,
+    pub career_families: Vec<CareerFamily>,
     pub room: String,
     pub starts_at: String,
     pub ends_at: String,
@@ -365,14 +367,10 @@ impl SessionData {
             code: session.code.to_string(),
             title: session.title.clone(),
             description: session.description.clone(),
-            kind: session.kind.as_str().to_owned(),
+            kind: session.kind,
             topic: session.topic.clone(),
-            standard: session.standard.map(|s| s.as_str().to_owned()),
-            career_families: session
-                .career_families
-                .iter()
-                .map(|f| f.as_str().to_owned())
-                .collect(),
+            standard: session.standard,
+            career_families: session.career_families.clone(),
             room: session.room.clone(),
             starts_at: session.slot.starts_rfc3339(),
             ends_at: session.slot.ends_rfc3339(),
@@ -400,22 +398,20 @@ impl TryFrom<SessionData> for Listing {
     type Error = SessionError;
 
     fn try_from(data: SessionData) -> Result<Self, Self::Error> {
-        let families = data.career_families.join(";");
-        let capacity = data.capacity.map(|c| c.to_string()).unwrap_or_default();
-        let session = Session::parse(&SessionFields {
-            code: &data.code,
-            title: &data.title,
-            description: &data.description,
-            kind: &data.kind,
-            topic: &data.topic,
-            standard: data.standard.as_deref().unwrap_or_default(),
-            career_families: &families,
-            room: &data.room,
-            starts_at: &data.starts_at,
-            ends_at: &data.ends_at,
-            capacity: &capacity,
-            presenter: &data.presenter,
-        })?;
+        let session = Session {
+            code: SessionCode::parse(&data.code)?,
+            title: data.title,
+            description: data.description,
+            kind: data.kind,
+            topic: data.topic,
+            standard: data.standard,
+            career_families: data.career_families,
+            room: data.room,
+            slot: Timeslot::parse(&data.starts_at, &data.ends_at)?,
+            capacity: Capacity::from_option(data.capacity)?,
+            presenter: data.presenter,
+        }
+        .checked()?;
         Ok(Listing {
             id: data.id,
             session,
@@ -460,6 +456,28 @@ mod tests {
         spelled_as(&[Role::Attendee, Role::Mentor, Role::Presenter], |r| {
             r.as_str()
         });
+        spelled_as(&SessionKind::ALL, |k| k.as_str());
+        spelled_as(&Standard::ALL, |s| s.as_str());
+        spelled_as(&CareerFamily::ALL, |f| f.as_str());
+        spelled_as(&Activity::ALL, |a| a.as_str());
+    }
+
+    #[test]
+    fn a_session_names_its_kind_standard_and_families_as_the_csv_does() {
+        let data = sample_session_data();
+        let wire = serde_json::to_value(&data).expect("serialize");
+        assert_eq!(wire["kind"], "workshop");
+        assert_eq!(
+            wire["career_families"],
+            serde_json::json!(["Paraeducators"])
+        );
+        let mut bad = wire.clone();
+        bad["career_families"] = serde_json::json!(["Bus drivers"]);
+        let refused = serde_json::from_value::<SessionData>(bad).expect_err("unknown family");
+        assert!(refused.to_string().contains("Bus drivers"), "{refused}");
+        let mut bad = wire;
+        bad["standard"] = serde_json::json!("Cooking");
+        assert!(serde_json::from_value::<SessionData>(bad).is_err());
     }
 
     #[test]
@@ -531,17 +549,16 @@ mod tests {
         );
     }
 
-    #[test]
-    fn session_data_round_trips_into_a_listing() {
-        let data = SessionData {
+    fn sample_session_data() -> SessionData {
+        SessionData {
             id: "3".into(),
             code: "GE-PARA".into(),
             title: "Getting Educated: Paraeducators".into(),
             description: String::new(),
-            kind: "workshop".into(),
+            kind: SessionKind::Workshop,
             topic: "Adult Learning".into(),
             standard: None,
-            career_families: vec!["Paraeducators".into()],
+            career_families: vec![CareerFamily::Paraeducators],
             room: "Room 101".into(),
             starts_at: "2027-03-12T09:00:00-05:00".into(),
             ends_at: "2027-03-12T10:00:00-05:00".into(),
@@ -551,9 +568,39 @@ mod tests {
             waitlist_count: 0,
             confirmed_attendees: None,
             waitlisted_attendees: None,
-        };
+        }
+    }
+
+    #[test]
+    fn session_data_round_trips_into_a_listing() {
+        let data = sample_session_data();
         let listing = Listing::try_from(data.clone()).unwrap();
         assert_eq!(listing.seats_left(), Some(26));
         assert_eq!(SessionData::new("3".into(), &listing.session, 4, 0), data);
+    }
+
+    #[test]
+    fn a_session_from_the_wire_meets_the_limits_an_import_does() {
+        let too_long = SessionData {
+            title: "x".repeat(201),
+            ..sample_session_data()
+        };
+        assert!(Listing::try_from(too_long).is_err());
+        let no_seats = SessionData {
+            capacity: Some(0),
+            ..sample_session_data()
+        };
+        assert_eq!(
+            Listing::try_from(no_seats).map(|_| ()),
+            Err(SessionError::BadCapacity("0".into()))
+        );
+        let untrimmed = SessionData {
+            room: "  Room 101 ".into(),
+            ..sample_session_data()
+        };
+        assert_eq!(
+            Listing::try_from(untrimmed).unwrap().session.room,
+            "Room 101"
+        );
     }
 }

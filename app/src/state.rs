@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::device::{Holder, Rejected, me_of};
+use crate::device::{Account, Rejected, me_of};
 use crate::domain::agenda::{self, Known, Mine};
 use crate::domain::ids::{RegistrationId, SessionId};
 use crate::domain::logbook::{self, LogEntry};
@@ -19,10 +19,7 @@ use crate::domain::ops::Operation;
 use crate::domain::program::{Listing, ProgramFilter};
 use crate::domain::registration::{self, Held, Placement, Refusal, Target};
 use crate::domain::roster::Roster;
-use crate::protocol::{
-    AttendeeData, CheckinData, KioskData, MentoringEntryData, Mutation, RegistrationData,
-    SessionData,
-};
+use crate::protocol::{CheckinData, MentoringEntryData, Mutation, RegistrationData, SessionData};
 
 /// Why the last sync did not finish.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,30 +41,6 @@ pub struct SyncView {
     /// Milliseconds since 1970 of the last complete sync.
     pub last_synced_ms: Option<f64>,
     pub problem: Option<SyncProblem>,
-}
-
-/// Who is signed in on this device.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccountView {
-    pub holder: Holder,
-    /// The server stopped accepting the sign-in; changes wait for a new one.
-    pub token_refused: bool,
-}
-
-impl AccountView {
-    pub fn attendee(&self) -> Option<&AttendeeData> {
-        match &self.holder {
-            Holder::Attendee(a) => Some(a),
-            Holder::Kiosk(_) => None,
-        }
-    }
-
-    pub fn kiosk(&self) -> Option<&KioskData> {
-        match &self.holder {
-            Holder::Kiosk(k) => Some(k),
-            Holder::Attendee(_) => None,
-        }
-    }
 }
 
 /// Who holds a seat in a session and who waits, for session-room check-in.
@@ -98,7 +71,7 @@ pub struct AppState {
     pub sync: RwSignal<SyncView>,
     /// Asks the sync loop to run now.
     pub sync_requested: RwSignal<u32>,
-    pub account: RwSignal<Option<AccountView>>,
+    pub account: RwSignal<Option<Account>>,
     pub registrations: RwSignal<Vec<RegistrationData>>,
     pub outbox: RwSignal<Vec<Mutation>>,
     pub rejected: RwSignal<Vec<Rejected>>,
@@ -142,7 +115,7 @@ impl AppState {
             listings.with(|l| agenda::overlay(&known, &queued, |id| expected(l, id)))
         });
         let entries = RwSignal::new(Vec::<MentoringEntryData>::new());
-        let account = RwSignal::new(None::<AccountView>);
+        let account = RwSignal::new(None::<Account>);
         let log = Memo::new(move |_| {
             let Some(me) = account.with(|a| a.as_ref().and_then(|a| a.attendee().map(me_of)))
             else {

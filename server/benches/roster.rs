@@ -29,7 +29,8 @@ fn roster_rows() -> Vec<AttendeeData> {
                 last_name: row[2].to_owned(),
                 state: row[4].to_owned(),
                 local: row[5].to_owned(),
-                career_family: row[6].to_owned(),
+                career_family: app::domain::CareerFamily::parse(&row[6])
+                    .expect("demo career family"),
                 role: app::domain::attendee::Role::parse(&row[7]).expect("demo role"),
                 badge_qr: None,
             }

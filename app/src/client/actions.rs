@@ -79,8 +79,9 @@ mod in_browser {
     use leptos::task::spawn_local;
     use wasm_bindgen::JsCast;
 
-    use super::super::idb::{Account, StoreError};
+    use super::super::idb::StoreError;
     use super::super::{show_local, store, tell_other_tabs};
+    use crate::device::Account;
     use crate::device::Holder;
     use crate::domain::checkin::CheckinKind;
     use crate::domain::ops::Operation;

@@ -30,7 +30,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use crate::device::{Holder, Rejected, me_of};
+use crate::device::{Account, Holder, Rejected, me_of};
 use crate::domain::logbook;
 use crate::domain::registration::Status;
 use crate::domain::settle::{Settled, Signer, settle};
@@ -59,24 +59,6 @@ const ACCOUNT_KEY: &str = "account";
 pub struct SyncMeta {
     pub cursor: Option<String>,
     pub last_synced_ms: Option<f64>,
-}
-
-/// Who this device works for, with its token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Account {
-    pub token: String,
-    pub device_id: String,
-    pub holder: Holder,
-    /// The seq the next mutation takes.
-    pub next_seq: u64,
-    /// The server no longer accepts the token (signed out elsewhere, or the
-    /// database was replaced). The outbox is kept for the next sign-in.
-    #[serde(default)]
-    pub token_refused: bool,
-    /// The epoch of the server database that acknowledged this device's
-    /// log (`None` before it was known).
-    #[serde(default)]
-    pub epoch: Option<String>,
 }
 
 /// One acknowledged mutation of the device's log, with the device id it

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use crate::device::Holder;
 use crate::domain::roster::Roster;
 use crate::protocol::{SessionData, listings};
-use crate::state::{AccountView, AppState, Room, SyncProblem};
+use crate::state::{AppState, Room, SyncProblem};
 
 use super::idb::{self, LocalStore};
 use super::{actions, sync};
@@ -210,13 +210,7 @@ pub(super) async fn show_local(store: &LocalStore, state: AppState) {
     let kiosk = match store.account().await {
         Ok(account) => {
             let kiosk = matches!(&account, Some(a) if matches!(a.holder, Holder::Kiosk(_)));
-            set_if_changed(
-                state.account,
-                account.map(|a| AccountView {
-                    holder: a.holder,
-                    token_refused: a.token_refused,
-                }),
-            );
+            set_if_changed(state.account, account);
             kiosk
         }
         Err(e) => {

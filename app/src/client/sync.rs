@@ -6,7 +6,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 
-use super::idb::{Account, LocalStore};
+use super::idb::LocalStore;
+use crate::device::Account;
 use crate::protocol::{
     ErrorBody, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, PULL_PATH, PUSH_PATH, PullResponse,
     PushRequest, PushResponse,

@@ -63,6 +63,15 @@ impl AtDoor {
         }
     }
 
+    /// The words shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AtDoor::Confirmed => "confirmed",
+            AtDoor::Waitlisted => "waitlisted",
+            AtDoor::WalkIn => "walk-in",
+        }
+    }
+
     /// The flag of a check-in: only an entry at a session has one (the
     /// conference's door needs no registration, and leaving is not
     /// arriving). `registration` is the person's registration for that

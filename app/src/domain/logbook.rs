@@ -66,8 +66,8 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
                 role: terms.role,
                 date: terms.date.to_string(),
                 minutes: terms.minutes.get(),
-                activity: terms.activity.as_str().to_owned(),
-                standards: names(&terms.standards),
+                activity: terms.activity,
+                standards: terms.standards.clone(),
                 note: Some(entry.note.clone()),
                 confirmed_at: None,
                 updated_at: at.to_owned(),
@@ -88,10 +88,10 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
                 row.minutes = minutes.get();
             }
             if let Some(activity) = changes.activity {
-                row.activity = activity.as_str().to_owned();
+                row.activity = activity;
             }
             if let Some(standards) = &changes.standards {
-                row.standards = names(standards);
+                row.standards = standards.clone();
             }
             if let Some(note) = &changes.note {
                 row.note = Some(note.clone());
@@ -121,8 +121,8 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
                     role: seen.role,
                     date: seen.date.to_string(),
                     minutes: seen.minutes.get(),
-                    activity: seen.activity.as_str().to_owned(),
-                    standards: names(&seen.standards),
+                    activity: seen.activity,
+                    standards: seen.standards.clone(),
                     note: None,
                     confirmed_at: Some(at.to_owned()),
                     updated_at: at.to_owned(),
@@ -131,10 +131,6 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
         }
         _ => {}
     }
-}
-
-fn names(standards: &[Standard]) -> Vec<String> {
-    standards.iter().map(|s| s.as_str().to_owned()).collect()
 }
 
 /// The terms of a row, spelled as a confirmation's `seen`.
@@ -214,11 +210,8 @@ pub fn growth(log: &[LogEntry], attended: &[Attended]) -> [(Standard, Toward); 8
     let mut out = Standard::ALL.map(|s| (s, Toward::default()));
     for entry in log {
         let minutes = u32::from(entry.data.minutes);
-        for name in &entry.data.standards {
-            let Ok(standard) = Standard::parse(name) else {
-                continue;
-            };
-            if let Some((_, t)) = out.iter_mut().find(|(s, _)| *s == standard) {
+        for standard in &entry.data.standards {
+            if let Some((_, t)) = out.iter_mut().find(|(s, _)| s == standard) {
                 if entry.confirmed() {
                     t.confirmed += minutes;
                 } else {

@@ -74,6 +74,18 @@ impl Activity {
         }
     }
 
+    /// The words shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Activity::Conversation => "Conversation",
+            Activity::Observation => "Observation",
+            Activity::Shadowing => "Shadowing",
+            Activity::CoPlanning => "Co-planning",
+            Activity::Training => "Training",
+            Activity::Other => "Other",
+        }
+    }
+
     pub fn parse(value: &str) -> Result<Self, MentoringError> {
         let wanted = value.trim();
         Self::ALL

@@ -190,7 +190,7 @@ mod tests {
             last_name: last.into(),
             state: "OH".into(),
             local: "Local 1".into(),
-            career_family: "Paraeducators".into(),
+            career_family: crate::domain::CareerFamily::Paraeducators,
             role: crate::domain::attendee::Role::Attendee,
             badge_qr: None,
         }

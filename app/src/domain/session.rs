@@ -105,10 +105,23 @@ impl Capacity {
         if value.is_empty() {
             return Ok(Capacity::Unlimited);
         }
-        match value.parse::<u32>() {
-            Ok(n) if (1..=Self::MAX).contains(&n) => Ok(Capacity::Limited(n)),
-            _ => Err(SessionError::BadCapacity(value.to_owned())),
+        value
+            .parse::<u32>()
+            .ok()
+            .and_then(Self::limited)
+            .ok_or_else(|| SessionError::BadCapacity(value.to_owned()))
+    }
+
+    /// As the wire carries it: `None` is no limit.
+    pub fn from_option(seats: Option<u32>) -> Result<Self, SessionError> {
+        match seats {
+            None => Ok(Capacity::Unlimited),
+            Some(n) => Self::limited(n).ok_or_else(|| SessionError::BadCapacity(n.to_string())),
         }
+    }
+
+    fn limited(n: u32) -> Option<Self> {
+        (1..=Self::MAX).contains(&n).then_some(Capacity::Limited(n))
     }
 
     pub fn as_option(self) -> Option<u32> {
@@ -286,18 +299,33 @@ impl Session {
             "" => None,
             name => Some(Standard::parse(name)?),
         };
-        Ok(Session {
+        Session {
             code: SessionCode::parse(fields.code)?,
-            title: text::required("title", fields.title, 200)?,
-            description: text::paragraphs("description", fields.description, 5_000)?,
+            title: fields.title.to_owned(),
+            description: fields.description.to_owned(),
             kind: SessionKind::parse(fields.kind)?,
-            topic: text::optional("topic", fields.topic, 100)?,
+            topic: fields.topic.to_owned(),
             standard,
             career_families: CareerFamily::parse_list(fields.career_families)?,
-            room: text::optional("room", fields.room, 100)?,
+            room: fields.room.to_owned(),
             slot: Timeslot::parse(fields.starts_at, fields.ends_at)?,
             capacity: Capacity::parse(fields.capacity)?,
-            presenter: text::optional("presenter", fields.presenter, 200)?,
+            presenter: fields.presenter.to_owned(),
+        }
+        .checked()
+    }
+
+    /// The free text checked against the program's limits (and trimmed):
+    /// the one place for them, whether the session came from a CSV row, a
+    /// form or the wire.
+    pub fn checked(self) -> Result<Self, SessionError> {
+        Ok(Session {
+            title: text::required("title", &self.title, 200)?,
+            description: text::paragraphs("description", &self.description, 5_000)?,
+            topic: text::optional("topic", &self.topic, 100)?,
+            room: text::optional("room", &self.room, 100)?,
+            presenter: text::optional("presenter", &self.presenter, 200)?,
+            ..self
         })
     }
 

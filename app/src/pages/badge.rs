@@ -30,7 +30,7 @@ fn BadgeCard(attendee: AttendeeData) -> impl IntoView {
             <p class="badge-name">{a.first_name} " " {a.last_name}</p>
             {qr}
             <p class="badge-code">{a.badge_code}</p>
-            <p class="badge-meta">{a.career_family} " · " {a.local}</p>
+            <p class="badge-meta">{a.career_family.as_str()} " · " {a.local}</p>
             <p class="badge-meta">{state_name}</p>
         </div>
         <p class="help">

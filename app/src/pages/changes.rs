@@ -160,10 +160,12 @@ fn AccountPart() -> impl IntoView {
             "Signing out removes your agenda from this device. It stays on the server.".to_owned()
         }
     };
-    let holder = move || state.account.with(|a| a.as_ref().map(|a| a.holder.clone()));
+    // A memo: the confirmation below must not be redrawn by a change that
+    // only moved the account's seq.
+    let holder = Memo::new(move |_| state.account.with(|a| a.as_ref().map(|a| a.holder.clone())));
     view! {
         <h2>"Account"</h2>
-        {move || match holder() {
+        {move || match holder.get() {
             None => {
                 EitherOf3::A(
                     view! {

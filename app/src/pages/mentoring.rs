@@ -45,17 +45,6 @@ const NEW_ENTRY: &str = r#"[data-action="new-entry"]"#;
 /// How long a deleted entry can be brought back.
 const UNDO_SECONDS: u64 = 8;
 
-fn activity_label(activity: &str) -> &str {
-    match activity {
-        "co-planning" => "Co-planning",
-        "conversation" => "Conversation",
-        "observation" => "Observation",
-        "shadowing" => "Shadowing",
-        "training" => "Training",
-        _ => "Other",
-    }
-}
-
 fn date_label(date: &str) -> String {
     EntryDate::parse(date)
         .map(|d| crate::domain::session::day_label(d.get()))
@@ -113,7 +102,8 @@ fn standards_line(e: &LogEntry) -> String {
     if e.data.standards.is_empty() {
         "No standard chosen".to_owned()
     } else {
-        e.data.standards.join(", ")
+        let names: Vec<&str> = e.data.standards.iter().map(|s| s.as_str()).collect();
+        names.join(", ")
     }
 }
 
@@ -139,7 +129,7 @@ fn shown_line(shown: &Shown) -> impl IntoView + use<> {
     let rest = format!(
         " logged {} of {} on {}, as your {}. Standards: {}.",
         logbook::duration_label(u32::from(seen.minutes.get())),
-        activity_label(seen.activity.as_str()).to_lowercase(),
+        seen.activity.label().to_lowercase(),
         date_label(&seen.date.to_string()),
         if seen.role == MentoringRole::Mentor {
             "mentor"
@@ -479,7 +469,7 @@ fn EntryRow(log: Log, id: String) -> impl IntoView {
                 " · "
                 {part(|e| logbook::duration_label(u32::from(e.data.minutes)))}
                 " · "
-                {part(|e| activity_label(&e.data.activity).to_owned())}
+                {part(|e| e.data.activity.label().to_owned())}
             </p>
             <p>{part(who_line)}</p>
             <p class="entry-standards">{part(standards_line)}</p>
@@ -581,9 +571,7 @@ fn EntryEditor(log: Log, which: Editing) -> impl IntoView {
     let date = d.as_ref().map_or(today, |d| d.date.clone());
     let minutes = d.as_ref().map_or(String::new(), |d| d.minutes.to_string());
     let role = d.as_ref().map_or(MentoringRole::Mentor, |d| d.role);
-    let activity = d
-        .as_ref()
-        .map_or("conversation".to_owned(), |d| d.activity.clone());
+    let activity = d.as_ref().map_or(Activity::Conversation, |d| d.activity);
     let note = d.as_ref().and_then(|d| d.note.clone()).unwrap_or_default();
     let chosen = d.map(|d| d.standards).unwrap_or_default();
     let form = NodeRef::<leptos::html::Form>::new();
@@ -650,11 +638,10 @@ fn EntryEditor(log: Log, which: Editing) -> impl IntoView {
                 <select id="m-activity" name="activity">
                     {Activity::ALL
                         .iter()
-                        .map(|a| {
-                            let name = a.as_str();
+                        .map(|&a| {
                             view! {
-                                <option value=name selected=name == activity>
-                                    {activity_label(name).to_owned()}
+                                <option value=a.as_str() selected=a == activity>
+                                    {a.label()}
                                 </option>
                             }
                         })
@@ -667,7 +654,7 @@ fn EntryEditor(log: Log, which: Editing) -> impl IntoView {
                     .iter()
                     .map(|s| {
                         let name = s.as_str();
-                        let checked = chosen.iter().any(|n| n == name);
+                        let checked = chosen.contains(s);
                         view! {
                             <label>
                                 <input type="checkbox" name="standards" value=name checked=checked/>

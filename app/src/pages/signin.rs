@@ -16,17 +16,21 @@ use crate::state::AppState;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let state = AppState::get();
-    // Memos: the form must not be redrawn (and emptied) by a sync that
-    // changed nothing it depends on.
+    // Memos: the form must not be redrawn (and emptied) by a sync, or a
+    // change that moved the account's seq, when who is signed in is the same.
     let loaded = Memo::new(move |_| state.loaded.get());
-    let account = Memo::new(move |_| state.account.get());
+    let account = Memo::new(move |_| {
+        state
+            .account
+            .with(|a| a.as_ref().map(|a| (a.holder.clone(), a.token_refused)))
+    });
     // A sign-in link opened on a device that is already signed in: the
     // code leaves the address bar all the same, and the page says why
     // nothing changed.
     let linked_again = RwSignal::new(false);
     #[cfg(feature = "browser")]
     Effect::new(move |_| {
-        let signed_in = account.with(|a| a.as_ref().is_some_and(|a| !a.token_refused));
+        let signed_in = account.with(|a| a.as_ref().is_some_and(|(_, refused)| !refused));
         if loaded.get() && signed_in && take_code_from_address().is_some() {
             linked_again.set(true);
         }
@@ -39,8 +43,8 @@ pub fn SignInPage() -> impl IntoView {
                 if !loaded.get() {
                     return EitherOf3::A(view! { <p class="placeholder" role="status">"Opening…"</p> });
                 }
-                if let Some(account) = account.get().filter(|a| !a.token_refused) {
-                    let (lead, name, href, go) = match account.holder {
+                if let Some((holder, _)) = account.get().filter(|(_, refused)| !refused) {
+                    let (lead, name, href, go) = match holder {
                         Holder::Attendee(a) => ("You are signed in as ", format!("{} {}", a.first_name, a.last_name), "/agenda", "Go to my agenda"),
                         Holder::Kiosk(k) => ("This device is the check-in kiosk ", k.name, "/kiosk", "Go to check-in"),
                     };
@@ -54,7 +58,7 @@ pub fn SignInPage() -> impl IntoView {
                         </Show>
                     });
                 }
-                let again = account.with(|a| a.as_ref().is_some_and(|a| a.token_refused));
+                let again = account.with(|a| a.as_ref().is_some_and(|(_, refused)| *refused));
                 EitherOf3::C(view! {
                     <p>
                         {if again {

@@ -99,7 +99,7 @@ pub fn from_row(r: &rusqlite::Row<'_>) -> Result<(i64, AttendeeData), rusqlite::
             last_name: r.get(3)?,
             state: r.get(4)?,
             local: r.get(5)?,
-            career_family: r.get(6)?,
+            career_family: super::named(r, 6)?,
             role: super::named(r, 7)?,
             badge_qr: None,
         },

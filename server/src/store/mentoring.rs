@@ -228,7 +228,7 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, bool, MentoringEntryData), rusqlite
             role: super::named(r, 6)?,
             date: r.get(7)?,
             minutes: r.get(8)?,
-            activity: r.get(9)?,
+            activity: super::named(r, 9)?,
             standards: serde_json::from_str(&standards).map_err(corrupt)?,
             note: r.get(11)?,
             confirmed_at: r.get(12)?,

@@ -3,6 +3,7 @@
 //! page can never disagree with the API. Aggregation happens in SQL, on
 //! the indexes of migration 006.
 
+use app::domain::checkin::{AtDoor, CheckinKind};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use time::{Date, OffsetDateTime, UtcOffset};
@@ -787,10 +788,10 @@ pub struct LogRow {
     pub session_id: Option<String>,
     /// The session's title, or `None` for the conference's door.
     pub place: Option<String>,
-    pub kind: String,
+    pub kind: CheckinKind,
     pub device_id: String,
     pub kiosk: Option<String>,
-    pub at_door: Option<String>,
+    pub at_door: Option<AtDoor>,
     pub duplicate_of: Option<String>,
     /// The first entry this one repeats: its device time and kiosk.
     pub duplicate_of_at: Option<String>,
@@ -857,10 +858,10 @@ pub fn checkin_log(
                     name: r.get(6)?,
                     session_id: r.get::<_, Option<i64>>(7)?.map(|s| s.to_string()),
                     place: r.get(8)?,
-                    kind: r.get(9)?,
+                    kind: super::named(r, 9)?,
                     device_id: r.get(10)?,
                     kiosk: r.get(11)?,
-                    at_door: r.get(12)?,
+                    at_door: super::named_or_null(r, 12)?,
                     duplicate_of: r.get(13)?,
                     duplicate_of_at: r.get(14)?,
                     duplicate_of_kiosk: r.get(15)?,

@@ -1,6 +1,6 @@
 //! Sessions of the program.
 
-use app::domain::Session;
+use app::domain::{CareerFamily, Session};
 use app::protocol::SessionData;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -99,14 +99,12 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, SessionData), rusqlite::Error> {
         code: r.get(1)?,
         title: r.get(2)?,
         description: r.get(3)?,
-        kind: r.get(4)?,
+        kind: super::named(r, 4)?,
         topic: r.get(5)?,
-        standard: r.get(6)?,
-        career_families: families
-            .split(';')
-            .filter(|f| !f.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        standard: super::named_or_null(r, 6)?,
+        career_families: CareerFamily::parse_list(&families).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         room: r.get(8)?,
         starts_at: r.get(9)?,
         ends_at: r.get(10)?,

@@ -3,6 +3,7 @@
 //! with `view!`. Forms are plain HTML forms; the part of a page inside
 //! `#live` is refreshed by `live.js` from the page itself.
 
+use app::domain::checkin::AtDoor;
 use axum::Form;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -685,8 +686,8 @@ pub async fn checkins(
                                     <td>{r.name}<span class="code">{r.badge_code}</span></td>
                                     <td>{r.place.unwrap_or_else(|| "Conference".into())}</td>
                                     <td>{r.kiosk.unwrap_or(r.device_id)}</td>
-                                    <td>{r.kind}</td>
-                                    <td>{r.at_door.map(|d| d.replace('_', "-")).unwrap_or_default()}</td>
+                                    <td>{r.kind.as_str()}</td>
+                                    <td>{r.at_door.map(AtDoor::label)}</td>
                                     <td>{duplicate.unwrap_or_default()}</td>
                                 </tr>
                             }
