@@ -69,3 +69,72 @@ pub struct Rejected {
     pub code: String,
     pub message: String,
 }
+
+/// Whether the device holds an account, as the server learns it when it
+/// renders a page: the app keeps a cookie while it does (`cookie`), the
+/// server reads it and renders a first screen that depends on it (an
+/// empty device's kiosk page is the pairing form), and the app starts from
+/// the screen the server rendered (the body's `data-account`). A hint
+/// only: the device's store has the last word once it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountHint {
+    /// No cookie: a new device, or one whose account is gone.
+    Absent,
+    Held,
+}
+
+impl AccountHint {
+    pub const COOKIE: &'static str = "hallpass_account";
+
+    pub fn of(account: Option<&Account>) -> Self {
+        match account {
+            Some(_) => AccountHint::Held,
+            None => AccountHint::Absent,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountHint::Absent => "absent",
+            AccountHint::Held => "held",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [AccountHint::Absent, AccountHint::Held]
+            .into_iter()
+            .find(|h| h.as_str() == text)
+    }
+
+    /// The `document.cookie` assignment that keeps the hint (a year) or
+    /// drops it. Not `HttpOnly`, since the app writes it; it says nothing
+    /// about who the account is.
+    pub fn cookie(self) -> String {
+        match self {
+            AccountHint::Held => format!(
+                "{}=held; Path=/; Max-Age=31536000; SameSite=Strict",
+                Self::COOKIE
+            ),
+            AccountHint::Absent => format!("{}=; Path=/; Max-Age=0; SameSite=Strict", Self::COOKIE),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_hint_reads_back_what_it_writes() {
+        for hint in [AccountHint::Absent, AccountHint::Held] {
+            assert_eq!(AccountHint::parse(hint.as_str()), Some(hint));
+        }
+        assert_eq!(AccountHint::parse("kiosk"), None);
+        assert!(
+            AccountHint::Held
+                .cookie()
+                .starts_with("hallpass_account=held;")
+        );
+        assert!(AccountHint::Absent.cookie().contains("Max-Age=0"));
+    }
+}

@@ -89,7 +89,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let program = use_context::<state::ServerProgram>()
         .filter(|program| !program.0.is_empty())
         .and_then(|program| serde_json::to_string(&program.0).ok());
-    let rendered = program.is_some();
+    // Given to the pages whose first screen depends on it (the kiosk's);
+    // an empty device's is drawn by the server.
+    let account = use_context::<device::AccountHint>();
+    let rendered = program.is_some() || account == Some(device::AccountHint::Absent);
+    let account = account.map(device::AccountHint::as_str);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -107,7 +111,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <loader::AppScript options rendered/>
                 <MetaTags/>
             </head>
-            <body data-program=program>
+            <body data-program=program data-account=account>
                 <App/>
             </body>
         </html>
@@ -243,10 +247,16 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     // The server's markup paints first and is then replaced, with nothing
     // of it to adopt. The app starts from the program the server rendered
-    // it with, so its first frame is the page already on screen.
+    // it with, and from what it knew of the device's account, so its first
+    // frame is the page already on screen.
     let first_slice = program_first_screen();
     let anchor = first_slice.is_none().then(ScrollAnchor::find).flatten();
     let body = leptos::prelude::document().body();
+    let account = body.as_ref().and_then(|body| {
+        let hint = body.get_attribute("data-account");
+        let _ = body.remove_attribute("data-account");
+        device::AccountHint::parse(&hint?)
+    });
     let program = body.as_ref().and_then(|body| {
         let json = body.get_attribute("data-program");
         let _ = body.remove_attribute("data-program");
@@ -254,6 +264,9 @@ pub fn hydrate() {
         serde_json::from_str::<Vec<protocol::SessionData>>(&json?).ok()
     });
     leptos::mount::mount_to_body(move || {
+        if let Some(account) = account {
+            provide_context(account);
+        }
         if let Some(program) = program {
             provide_context(state::ServerProgram(program));
             provide_context(pages::program::SliceFirstDraw::new(first_slice));

@@ -103,6 +103,37 @@ async fn every_session_url_renders_the_same_placeholder_until_there_is_a_program
 }
 
 #[tokio::test]
+async fn an_empty_devices_kiosk_page_is_the_pairing_form_and_a_paired_ones_a_placeholder() {
+    let app = TestApp::spawn().await;
+    for path in ["/kiosk", "/kiosk/sessions/3"] {
+        let empty = app.get(path).await.text().await.expect("html");
+        assert!(empty.contains("Set up a check-in kiosk"), "{path}: {empty}");
+        assert!(empty.contains("class=\"pair-form\""), "{path}");
+        assert!(empty.contains("data-account=\"absent\""), "{path}");
+        // Inert until the app replaces it.
+        assert!(empty.contains("readonly"), "{path}");
+        assert!(!empty.contains("class=\"placeholder\""), "{path}");
+
+        let held = app
+            .client
+            .get(app.url(path))
+            .header("cookie", "theme=dark; hallpass_account=held")
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("html");
+        assert!(held.contains("class=\"placeholder\""), "{path}: {held}");
+        assert!(!held.contains("pair-form"), "{path}");
+        assert!(held.contains("data-account=\"held\""), "{path}");
+    }
+    // Only the kiosk pages are told.
+    let program = app.get("/").await.text().await.expect("html");
+    assert!(!program.contains("data-account"));
+}
+
+#[tokio::test]
 async fn a_session_page_is_rendered_with_its_session() {
     let app = TestApp::spawn().await;
     app.import_sessions(&helpers::small_program()).await;

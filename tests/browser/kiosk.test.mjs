@@ -9,6 +9,8 @@
 // (d) unpairing warns about unsent check-ins, then wipes the kiosk;
 // (f) the pairing page and the desk (name list and verdict showing) pass
 //     axe at tablet and phone widths;
+// (g) an empty device's /kiosk is the server's pairing form (inert until
+//     the app replaces it with its own), a paired one's is not;
 // (e) the camera scanner: Chromium's fake camera, and a stand-in for the
 //     Barcode Detection API (which Chromium on Linux lacks) reporting the
 //     badge "in view".
@@ -239,7 +241,7 @@ describe("check-in kiosk", () => {
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scrolling: ${what}`);
       };
       await page.goto(`${url}/kiosk`);
-      await page.waitForSelector("#pairing-code");
+      await page.waitForSelector("body[data-app=live] #pairing-code");
       await check("pairing page");
       await pair(page, url, await pairingCode(app.server.db, "Kiosk E"));
       for (const [width, height] of [[1024, 768], [360, 740]]) {
@@ -288,6 +290,54 @@ describe("check-in kiosk", () => {
         }),
     );
     assert.deepEqual(left, { attendees: 0, checkins: 0, outbox: 0 });
+    assert.equal(await accountCookie(app.context), undefined, "the server is told the device is empty again");
     await app.context.setOffline(false);
   });
+
+  it("(g) an empty device's kiosk page is the server's pairing form, inert until the app takes it over", async () => {
+    const dir = tempDir("kiosk-first");
+    const context = await launchProfile(dir);
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const pageErrors = watchErrors(page);
+      // The bundle is held back: what is on screen is the server's page.
+      let release;
+      const held = new Promise((resolve) => (release = resolve));
+      await page.route(/\.wasm$/, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(`${url}/kiosk`, { waitUntil: "domcontentloaded" });
+      await page.waitForSelector(".pair-form");
+      assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live");
+      assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "Set up a check-in kiosk");
+      const field = page.getByLabel("Pairing code");
+      assert.equal(await field.getAttribute("readonly"), "", "nothing can be typed where it would be lost");
+      assert.ok(await page.getByRole("button", { name: "Pair this kiosk" }).isDisabled(), "nor sent in the address");
+      release();
+      await page.waitForSelector("body[data-app=live]");
+      await page.unroute(/\.wasm$/);
+      assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "Set up a check-in kiosk");
+      assert.equal(await field.getAttribute("readonly"), null, "the app's form takes typing");
+
+      await pair(page, url, await pairingCode(app.server.db, "Kiosk G"));
+      assert.equal(await accountCookie(context), "held");
+      // A paired device: the server no longer draws the pairing form.
+      const served = await (await page.request.get(`${url}/kiosk`)).text();
+      assert.ok(!served.includes("pair-form"), "no pairing form for a paired kiosk");
+      assert.match(served, /class="placeholder"/);
+      await page.reload();
+      await page.waitForSelector("#scan");
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
+  });
 });
+
+/** The hint the app keeps for the server: whether the device holds an account. */
+async function accountCookie(context) {
+  const cookies = await context.cookies();
+  return cookies.find((c) => c.name === "hallpass_account")?.value;
+}

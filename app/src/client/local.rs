@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::device::Holder;
+use crate::device::{AccountHint, Holder};
 use crate::domain::roster::Roster;
 use crate::protocol::{SessionData, listings};
 use crate::state::{AppState, Room, SyncProblem};
@@ -187,6 +187,14 @@ pub(super) fn tell_other_tabs() {
 }
 
 /// Reads everything the pages show from the local store into the signals.
+/// Keeps the server's hint of whether this device holds an account
+/// ([`AccountHint`]) in step with the store, which has the last word.
+fn remember(hint: AccountHint) {
+    if let Ok(page) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = page.set_cookie(&hint.cookie());
+    }
+}
+
 pub(super) async fn show_local(store: &LocalStore, state: AppState) {
     let problem = |e: idb::StoreError| {
         state
@@ -210,6 +218,7 @@ pub(super) async fn show_local(store: &LocalStore, state: AppState) {
     let kiosk = match store.account().await {
         Ok(account) => {
             let kiosk = matches!(&account, Some(a) if matches!(a.holder, Holder::Kiosk(_)));
+            remember(AccountHint::of(account.as_ref()));
             set_if_changed(state.account, account);
             kiosk
         }

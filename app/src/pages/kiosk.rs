@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::components::camera::CameraScan;
-use crate::device::Holder;
+use crate::device::{AccountHint, Holder};
 use crate::domain::checkin::{self, Known, RoomStanding};
 use crate::domain::ops::Operation;
 use crate::domain::program::Listing;
@@ -46,22 +46,32 @@ pub fn KioskSessionPage() -> impl IntoView {
 #[component]
 fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
     let state = AppState::get();
-    // Memos: a sync that changed nothing here must not redraw the desk (and
-    // empty the scan field under a scanner's fingers).
-    let loaded = Memo::new(move |_| state.loaded.get());
-    let holder = Memo::new(move |_| {
-        state
-            .account
-            .with(|a| a.as_ref().map(|a| (a.holder.clone(), a.token_refused)))
+    // What the page shows: `None` while the store is being read, then who
+    // the device works for (`Some(None)`: nobody). A memo: a sync that
+    // changed nothing here must not redraw the desk (and empty the scan
+    // field under a scanner's fingers).
+    let hint = use_context::<AccountHint>();
+    let screen = Memo::new(move |_| {
+        if state.loaded.get() {
+            Some(
+                state
+                    .account
+                    .with(|a| a.as_ref().map(|a| (a.holder.clone(), a.token_refused))),
+            )
+        } else {
+            // The server's screen: the pairing form on an empty device,
+            // kept (not redrawn) once the store agrees.
+            (hint == Some(AccountHint::Absent)).then_some(None)
+        }
     });
     view! {
         <Title text="Check-in"/>
         <section class="page kiosk">
             {move || {
-                if !loaded.get() {
+                let Some(holder) = screen.get() else {
                     return EitherOf4::A(view! { <p class="placeholder" role="status">"Opening…"</p> });
-                }
-                match holder.get() {
+                };
+                match holder {
                     None => EitherOf4::B(view! {
                         <h1>"Set up a check-in kiosk"</h1>
                         <PairForm/>
@@ -131,6 +141,10 @@ fn PairForm() -> impl IntoView {
         code.set(read.clone());
         pair(read);
     });
+    // The server's copy (an empty device's first screen) is inert until the
+    // app replaces it: what was typed into it would be lost, and submitting
+    // it would put the code in the address bar.
+    let inert = !cfg!(feature = "browser");
     view! {
         <form class="pair-form" on:submit=submit novalidate>
             <p>"Organizers make a one-time code with "<code>"hallpass kiosk pair NAME"</code>
@@ -144,12 +158,13 @@ fn PairForm() -> impl IntoView {
                     autocapitalize="characters"
                     spellcheck="false"
                     required
+                    readonly=inert
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev))
                 />
             </div>
             <p class="form-error" role="alert">{move || error.get()}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>
+            <button type="submit" class="primary" disabled=move || inert || busy.get()>
                 {move || if busy.get() { "Pairing…" } else { "Pair this kiosk" }}
             </button>
             <CameraScan on_code=scanned/>

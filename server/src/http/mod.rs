@@ -121,13 +121,13 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(
             Router::new()
-                .leptos_routes_with_context(&state, routes, pages::provide_program, {
+                .leptos_routes_with_context(&state, routes, pages::provide_page_data, {
                     let options = state.leptos.clone();
                     move || shell(options.clone())
                 })
                 .route_layer(middleware::from_fn_with_state(
                     state.clone(),
-                    pages::with_program,
+                    pages::with_page_data,
                 )),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
