@@ -159,6 +159,10 @@ pub struct LocalStore {
     /// every sync that changed neither would stall the desk between scans.
     roster_changed: Cell<bool>,
     checkins_changed: Cell<bool>,
+    /// Held while the page reads the store into its signals: two readings
+    /// interleaved could finish out of order and leave the older rows
+    /// showing.
+    pub(super) showing: futures_util::lock::Mutex<()>,
 }
 
 impl LocalStore {
@@ -198,6 +202,7 @@ impl LocalStore {
             db,
             roster_changed: Cell::new(true),
             checkins_changed: Cell::new(true),
+            showing: futures_util::lock::Mutex::new(()),
         })
     }
 
@@ -647,13 +652,18 @@ impl LocalStore {
         if current != pulled_with {
             return Ok(false);
         }
+        // What this page changed, told to the page only once committed: a
+        // read that begins before the commit sees the old rows, and a flag
+        // raised earlier would be taken by that read and lost.
+        let (mut roster_touched, mut checkins_touched) = (false, false);
         if page.reset {
             sessions.clear()?;
             registrations.clear()?;
             attendees.clear()?;
             checkins.clear()?;
             mentoring.clear()?;
-            self.mark_all_changed();
+            roster_touched = true;
+            checkins_touched = true;
         }
         let holder_epoch = holder.as_ref().and_then(|a| a.epoch.clone());
         let kiosk = holder.is_some_and(|a| matches!(a.holder, Holder::Kiosk(_)));
@@ -692,7 +702,7 @@ impl LocalStore {
                         continue;
                     };
                     if kiosk {
-                        self.roster_changed.set(true);
+                        roster_touched = true;
                         attendees.put(encode(&row)?).with_key(id.clone()).build()?;
                         continue;
                     }
@@ -712,7 +722,7 @@ impl LocalStore {
                     data,
                 } => {
                     if let Ok(row) = serde_json::from_value::<CheckinData>(data.clone()) {
-                        self.checkins_changed.set(true);
+                        checkins_touched = true;
                         checkins.put(encode(&row)?).with_key(id.clone()).build()?;
                     }
                 }
@@ -720,14 +730,14 @@ impl LocalStore {
                     entity: Entity::Attendee,
                     id,
                 } => {
-                    self.roster_changed.set(true);
+                    roster_touched = true;
                     attendees.delete(id.clone()).build()?;
                 }
                 Change::Del {
                     entity: Entity::Checkin,
                     id,
                 } => {
-                    self.checkins_changed.set(true);
+                    checkins_touched = true;
                     checkins.delete(id.clone()).build()?;
                 }
                 Change::Del {
@@ -781,6 +791,12 @@ impl LocalStore {
             .with_key(SYNC_KEY.to_owned())
             .build()?;
         tx.commit().await?;
+        if roster_touched {
+            self.roster_changed.set(true);
+        }
+        if checkins_touched {
+            self.checkins_changed.set(true);
+        }
         Ok(true)
     }
 }

@@ -196,6 +196,7 @@ fn remember(hint: AccountHint) {
 }
 
 pub(super) async fn show_local(store: &LocalStore, state: AppState) {
+    let _turn = store.showing.lock().await;
     let problem = |e: idb::StoreError| {
         state
             .sync
