@@ -36,11 +36,65 @@ pub struct ErrorBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// `seq_gap` only: the seq the server expects next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_seq: Option<u64>,
+}
+
+/// The `code` of an error body: stable, for programs to branch on (the
+/// message is for people). A code this build does not know reads as
+/// `Other`, so an older device still reads a newer server's errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadBy,
+    BadCredentials,
+    BadCursor,
+    BadDay,
+    BadDeviceId,
+    BadLimit,
+    BadMinutes,
+    BadName,
+    BadPairingCode,
+    BadQuery,
+    BadSeq,
+    BadSession,
+    BadSigninCode,
+    CrossSite,
+    Forbidden,
+    Internal,
+    InvalidBody,
+    InvalidFile,
+    InvalidToken,
+    MailFailed,
+    MailNotConfigured,
+    MailRunning,
+    Malformed,
+    MethodNotAllowed,
+    MissingCredentials,
+    MissingToken,
+    NoEmail,
+    NoSuchAttendee,
+    NotCsv,
+    NotFound,
+    NotJson,
+    Overloaded,
+    PairingCodeExpired,
+    PairingCodeUsed,
+    RateLimited,
+    Revoked,
+    SeqGap,
+    Timeout,
+    TooLarge,
+    TooManyMutations,
+    UnknownDevice,
+    UnknownSession,
+    UnsupportedProtocol,
+    WrongDevice,
+    #[serde(other)]
+    Other,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -513,17 +567,23 @@ mod tests {
         }))
         .expect("seq_gap body");
         assert_eq!(gap.error.expected_seq, Some(42));
+        assert_eq!(gap.error.code, ErrorCode::SeqGap);
         let other = ErrorBody {
             error: ErrorDetail {
-                code: "bad_request".into(),
+                code: ErrorCode::BadQuery,
                 message: "m".into(),
                 expected_seq: None,
             },
         };
         assert_eq!(
             serde_json::to_value(&other).expect("serialize"),
-            serde_json::json!({"error": {"code": "bad_request", "message": "m"}})
+            serde_json::json!({"error": {"code": "bad_query", "message": "m"}})
         );
+        let newer: ErrorBody = serde_json::from_value(serde_json::json!({
+            "error": {"code": "a_code_from_a_newer_server", "message": "m"}
+        }))
+        .expect("an unknown code still reads");
+        assert_eq!(newer.error.code, ErrorCode::Other);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Signing devices in and out, and recognising them by their token.
 //! How often a sign-in may fail is `limits`.
 
+use app::protocol::ErrorCode;
 use std::net::SocketAddr;
 
 use app::domain::signin::SigninCode;
@@ -64,7 +65,7 @@ pub async fn sign_in_attendee(
 ) -> Result<Response> {
     let Json(request) = body.map_err(ApiError::from_json)?;
     let code = SigninCode::parse(&request.signin_code)
-        .map_err(|e| ApiError::invalid("bad_signin_code", e.to_string()))?;
+        .map_err(|e| ApiError::invalid(ErrorCode::BadSigninCode, e.to_string()))?;
     let address = connect.map(|Extension(ConnectInfo(a))| a.ip());
     let limit_key = format!("signin:{}", code.as_str());
     state.sign_in_limits.check(&limit_key, address)?;
@@ -84,7 +85,7 @@ pub async fn sign_in_attendee(
     let Some(mut attendee) = found else {
         state.sign_in_limits.failed(&limit_key, address);
         return Err(ApiError::unauthorized(
-            "bad_credentials",
+            ErrorCode::BadCredentials,
             "This sign-in code does not work. Check it against your sign-in card or email; \
              if it was reissued, use the newest one.",
         ));
@@ -155,7 +156,7 @@ pub async fn pair_kiosk(
     let Json(request) = body.map_err(ApiError::from_json)?;
     let code = devices::normalize_pairing_code(&request.pairing_code).ok_or_else(|| {
         ApiError::invalid(
-            "bad_pairing_code",
+            ErrorCode::BadPairingCode,
             "A pairing code is eight letters and digits, like ABCD-EFGH.",
         )
     })?;
@@ -186,15 +187,15 @@ pub async fn pair_kiosk(
                 .into_response())
         }
         Err(Pairing::Expired) => Err(ApiError::unauthorized(
-            "pairing_code_expired",
+            ErrorCode::PairingCodeExpired,
             "This pairing code has expired. Ask an organizer for a new one.",
         )),
         Err(Pairing::AlreadyUsed) => Err(ApiError::unauthorized(
-            "pairing_code_used",
+            ErrorCode::PairingCodeUsed,
             "This pairing code was already used. Each code pairs one kiosk; ask an organizer for a new one.",
         )),
         Err(Pairing::Unknown | Pairing::Redeemed(_)) => Err(ApiError::unauthorized(
-            "bad_pairing_code",
+            ErrorCode::BadPairingCode,
             "This pairing code is not known. Check it against the organizer's screen.",
         )),
     }
@@ -231,7 +232,7 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Option<Devi
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or_else(|| {
             ApiError::unauthorized(
-                "invalid_token",
+                ErrorCode::InvalidToken,
                 "The Authorization header must be “Bearer <token>”.",
             )
         })?
@@ -258,11 +259,11 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Option<Devi
             Ok(Some(device))
         }
         TokenCheck::Revoked => Err(ApiError::unauthorized(
-            "revoked",
+            ErrorCode::Revoked,
             "This device's access was revoked or it was signed out. Sign in again, or ask an organizer.",
         )),
         TokenCheck::Unknown => Err(ApiError::unauthorized(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "This token is not known to the server. Sign in again.",
         )),
     }
@@ -272,7 +273,7 @@ pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<Option<Devi
 pub async fn require_device(state: &AppState, headers: &HeaderMap) -> Result<Device> {
     device(state, headers).await?.ok_or_else(|| {
         ApiError::unauthorized(
-            "missing_token",
+            ErrorCode::MissingToken,
             "Sign in first: this request needs “Authorization: Bearer <token>”.",
         )
     })

@@ -2,7 +2,7 @@
 //! message for people; a 5xx says nothing about its cause to the client and
 //! logs it once here, on one line with its whole chain of causes.
 
-use app::protocol::{ErrorBody, ErrorDetail};
+use app::protocol::{ErrorBody, ErrorCode, ErrorDetail};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +15,7 @@ pub enum ApiError {
     #[error("{message}")]
     Client {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         message: String,
     },
     #[error("too many requests; retry in {wait:?}")]
@@ -167,14 +167,14 @@ fn clip_to(input: &str, shown: usize) -> String {
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::client(StatusCode::BAD_REQUEST, code, message)
     }
 
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::client(StatusCode::UNAUTHORIZED, code, message)
     }
-    fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError::Client {
             status,
             code,
@@ -183,24 +183,24 @@ impl ApiError {
     }
 
     /// Well-formed but breaking a rule of the contract.
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::client(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::client(StatusCode::FORBIDDEN, code, message)
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::client(StatusCode::NOT_FOUND, code, message)
     }
 
     /// Something the server is not set up for (email without SMTP).
-    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unavailable(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::client(StatusCode::SERVICE_UNAVAILABLE, code, message)
     }
 
-    pub fn too_large(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn too_large(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::client(StatusCode::PAYLOAD_TOO_LARGE, code, message)
     }
 
@@ -215,20 +215,23 @@ impl ApiError {
         let status = rejection.status();
         use axum::extract::rejection::JsonRejection as J;
         let (code, message) = match &rejection {
-            J::JsonDataError(e) => ("invalid_body", describe_json_error(&e.body_text())),
+            J::JsonDataError(e) => (ErrorCode::InvalidBody, describe_json_error(&e.body_text())),
             J::JsonSyntaxError(e) => (
-                "malformed",
+                ErrorCode::Malformed,
                 format!("The body is not valid JSON{}.", position(&e.body_text())),
             ),
             J::MissingJsonContentType(_) => (
-                "not_json",
+                ErrorCode::NotJson,
                 "Send the body as JSON, with “Content-Type: application/json”.".to_owned(),
             ),
             _ if status == StatusCode::PAYLOAD_TOO_LARGE => (
-                "too_large",
+                ErrorCode::TooLarge,
                 "The body is larger than this endpoint takes.".to_owned(),
             ),
-            _ => ("malformed", "The body could not be read.".to_owned()),
+            _ => (
+                ErrorCode::Malformed,
+                "The body could not be read.".to_owned(),
+            ),
         };
         Self::client(status, code, message)
     }
@@ -250,10 +253,10 @@ impl From<WriteError> for ApiError {
     }
 }
 
-pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+pub fn error_response(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Response {
     let body = ErrorBody {
         error: ErrorDetail {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             expected_seq: None,
         },
@@ -271,8 +274,11 @@ impl IntoResponse for ApiError {
             } => error_response(status, code, message),
             ApiError::RateLimited { wait, message } => {
                 let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                let mut response =
-                    error_response(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message);
+                let mut response = error_response(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorCode::RateLimited,
+                    message,
+                );
                 response
                     .headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, seconds.max(1).into());
@@ -282,7 +288,7 @@ impl IntoResponse for ApiError {
                 tracing::warn!("write queue full: answered 503 overloaded");
                 let mut response = error_response(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "overloaded",
+                    ErrorCode::Overloaded,
                     "The server has more changes to save than it can take just now. They are kept on your device; it tries again shortly.",
                 );
                 response
@@ -293,7 +299,7 @@ impl IntoResponse for ApiError {
             ApiError::SeqGap { expected } => {
                 let body = ErrorBody {
                     error: ErrorDetail {
-                        code: "seq_gap".into(),
+                        code: ErrorCode::SeqGap,
                         message: format!(
                             "The server expected seq {expected} next. Push again from that seq."
                         ),
@@ -306,7 +312,7 @@ impl IntoResponse for ApiError {
                 tracing::error!(cause = %chain(cause.as_ref()), "request failed");
                 error_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    ErrorCode::Internal,
                     "The server could not complete the request. It is safe to retry.",
                 )
             }

@@ -9,6 +9,7 @@ pub mod pages;
 pub mod pwa;
 pub mod sync;
 
+use app::protocol::ErrorCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -169,7 +170,7 @@ async fn time_limit(State(state): State<AppState>, request: Request, next: Next)
             tracing::warn!("request timed out");
             error::error_response(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
+                ErrorCode::Timeout,
                 "The server is too busy to answer in time. Try again shortly.",
             )
         }
@@ -182,7 +183,7 @@ async fn api_wrong_method(
 ) -> Response {
     error::error_response(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         format!("{} does not accept {method}.", uri.path()),
     )
 }
@@ -190,7 +191,7 @@ async fn api_wrong_method(
 async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> Response {
     error::error_response(
         StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         format!("There is no API at {}.", uri.path()),
     )
 }

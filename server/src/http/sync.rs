@@ -3,6 +3,7 @@
 //! program and its seat counts.
 
 use app::domain::{DeviceId, Seq};
+use app::protocol::ErrorCode;
 use app::protocol::{
     DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, PullResponse,
     PushRequest, PushResponse, RECENT_RESULTS,
@@ -38,14 +39,14 @@ pub async fn push(
     let device = auth::require_device(&state, &headers).await?;
     if matches!(device.scope, DeviceScope::Organizer { .. }) {
         return Err(ApiError::forbidden(
-            "forbidden",
+            ErrorCode::Forbidden,
             "Organizers change things through the organizer API, not by pushing mutations.",
         ));
     }
     let Json(request) = body.map_err(ApiError::from_json)?;
     if request.protocol != PROTOCOL_VERSION {
         return Err(ApiError::bad_request(
-            "unsupported_protocol",
+            ErrorCode::UnsupportedProtocol,
             format!(
                 "This server speaks protocol {PROTOCOL_VERSION}, not {}. Update the app.",
                 request.protocol
@@ -53,16 +54,16 @@ pub async fn push(
         ));
     }
     let device_id = DeviceId::parse(&request.device_id)
-        .map_err(|e| ApiError::invalid("bad_device_id", e.to_string()))?;
+        .map_err(|e| ApiError::invalid(ErrorCode::BadDeviceId, e.to_string()))?;
     if device_id.as_str() != device.id {
         return Err(ApiError::forbidden(
-            "wrong_device",
+            ErrorCode::WrongDevice,
             "This token belongs to another device id.",
         ));
     }
     if request.mutations.len() > MAX_PUSH_MUTATIONS {
         return Err(ApiError::too_large(
-            "too_many_mutations",
+            ErrorCode::TooManyMutations,
             format!(
                 "A push carries at most {MAX_PUSH_MUTATIONS} mutations, not {}. Send them in batches.",
                 request.mutations.len()
@@ -89,12 +90,12 @@ fn check_seqs(request: &PushRequest) -> Result<()> {
     let mut previous: Option<Seq> = None;
     for m in &request.mutations {
         let seq = Seq::parse(i128::from(m.seq))
-            .map_err(|e| ApiError::invalid("bad_seq", e.to_string()))?;
+            .map_err(|e| ApiError::invalid(ErrorCode::BadSeq, e.to_string()))?;
         if let Some(p) = previous
             && seq != p.next()
         {
             return Err(ApiError::invalid(
-                "bad_seq",
+                ErrorCode::BadSeq,
                 format!(
                     "Seqs in a push must be consecutive: {} came after {}.",
                     seq.get(),
@@ -113,7 +114,7 @@ fn parse_limit(limit: Option<&str>) -> Result<u32> {
         Some(text) => match text.parse::<u32>() {
             Ok(n) if (1..=MAX_PULL_LIMIT).contains(&n) => Ok(n),
             _ => Err(ApiError::bad_request(
-                "bad_limit",
+                ErrorCode::BadLimit,
                 format!("limit must be a whole number from 1 to {MAX_PULL_LIMIT}, not “{text}”"),
             )),
         },
@@ -125,7 +126,8 @@ pub async fn pull(
     headers: HeaderMap,
     query: std::result::Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Json<PullResponse>> {
-    let Query(query) = query.map_err(|e| ApiError::bad_request("bad_query", e.body_text()))?;
+    let Query(query) =
+        query.map_err(|e| ApiError::bad_request(ErrorCode::BadQuery, e.body_text()))?;
     let device = auth::device(&state, &headers).await?;
     let pending = query
         .pending
@@ -136,7 +138,7 @@ pub async fn pull(
         None | Some("") => None,
         Some(text) => Some(Cursor::parse(text).ok_or_else(|| {
             ApiError::bad_request(
-                "bad_cursor",
+                ErrorCode::BadCursor,
                 "The cursor is not one this server gave out. Pull without a cursor.",
             )
         })?),

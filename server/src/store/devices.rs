@@ -29,11 +29,31 @@ impl DeviceScope {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub fn kind(self) -> DeviceKind {
         match self {
-            DeviceScope::Attendee { .. } => "attendee",
-            DeviceScope::Kiosk => "kiosk",
-            DeviceScope::Organizer { .. } => "organizer",
+            DeviceScope::Attendee { .. } => DeviceKind::Attendee,
+            DeviceScope::Kiosk => DeviceKind::Kiosk,
+            DeviceScope::Organizer { .. } => DeviceKind::Organizer,
+        }
+    }
+}
+
+/// A device's scope without whose it is: the `scope` column, and the
+/// `kind` of a device in the organizers' list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceKind {
+    Attendee,
+    Kiosk,
+    Organizer,
+}
+
+impl DeviceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceKind::Attendee => "attendee",
+            DeviceKind::Kiosk => "kiosk",
+            DeviceKind::Organizer => "organizer",
         }
     }
 }
@@ -90,7 +110,7 @@ pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Erro
         params![
             d.id,
             hash_token(d.token),
-            d.scope.as_str(),
+            d.scope.kind().as_str(),
             attendee_id,
             d.now,
             d.protocol,
@@ -104,14 +124,20 @@ pub fn create(conn: &Connection, d: &NewDevice<'_>) -> Result<(), rusqlite::Erro
 
 /// What the token with this SHA-256 ([`hash_token`]) is.
 pub fn check_token(conn: &Connection, token_hash: &[u8]) -> Result<TokenCheck, rusqlite::Error> {
-    type Row = (String, String, Option<i64>, Option<i64>, bool);
+    type Row = (String, DeviceKind, Option<i64>, Option<i64>, bool);
     let row: Option<Row> = conn
         .prepare_cached(
             "SELECT id, scope, attendee_id, organizer_id, revoked_at IS NOT NULL FROM devices
              WHERE token_hash = ?1",
         )?
         .query_row([token_hash], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                super::named(r, 1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+            ))
         })
         .optional()?;
     let Some((id, scope, attendee_id, organizer_id, revoked)) = row else {
@@ -120,10 +146,12 @@ pub fn check_token(conn: &Connection, token_hash: &[u8]) -> Result<TokenCheck, r
     if revoked {
         return Ok(TokenCheck::Revoked);
     }
-    let scope = match (scope.as_str(), attendee_id, organizer_id) {
-        ("attendee", Some(attendee_id), _) => DeviceScope::Attendee { attendee_id },
-        ("kiosk", None, _) => DeviceScope::Kiosk,
-        ("organizer", None, Some(organizer_id)) => DeviceScope::Organizer { organizer_id },
+    let scope = match (scope, attendee_id, organizer_id) {
+        (DeviceKind::Attendee, Some(attendee_id), _) => DeviceScope::Attendee { attendee_id },
+        (DeviceKind::Kiosk, None, _) => DeviceScope::Kiosk,
+        (DeviceKind::Organizer, None, Some(organizer_id)) => {
+            DeviceScope::Organizer { organizer_id }
+        }
         // A removed organizer's token was revoked with the account.
         _ => return Ok(TokenCheck::Revoked),
     };

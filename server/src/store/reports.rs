@@ -724,7 +724,7 @@ pub fn mentoring(conn: &Connection, by: MentoringBy) -> Result<Vec<MentoringRow>
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceRow {
     pub device_id: String,
-    pub kind: String,
+    pub kind: super::devices::DeviceKind,
     pub name: Option<String>,
     pub attendee_id: Option<String>,
     /// The attendee's name, for phones; the organizer's email, for tokens.
@@ -750,7 +750,7 @@ pub fn devices(conn: &Connection) -> Result<Vec<DeviceRow>, rusqlite::Error> {
     let rows = stmt.query_map([], |r| {
         Ok(DeviceRow {
             device_id: r.get(0)?,
-            kind: r.get(1)?,
+            kind: super::named(r, 1)?,
             name: r.get(2)?,
             attendee_id: r.get::<_, Option<i64>>(3)?.map(|a| a.to_string()),
             holder: r.get(4)?,

@@ -2,6 +2,7 @@
 //! [`Organizer`]; every number comes from `store::reports`, the functions
 //! the pages read too.
 
+use app::protocol::ErrorCode;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -31,7 +32,7 @@ pub fn parse_day_query(day: Option<&str>) -> Result<Option<time::Date>> {
         None => Ok(None),
         Some(text) => reports::parse_day(text).map(Some).ok_or_else(|| {
             ApiError::bad_request(
-                "bad_day",
+                ErrorCode::BadDay,
                 format!("day must be a date like 2027-03-26, not “{text}”"),
             )
         }),
@@ -52,7 +53,8 @@ pub async fn attendance(
     _organizer: Organizer,
     query: std::result::Result<Query<DayQuery>, QueryRejection>,
 ) -> Result<Json<Attendance>> {
-    let Query(query) = query.map_err(|e| ApiError::bad_request("bad_query", e.body_text()))?;
+    let Query(query) =
+        query.map_err(|e| ApiError::bad_request(ErrorCode::BadQuery, e.body_text()))?;
     let day = parse_day_query(query.day.as_deref())?;
     Ok(Json(attendance_report(&state, day).await?))
 }
@@ -67,7 +69,7 @@ pub fn parse_by(by: Option<&str>) -> Result<MentoringBy> {
         None => Ok(MentoringBy::Pair),
         Some(text) => MentoringBy::parse(text).ok_or_else(|| {
             ApiError::bad_request(
-                "bad_by",
+                ErrorCode::BadBy,
                 format!("by must be pair, state, career_family or standard, not “{text}”"),
             )
         }),
@@ -92,7 +94,8 @@ pub async fn mentoring(
     _organizer: Organizer,
     query: std::result::Result<Query<ByQuery>, QueryRejection>,
 ) -> Result<Json<Rows<MentoringRow>>> {
-    let Query(query) = query.map_err(|e| ApiError::bad_request("bad_query", e.body_text()))?;
+    let Query(query) =
+        query.map_err(|e| ApiError::bad_request(ErrorCode::BadQuery, e.body_text()))?;
     let by = parse_by(query.by.as_deref())?;
     Ok(Json(Rows {
         rows: mentoring_report(&state, by).await?,
@@ -133,7 +136,7 @@ pub async fn revoke_device(state: &AppState, device_id: String) -> Result<()> {
     if !found {
         return Err(ApiError::Client {
             status: StatusCode::NOT_FOUND,
-            code: "unknown_device",
+            code: ErrorCode::UnknownDevice,
             message: format!("There is no device {device_id}."),
         });
     }
@@ -182,7 +185,7 @@ pub async fn make_kiosk_code(
     let minutes = minutes.unwrap_or(kiosks::DEFAULT_VALID.as_secs() / 60);
     if !(1..=10_080).contains(&minutes) {
         return Err(ApiError::invalid(
-            "bad_minutes",
+            ErrorCode::BadMinutes,
             "A pairing code works from 1 minute to 7 days (10080 minutes).",
         ));
     }
@@ -193,7 +196,7 @@ pub async fn make_kiosk_code(
     )
     .await
     .map_err(|e| match e {
-        KioskError::BadName(m) => ApiError::invalid("bad_name", format!("Kiosk {m}.")),
+        KioskError::BadName(m) => ApiError::invalid(ErrorCode::BadName, format!("Kiosk {m}.")),
         KioskError::Store(e) => e.into(),
     })?;
     Ok(KioskCode {
@@ -248,7 +251,7 @@ pub fn import_refused(e: ImportError) -> Response {
     };
     (
         StatusCode::UNPROCESSABLE_ENTITY,
-        Json(serde_json::json!({"error": {"code": "invalid_file", "message": message, "rows": rows}})),
+        Json(serde_json::json!({"error": {"code": ErrorCode::InvalidFile, "message": message, "rows": rows}})),
     )
         .into_response()
 }
@@ -263,7 +266,7 @@ pub async fn import_file(
 ) -> Result<Response> {
     let kind = ImportKind::parse(&kind).ok_or_else(|| ApiError::Client {
         status: StatusCode::NOT_FOUND,
-        code: "not_found",
+        code: ErrorCode::NotFound,
         message: format!("Import sessions or attendees, not “{kind}”."),
     })?;
     let csv = headers
@@ -273,7 +276,7 @@ pub async fn import_file(
     if !csv {
         return Err(ApiError::Client {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "not_csv",
+            code: ErrorCode::NotCsv,
             message: "Send the file as the body with “Content-Type: text/csv”.".into(),
         });
     }

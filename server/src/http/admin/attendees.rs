@@ -3,6 +3,7 @@
 //! on screen, email it, reissue it), printable sign-in cards, and emailing
 //! everyone their link. The JSON twins are under `/api/v1/admin/attendees`.
 
+use app::protocol::ErrorCode;
 use std::sync::Arc;
 
 use app::domain::BadgeCode;
@@ -47,13 +48,14 @@ pub fn public_url(state: &AppState, headers: &HeaderMap) -> PublicUrl {
 }
 
 fn parse_badge(text: &str) -> Result<BadgeCode> {
-    BadgeCode::parse(text).map_err(|e| ApiError::not_found("no_such_attendee", e.to_string()))
+    BadgeCode::parse(text)
+        .map_err(|e| ApiError::not_found(ErrorCode::NoSuchAttendee, e.to_string()))
 }
 
 fn card_error(e: CardError) -> ApiError {
     match e {
         CardError::NoSuchBadge(badge) => ApiError::not_found(
-            "no_such_attendee",
+            ErrorCode::NoSuchAttendee,
             format!("No attendee has the badge code {badge}."),
         ),
         other => ApiError::Internal(Box::new(other)),
@@ -63,7 +65,7 @@ fn card_error(e: CardError) -> ApiError {
 fn mailer(state: &AppState) -> Result<Arc<Mailer>> {
     state.mailer.clone().ok_or_else(|| {
         ApiError::unavailable(
-            "mail_not_configured",
+            ErrorCode::MailNotConfigured,
             "This server has no SMTP server to send email with. Start it with --smtp-host \
              and --mail-from (README, “Email”), or print sign-in cards instead.",
         )
@@ -74,7 +76,7 @@ fn mailer(state: &AppState) -> Result<Arc<Mailer>> {
 async fn email_card(state: &AppState, card: &Card, url: &PublicUrl) -> Result<()> {
     if card.email.is_none() {
         return Err(ApiError::invalid(
-            "no_email",
+            ErrorCode::NoEmail,
             format!(
                 "{} has no email address: print their card instead.",
                 card.name()
@@ -84,7 +86,7 @@ async fn email_card(state: &AppState, card: &Card, url: &PublicUrl) -> Result<()
     mailer(state)?
         .send_signin(card, url)
         .await
-        .map_err(|e| ApiError::unavailable("mail_failed", e.to_string()))?;
+        .map_err(|e| ApiError::unavailable(ErrorCode::MailFailed, e.to_string()))?;
     let id = card.attendee_id;
     let now = rfc3339(OffsetDateTime::now_utc());
     state
@@ -111,7 +113,7 @@ fn start_bulk_email(state: &AppState, url: PublicUrl) -> Result<()> {
     if !started {
         return Err(ApiError::Client {
             status: StatusCode::CONFLICT,
-            code: "mail_running",
+            code: ErrorCode::MailRunning,
             message: "Sign-in links are being emailed already; wait for that to finish.".into(),
         });
     }
@@ -586,7 +588,10 @@ pub async fn cards(
     if cards.is_empty() && selection.badges.len() == 1 {
         return failed(
             &email,
-            ApiError::not_found("no_such_attendee", "No attendee has that badge code."),
+            ApiError::not_found(
+                ErrorCode::NoSuchAttendee,
+                "No attendee has that badge code.",
+            ),
         );
     }
     let url = public_url(&state, &headers);

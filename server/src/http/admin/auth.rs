@@ -9,6 +9,7 @@
 //! [`IDLE_LIMIT`] without a request or at sign-out. A state-changing
 //! request authenticated by the cookie must come from our own origin.
 
+use app::protocol::ErrorCode;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -115,7 +116,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> std::result::Result<Or
             .ok_or(Refusal::NoCredentials)?;
         let DeviceScope::Organizer { organizer_id } = device.scope else {
             return Err(Refusal::Api(ApiError::forbidden(
-                "forbidden",
+                ErrorCode::Forbidden,
                 format!("A {} cannot use the organizer API.", device.scope.label()),
             )));
         };
@@ -125,7 +126,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> std::result::Result<Or
             .await
             .map_err(|e| Refusal::Api(e.into()))?
             .ok_or(Refusal::Api(ApiError::unauthorized(
-                "revoked",
+                ErrorCode::Revoked,
                 "This organizer no longer has an account.",
             )))?;
         return Ok(Organizer {
@@ -152,7 +153,7 @@ async fn authenticate(parts: &Parts, state: &AppState) -> std::result::Result<Or
     };
     if changes_state(&parts.method) && cross_site(&parts.headers) {
         return Err(Refusal::Api(ApiError::forbidden(
-            "cross_site",
+            ErrorCode::CrossSite,
             "This request came from another site. Use the organizer pages of this server.",
         )));
     }
@@ -181,7 +182,7 @@ impl FromRequestParts<AppState> for Organizer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         authenticate(parts, state).await.map_err(|r| match r {
             Refusal::NoCredentials => ApiError::unauthorized(
-                "missing_credentials",
+                ErrorCode::MissingCredentials,
                 "Sign in as an organizer: send “Authorization: Bearer <token>” from POST /api/v1/auth/organizer, or use the pages at /admin.",
             ),
             Refusal::Api(e) => e,

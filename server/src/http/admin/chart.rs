@@ -3,6 +3,7 @@
 //! session's arrivals. Every page that shows one also has the numbers as a
 //! table, for screen readers and for reading exact values.
 
+use app::protocol::ErrorCode;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -102,7 +103,8 @@ pub async fn checkins(
     _organizer: Organizer,
     query: std::result::Result<Query<DayQuery>, QueryRejection>,
 ) -> Result<Response> {
-    let Query(query) = query.map_err(|e| ApiError::bad_request("bad_query", e.body_text()))?;
+    let Query(query) =
+        query.map_err(|e| ApiError::bad_request(ErrorCode::BadQuery, e.body_text()))?;
     let day = parse_day_query(query.day.as_deref())?;
     let (report, clock) = state
         .store
@@ -126,7 +128,7 @@ pub async fn arrivals(
 ) -> Result<Response> {
     let id: i64 = id
         .parse()
-        .map_err(|_| ApiError::bad_request("bad_session", "Session ids are numbers."))?;
+        .map_err(|_| ApiError::bad_request(ErrorCode::BadSession, "Session ids are numbers."))?;
     let (detail, clock) = state
         .store
         .read(move |conn| {
@@ -138,7 +140,7 @@ pub async fn arrivals(
         .await?;
     let detail = detail.ok_or_else(|| ApiError::Client {
         status: StatusCode::NOT_FOUND,
-        code: "unknown_session",
+        code: ErrorCode::UnknownSession,
         message: "There is no such session.".into(),
     })?;
     let svg = bars_svg(&detail.arrivals, clock, "Arrivals per 5 min", 3)

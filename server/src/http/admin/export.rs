@@ -4,6 +4,7 @@
 //! to read accents, a header row, times on the conference's clock. A text
 //! cell that a spreadsheet would take for a formula is neutralised.
 
+use app::protocol::ErrorCode;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -137,7 +138,7 @@ pub async fn download(
 ) -> Result<Response> {
     let export = Export::parse(&file).ok_or_else(|| ApiError::Client {
         status: StatusCode::NOT_FOUND,
-        code: "not_found",
+        code: ErrorCode::NotFound,
         message: format!(
             "There is no export “{file}”. There are: {}.",
             Export::ALL.map(Export::file_name).join(", ")

@@ -4,6 +4,7 @@
 //! `#live` is refreshed by `live.js` from the page itself.
 
 use app::domain::checkin::AtDoor;
+use app::protocol::ErrorCode;
 use axum::Form;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -159,7 +160,7 @@ pub async fn overview(
 ) -> Response {
     let email = o.account.email;
     let day = match query
-        .map_err(|e| ApiError::bad_request("bad_query", e.body_text()))
+        .map_err(|e| ApiError::bad_request(ErrorCode::BadQuery, e.body_text()))
         .and_then(|Query(q)| api::parse_day_query(q.day.as_deref()))
     {
         Ok(d) => d,
@@ -903,7 +904,7 @@ async fn devices_page(
                                 let label = format!("Revoke {who}");
                                 view! {
                                     <tr>
-                                        <td>{d.kind.clone()}</td>
+                                        <td>{d.kind.as_str()}</td>
                                         <td>{who}</td>
                                         <td>{clock.stamp(&d.first_seen)}</td>
                                         <td>{d.last_sync_at.as_deref().map_or_else(|| "never".to_owned(), |s| clock.stamp(s))}</td>

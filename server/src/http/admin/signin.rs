@@ -2,6 +2,7 @@
 //! fields named for password managers), and `POST /api/v1/auth/organizer`
 //! for scripts.
 
+use app::protocol::ErrorCode;
 use std::net::SocketAddr;
 
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
@@ -154,7 +155,7 @@ pub async fn token(
         auth::check_credentials(&state, connect, &request.email, &request.password).await?
     else {
         return Err(ApiError::unauthorized(
-            "bad_credentials",
+            ErrorCode::BadCredentials,
             "That email and password do not match an organizer account.",
         ));
     };
