@@ -342,6 +342,22 @@ export async function drained(page) {
   await page.waitForFunction(() => !document.querySelector('nav a[href="/sync"] .count'), null, { timeout: 30_000 });
 }
 
+/**
+ * Polls `probe` until it returns something truthy, and returns that. For
+ * outcomes a page cannot announce: after a restore, the outbox is empty
+ * until the pull finds what the server lost, so `drained` alone can pass
+ * before anything was sent again.
+ */
+export async function until(probe, what, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeout} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Fills and saves the mentoring log's new-entry form. */
 export async function logEntry(page, { minutes, badge, name, role = "mentor", activity = "conversation", standards = [], note = "" }) {
   await page.click("[data-action=new-entry]");

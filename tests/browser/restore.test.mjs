@@ -6,7 +6,8 @@
 //     phone syncs: the server holds both exactly once and the phone shows
 //     them as the server's again;
 // (b) a phone signed in only after the backup: the restored server does not
-//     know its token, so it asks to sign in again, and then sends its log.
+//     know its token, so it asks to sign in again (pulling the public
+//     program meanwhile), and then sends its log.
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -25,6 +26,7 @@ import {
   signIn,
   startServer,
   tempDir,
+  until,
   visit,
   waitForProgram,
   watchErrors,
@@ -104,9 +106,13 @@ describe("restore from an older copy", () => {
     await page.click(".sync-badge");
     await page.waitForSelector(".agenda-item[data-standing=confirmed]", { timeout: 20_000 });
     assert.equal(await page.locator(".agenda-item .session-title").textContent(), title);
+    // The agenda shows the phone's own copy at once; the server has it back
+    // only once the pull has found the gap and the push has resent.
+    const [registrations, entries] = await until(async () => {
+      const now = await held(url, me);
+      return now[0].length > 0 && now[1].length > 0 && now;
+    }, "the restored server holds the registration and the entry again");
     await drained(page);
-
-    const [registrations, entries] = await held(url, me);
     assert.deepEqual(
       registrations.map((r) => [r.id, r.status]),
       [[registered[0].id, "confirmed"]],
@@ -149,13 +155,27 @@ describe("restore from an older copy", () => {
     await page.waitForFunction(() => /Sign in again/.test(document.querySelector(".sync-badge")?.textContent ?? ""), null, {
       timeout: 20_000,
     });
+    // Signed out, the phone still pulls the public program, now from the
+    // restored server: that does not make it the server that holds the
+    // phone's log, so the log is still sent after signing in again.
+    const publicPull = page.waitForResponse(
+      (r) => r.url().includes("/api/v1/sync/pull") && !r.request().headers().authorization,
+    );
+    await page.click(".sync-badge");
+    await publicPull;
+    await page.waitForFunction(() => {
+      const badge = document.querySelector(".sync-badge");
+      return badge?.dataset.state !== "busy" && /Sign in again/.test(badge?.textContent ?? "");
+    });
     // The copy holds the same sign-in codes: the person's link still works.
     await signIn(page, url, me);
     await page.waitForSelector(".agenda-item[data-standing=confirmed]", { timeout: 20_000 });
     assert.equal(await page.locator(".agenda-item .session-title").textContent(), title);
+    const [registrations] = await until(async () => {
+      const now = await held(url, me);
+      return now[0].length > 0 && now;
+    }, "the restored server holds the registration");
     await drained(page);
-
-    const [registrations] = await held(url, me);
     assert.equal(registrations.length, 1, "the registration reached the restored server once");
     assert.equal(registrations[0].status, "confirmed");
     // The browser logs the refused token's 401 itself; that one is expected.

@@ -407,13 +407,27 @@ impl LocalStore {
         Ok(())
     }
 
-    /// Notes that the server refused the token; the outbox stays.
-    pub async fn refuse_token(&self) -> Result<(), StoreError> {
-        let Some(mut account) = self.account().await? else {
+    /// Notes that the server refused `token`; the outbox stays. Read and
+    /// written in one transaction, and only while `token` is still the
+    /// account's: a refusal that arrives after signing in again must not
+    /// put the old account back over the new one.
+    pub async fn refuse_token(&self, token: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let meta = tx.object_store(META)?;
+        let account: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
+        let Some(mut account) = account.filter(|a| a.token == token) else {
             return Ok(());
         };
         account.token_refused = true;
-        self.put_meta(ACCOUNT_KEY, account).await
+        meta.put(encode(&account)?)
+            .with_key(ACCOUNT_KEY.to_owned())
+            .build()?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Puts a new mutation in the outbox with the next seq, in one
@@ -457,7 +471,7 @@ impl LocalStore {
     /// are forgotten (the server decides again). Returns how many
     /// acknowledged mutations were queued again; nothing changes when the
     /// server lacks nothing.
-    pub async fn resend_after(&self, last_seq: u64) -> Result<usize, StoreError> {
+    pub async fn resend_after(&self, device_id: &str, last_seq: u64) -> Result<usize, StoreError> {
         // Read and rewritten in one transaction, as in `sign_in`.
         let tx = self
             .db
@@ -467,6 +481,11 @@ impl LocalStore {
         let meta = tx.object_store(META)?;
         let account: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
         let mut account = account.ok_or(StoreError::SignedOut)?;
+        // `last_seq` counts another device's log if this one signed in
+        // again since the pull: the next pull tells the new one's.
+        if account.device_id != device_id {
+            return Ok(0);
+        }
         let sent = tx.object_store(SENT)?;
         let lost_keys = sent_from(&account.device_id, last_seq + 1);
         let lost: Vec<Logged> = read_range(&sent, lost_keys.clone()).await?;
@@ -506,13 +525,36 @@ impl LocalStore {
     /// outbox for the log; an acknowledged registration's or check-in's
     /// outcome is written at once, so it shows before the next pull, and a
     /// refused one is also kept in `rejected`. Results for seqs no longer
-    /// in the outbox are ignored. `Ok(true)` when anything changed.
+    /// in the outbox are ignored, and so are all of them once the device
+    /// signed in again (the outbox was renumbered for the new device).
+    /// `Ok(true)` when anything changed.
     pub async fn settle(
         &self,
         results: &[MutationResult],
         account: &Account,
     ) -> Result<bool, StoreError> {
-        let queued = self.outbox().await?;
+        if results.is_empty() {
+            return Ok(false);
+        }
+        let tx = self
+            .db
+            .transaction([
+                OUTBOX,
+                SENT,
+                REJECTED,
+                REGISTRATIONS,
+                CHECKINS,
+                MENTORING,
+                META,
+            ])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let stored: Option<Account> = read(&tx.object_store(META)?, ACCOUNT_KEY).await?;
+        if stored.is_none_or(|a| a.device_id != account.device_id) {
+            return Ok(false);
+        }
+        let outbox = tx.object_store(OUTBOX)?;
+        let queued: Vec<Mutation> = read_all(&outbox).await?;
         let settled: Vec<(&Mutation, &MutationResult)> = results
             .iter()
             .filter_map(|r| queued.iter().find(|m| m.seq == r.seq).map(|m| (m, r)))
@@ -520,12 +562,6 @@ impl LocalStore {
         if settled.is_empty() {
             return Ok(false);
         }
-        let tx = self
-            .db
-            .transaction([OUTBOX, SENT, REJECTED, REGISTRATIONS, CHECKINS, MENTORING])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let outbox = tx.object_store(OUTBOX)?;
         let sent = tx.object_store(SENT)?;
         let rejected = tx.object_store(REJECTED)?;
         let registrations = tx.object_store(REGISTRATIONS)?;
@@ -769,8 +805,15 @@ impl LocalStore {
                 }
             }
         }
-        // Learn the epoch of the database that now holds the log.
-        if holder_epoch.as_deref() != Some(page.epoch.as_str()) && !page.epoch.is_empty() {
+        // Learn the epoch of the database that now holds the log: only from
+        // a pull made with the account's token. A public pull (the token
+        // was refused) comes from a server that does not know this device,
+        // and taking its epoch would make signing in again keep the log
+        // unsent, as if that server had acknowledged it.
+        if pulled_with.is_some()
+            && holder_epoch.as_deref() != Some(page.epoch.as_str())
+            && !page.epoch.is_empty()
+        {
             if account.is_none() {
                 account = read(&meta, ACCOUNT_KEY).await?;
             }

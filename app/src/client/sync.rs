@@ -82,7 +82,7 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
                     return Err(SyncProblem::Server("the server refused the batch".into()));
                 };
                 store
-                    .resend_after(expected.saturating_sub(1))
+                    .resend_after(&account.device_id, expected.saturating_sub(1))
                     .await
                     .map_err(storage)?;
                 renumbered = true;
@@ -91,7 +91,7 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
             _ => {
                 let error = failure(response).await;
                 if matches!(error, SyncProblem::SignedOut) {
-                    store.refuse_token().await.map_err(storage)?;
+                    store.refuse_token(&account.token).await.map_err(storage)?;
                 }
                 return Err(error);
             }
@@ -129,8 +129,8 @@ pub async fn pull_all(
             .map_err(|_| SyncProblem::Offline)?;
         if !response.ok() {
             let error = failure(response).await;
-            if matches!(error, SyncProblem::SignedOut) {
-                store.refuse_token().await.map_err(storage)?;
+            if let (SyncProblem::SignedOut, Some(account)) = (&error, account) {
+                store.refuse_token(&account.token).await.map_err(storage)?;
             }
             return Err(error);
         }
@@ -157,7 +157,10 @@ pub async fn pull_all(
                 .settle(&page.results, account)
                 .await
                 .map_err(storage)?;
-            requeued = store.resend_after(page.last_seq).await.map_err(storage)?;
+            requeued = store
+                .resend_after(&account.device_id, page.last_seq)
+                .await
+                .map_err(storage)?;
         }
         if !page.more || requeued > 0 {
             return Ok(Pulled {
