@@ -37,6 +37,13 @@ pub struct Account {
 }
 
 impl Account {
+    /// Who the device works for and whether the server refused its token:
+    /// what a page draws from, without the token and seq that a sync or a
+    /// change moves (a memo of it redraws only when this changes).
+    pub fn standing(&self) -> (Holder, bool) {
+        (self.holder.clone(), self.token_refused)
+    }
+
     pub fn attendee(&self) -> Option<&AttendeeData> {
         match &self.holder {
             Holder::Attendee(a) => Some(a),

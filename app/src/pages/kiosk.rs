@@ -53,11 +53,7 @@ fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
     let hint = use_context::<AccountHint>();
     let screen = Memo::new(move |_| {
         if state.loaded.get() {
-            Some(
-                state
-                    .account
-                    .with(|a| a.as_ref().map(|a| (a.holder.clone(), a.token_refused))),
-            )
+            Some(state.account.with(|a| a.as_ref().map(|a| a.standing())))
         } else {
             // The server's screen: the pairing form on an empty device,
             // kept (not redrawn) once the store agrees.

@@ -19,11 +19,7 @@ pub fn SignInPage() -> impl IntoView {
     // Memos: the form must not be redrawn (and emptied) by a sync, or a
     // change that moved the account's seq, when who is signed in is the same.
     let loaded = Memo::new(move |_| state.loaded.get());
-    let account = Memo::new(move |_| {
-        state
-            .account
-            .with(|a| a.as_ref().map(|a| (a.holder.clone(), a.token_refused)))
-    });
+    let account = Memo::new(move |_| state.account.with(|a| a.as_ref().map(|a| a.standing())));
     // A sign-in link opened on a device that is already signed in: the
     // code leaves the address bar all the same, and the page says why
     // nothing changed.

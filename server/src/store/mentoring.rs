@@ -23,10 +23,6 @@ pub struct Stored {
     pub deleted: bool,
 }
 
-fn corrupt(e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-}
-
 /// The entry `id`, deleted or not.
 pub fn find(conn: &Connection, id: &EntryId) -> Result<Option<Stored>, rusqlite::Error> {
     conn.prepare_cached(
@@ -41,22 +37,28 @@ pub fn find(conn: &Connection, id: &EntryId) -> Result<Option<Stored>, rusqlite:
             r.get::<_, Option<String>>(2)?,
             r.get::<_, Option<String>>(3)?,
         ) {
-            (Some(badge), _) => Partner::Badge(BadgeCode::parse(&badge).map_err(corrupt)?),
+            (Some(badge), _) => {
+                Partner::Badge(BadgeCode::parse(&badge).map_err(|e| super::unreadable(2, e))?)
+            }
             (None, name) => Partner::Name(name.unwrap_or_default()),
         };
         let standards: String = r.get(8)?;
-        let standards: Vec<String> = serde_json::from_str(&standards).map_err(corrupt)?;
+        let standards: Vec<String> =
+            serde_json::from_str(&standards).map_err(|e| super::unreadable(8, e))?;
         Ok(Stored {
             author_id: r.get(0)?,
             partner_id: r.get(1)?,
             entry: Entry {
                 partner,
-                role: MentoringRole::parse(&r.get::<_, String>(4)?).map_err(corrupt)?,
-                date: EntryDate::parse(&r.get::<_, String>(5)?).map_err(corrupt)?,
-                minutes: Minutes::new(r.get(6)?).map_err(corrupt)?,
-                activity: Activity::parse(&r.get::<_, String>(7)?).map_err(corrupt)?,
+                role: MentoringRole::parse(&r.get::<_, String>(4)?)
+                    .map_err(|e| super::unreadable(4, e))?,
+                date: EntryDate::parse(&r.get::<_, String>(5)?)
+                    .map_err(|e| super::unreadable(5, e))?,
+                minutes: Minutes::new(r.get(6)?).map_err(|e| super::unreadable(6, e))?,
+                activity: Activity::parse(&r.get::<_, String>(7)?)
+                    .map_err(|e| super::unreadable(7, e))?,
                 standards: mentoring::parse_standards(standards.iter().map(String::as_str))
-                    .map_err(corrupt)?,
+                    .map_err(|e| super::unreadable(8, e))?,
                 note: r.get(9)?,
             },
             confirmed: r.get(10)?,
@@ -229,7 +231,7 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, bool, MentoringEntryData), rusqlite
             date: r.get(7)?,
             minutes: r.get(8)?,
             activity: super::named(r, 9)?,
-            standards: serde_json::from_str(&standards).map_err(corrupt)?,
+            standards: serde_json::from_str(&standards).map_err(|e| super::unreadable(10, e))?,
             note: r.get(11)?,
             confirmed_at: r.get(12)?,
             updated_at: r.get(13)?,

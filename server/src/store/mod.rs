@@ -97,9 +97,13 @@ pub fn named_or_null<T: serde::de::DeserializeOwned>(
 
 fn parse_name<T: serde::de::DeserializeOwned>(i: usize, text: &str) -> Result<T, rusqlite::Error> {
     use serde::de::IntoDeserializer;
-    T::deserialize(text.into_deserializer()).map_err(|e: serde::de::value::Error| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
+    T::deserialize(text.into_deserializer()).map_err(|e: serde::de::value::Error| unreadable(i, e))
+}
+
+/// Column `i` holds what our own types refuse: no writer of ours stored
+/// it, so the row is reported as unreadable rather than shown half right.
+fn unreadable(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
 }
 
 /// Settings every connection gets. `synchronous=FULL` because a device

@@ -10,10 +10,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::next_version;
 
-fn slot(starts: &str, ends: &str) -> Result<Timeslot, rusqlite::Error> {
-    Timeslot::parse(starts, ends).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+/// The timeslot read from the columns `starts_column` and the one after it.
+fn slot(starts: &str, ends: &str, starts_column: usize) -> Result<Timeslot, rusqlite::Error> {
+    Timeslot::parse(starts, ends).map_err(|e| super::unreadable(starts_column, e))
 }
 
 /// The session as registration sees it, or `None` when there is none.
@@ -43,7 +42,7 @@ pub fn target(conn: &Connection, id: &SessionId) -> Result<Option<Target>, rusql
     Ok(Some(Target {
         id: id.clone(),
         title,
-        slot: slot(&starts, &ends)?,
+        slot: slot(&starts, &ends, 1)?,
         capacity: capacity.map_or(Capacity::Unlimited, Capacity::Limited),
         confirmed,
         waitlisted,
@@ -79,15 +78,9 @@ pub fn held(conn: &Connection, attendee_id: i64) -> Result<Vec<Held>, rusqlite::
         let starts: String = r.get(2)?;
         let ends: String = r.get(3)?;
         Ok(Held {
-            session_id: SessionId::parse(&id.to_string()).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    0,
-                    rusqlite::types::Type::Integer,
-                    Box::new(e),
-                )
-            })?,
+            session_id: SessionId::parse(&id.to_string()).map_err(|e| super::unreadable(0, e))?,
             title: r.get(1)?,
-            slot: slot(&starts, &ends)?,
+            slot: slot(&starts, &ends, 2)?,
         })
     })?;
     rows.collect()

@@ -102,9 +102,8 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, SessionData), rusqlite::Error> {
         kind: super::named(r, 4)?,
         topic: r.get(5)?,
         standard: super::named_or_null(r, 6)?,
-        career_families: CareerFamily::parse_list(&families).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        career_families: CareerFamily::parse_list(&families)
+            .map_err(|e| super::unreadable(7, e))?,
         room: r.get(8)?,
         starts_at: r.get(9)?,
         ends_at: r.get(10)?,
