@@ -15,6 +15,8 @@ pub mod protocol;
 pub mod state;
 
 pub mod client;
+#[cfg(feature = "browser")]
+mod typed_ahead;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -251,6 +253,7 @@ pub fn hydrate() {
     // frame is the page already on screen.
     let first_slice = program_first_screen();
     let anchor = first_slice.is_none().then(ScrollAnchor::find).flatten();
+    let typed = typed_ahead::TypedAhead::read();
     let body = leptos::prelude::document().body();
     let account = body.as_ref().and_then(|body| {
         let hint = body.get_attribute("data-account");
@@ -278,12 +281,15 @@ pub fn hydrate() {
     if let Some(body) = body {
         let _ = body.set_attribute("data-app", "live");
     }
-    if let Some(anchor) = anchor {
-        // The routes draw in this task's microtasks: the card is there
-        // before the next frame. (A browser refuses a frame callback only
-        // while it shuts the page down.)
-        let _ = request_animation_frame(move || anchor.restore());
-    }
+    // The routes draw in this task's microtasks: the card and the fields
+    // are there before the next frame. (A browser refuses a frame callback
+    // only while it shuts the page down.)
+    let _ = request_animation_frame(move || {
+        if let Some(anchor) = anchor {
+            anchor.restore();
+        }
+        typed.restore();
+    });
     client::register_service_worker();
 }
 

@@ -115,7 +115,8 @@ describe("program pages", () => {
 
 // The app draws the program over the copy the server painted: in slices
 // from the top when nobody has touched the page, whole at once when the
-// reader has already scrolled it, so that they keep their place.
+// reader has already scrolled it, so that they keep their place; what the
+// reader typed or chose there is carried over.
 describe("the program as the app starts on the server's page", () => {
   let app;
 
@@ -165,6 +166,62 @@ describe("the program as the app starts on the server's page", () => {
     assert.equal(after.code, before.code);
     // Within a pixel or two: layout rounds differently in the two copies.
     assert.ok(Math.abs(after.top - before.top) <= 2, `${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+    assert.deepEqual(errors, []);
+  });
+
+  it("(f) what a reader typed and chose on the server's page before the app started is kept, with the focus", async () => {
+    const page = app.page;
+    const errors = watchErrors(page);
+    let release;
+    const typed = new Promise((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\.wasm$/, async (route) => {
+      await typed;
+      await route.continue();
+    });
+    await page.goto(app.server.url, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector(".session-card");
+    assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live");
+    const total = await page.locator(".session-card").count();
+    // A Technology session's title, typed into the server's search box,
+    // and Technology chosen among the server's filters.
+    const title = (
+      await page
+        .locator(".session-card")
+        .filter({ has: page.locator(".tag.standard", { hasText: "Technology" }) })
+        .first()
+        .locator("h3")
+        .textContent()
+    ).trim();
+    await page.click(".more-filters summary");
+    await page.selectOption("#filter-standard", "Technology");
+    await page.click("#program-search");
+    await page.keyboard.type(title);
+    assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live", "all of it before the app");
+
+    release();
+    await appLive(page);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+    await page.unroute(/\.wasm$/);
+    const search = page.getByRole("searchbox", { name: "Search" });
+    assert.equal(await search.inputValue(), title, "the text is in the app's search box");
+    assert.equal(await page.locator("#filter-standard").inputValue(), "Technology");
+    assert.equal(await page.locator(".more-filters summary").textContent(), "More filters (1 on)");
+    assert.deepEqual(
+      await page.evaluate(() => [document.activeElement?.id, document.activeElement?.selectionStart]),
+      ["program-search", title.length],
+      "the caret is where the reader left it",
+    );
+    // And the program is filtered by both.
+    const titles = await page.locator(".session-card h3").allTextContents();
+    assert.ok(titles.length >= 1 && titles.length < total, `${titles.length} of ${total}`);
+    assert.ok(titles.some((t) => t.trim() === title), titles.join(" | "));
+    const standards = await page.locator(".session-card .tag.standard").allTextContents();
+    assert.ok(standards.every((s) => s === "Technology"), standards.join(","));
+    // Typing goes on in the app's box.
+    await page.keyboard.press("Backspace");
+    assert.equal(await search.inputValue(), title.slice(0, -1));
     assert.deepEqual(errors, []);
   });
 });
