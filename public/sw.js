@@ -52,6 +52,29 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// The app says the device now holds an account, or no longer does: some
+// pages are rendered from that (an empty device's kiosk page is the pairing
+// form), so every cached route is fetched again with the new cookie. Offline,
+// the old copies stay until the next online visit of each page.
+self.addEventListener("message", (event) => {
+  if (event.origin !== self.location.origin || event.data !== "account-changed") return;
+  event.waitUntil(refreshRoutes());
+});
+
+async function refreshRoutes() {
+  const cache = await caches.open(CACHE);
+  await Promise.all(
+    ROUTES.map(async ({ path }) => {
+      try {
+        const response = await fetch(new Request(path, { cache: "reload" }));
+        if (response.ok) await cache.put(path, response);
+      } catch (_offline) {
+        // Kept as it was.
+      }
+    }),
+  );
+}
+
 function routeFor(pathname) {
   for (const route of ROUTES) {
     if (new RegExp(route.pattern).test(pathname)) return route.path;

@@ -113,6 +113,19 @@ impl AccountHint {
             .find(|h| h.as_str() == text)
     }
 
+    /// The hint kept in `document.cookie` (`name=value; name=value`): held
+    /// while the cookie is there, as the server reads it.
+    pub fn in_cookies(cookies: &str) -> Self {
+        let held = cookies
+            .split(';')
+            .any(|pair| pair.trim_start().split('=').next() == Some(Self::COOKIE));
+        if held {
+            AccountHint::Held
+        } else {
+            AccountHint::Absent
+        }
+    }
+
     /// The `document.cookie` assignment that keeps the hint (a year) or
     /// drops it. Not `HttpOnly`, since the app writes it; it says nothing
     /// about who the account is.
@@ -143,5 +156,23 @@ mod tests {
                 .starts_with("hallpass_account=held;")
         );
         assert!(AccountHint::Absent.cookie().contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn the_hint_is_read_back_from_the_page_cookies() {
+        assert_eq!(AccountHint::in_cookies(""), AccountHint::Absent);
+        assert_eq!(
+            AccountHint::in_cookies("theme=dark; hallpass_account=held"),
+            AccountHint::Held
+        );
+        assert_eq!(
+            AccountHint::in_cookies("hallpass_account=held"),
+            AccountHint::Held
+        );
+        // Another cookie whose name only begins the same.
+        assert_eq!(
+            AccountHint::in_cookies("hallpass_account_old=held"),
+            AccountHint::Absent
+        );
     }
 }

@@ -294,7 +294,7 @@ describe("check-in kiosk", () => {
     await app.context.setOffline(false);
   });
 
-  it("(g) an empty device's kiosk page is the server's pairing form, inert until the app takes it over", async () => {
+  it("(g) an empty device's kiosk page is the server's pairing form, inert until the app takes it over; paired, it opens offline on the desk", async () => {
     const dir = tempDir("kiosk-first");
     const context = await launchProfile(dir);
     try {
@@ -326,8 +326,30 @@ describe("check-in kiosk", () => {
       const served = await (await page.request.get(`${url}/kiosk`)).text();
       assert.ok(!served.includes("pair-form"), "no pairing form for a paired kiosk");
       assert.match(served, /class="placeholder"/);
+      // The worker's copy of /kiosk was the pairing form (this device was
+      // empty when it installed); pairing had it fetched again, so the
+      // kiosk offline opens on its desk, not on the form.
+      await page.waitForFunction(
+        async () => {
+          for (const key of await caches.keys()) {
+            const cached = await (await caches.open(key)).match("/kiosk");
+            if (cached && !(await cached.text()).includes("pair-form")) return true;
+          }
+          return false;
+        },
+        null,
+        { timeout: 20_000, polling: 250 },
+      );
+      await context.setOffline(true);
+      const offline = await page.goto(`${url}/kiosk`, { waitUntil: "domcontentloaded" });
+      const html = await offline.text();
+      assert.ok(!html.includes("pair-form"), "no pairing form offline");
+      assert.match(html, /class="placeholder"/);
+      await page.waitForSelector("#scan");
+      await context.setOffline(false);
       await page.reload();
       await page.waitForSelector("#scan");
+
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();

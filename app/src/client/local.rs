@@ -189,10 +189,34 @@ pub(super) fn tell_other_tabs() {
 /// Reads everything the pages show from the local store into the signals.
 /// Keeps the server's hint of whether this device holds an account
 /// ([`AccountHint`]) in step with the store, which has the last word.
+/// When it changes (signed in, paired, signed out), the service worker's
+/// copies of the pages were rendered with the old hint: it fetches them
+/// again, so that a kiosk paired since it last opened `/kiosk` online does
+/// not open on the pairing form offline (public/sw.js, `account-changed`).
 fn remember(hint: AccountHint) {
-    if let Ok(page) = document().dyn_into::<web_sys::HtmlDocument>() {
-        let _ = page.set_cookie(&hint.cookie());
+    let Ok(page) = document().dyn_into::<web_sys::HtmlDocument>() else {
+        return;
+    };
+    let kept = page.cookie().map(|c| AccountHint::in_cookies(&c));
+    if kept == Ok(hint) {
+        return;
     }
+    let _ = page.set_cookie(&hint.cookie());
+    // `ready`, not the controller: a worker still installing (on a first
+    // visit) cached its pages before the cookie changed.
+    let Some(ready) = web_sys::window().and_then(|w| w.navigator().service_worker().ready().ok())
+    else {
+        return;
+    };
+    spawn_local(async move {
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            return;
+        };
+        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+        if let Some(worker) = registration.active() {
+            let _ = worker.post_message(&JsValue::from_str("account-changed"));
+        }
+    });
 }
 
 pub(super) async fn show_local(store: &LocalStore, state: AppState) {
