@@ -20,6 +20,7 @@ import { after, before, describe, it } from "node:test";
 import {
   apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, signinCode, tempDir, waitForServiceWorker, watchErrors,
   drained,
+  until,
   pairKiosk,
 } from "./harness.mjs";
 
@@ -329,16 +330,18 @@ describe("check-in kiosk", () => {
       // The worker's copy of /kiosk was the pairing form (this device was
       // empty when it installed); pairing had it fetched again, so the
       // kiosk offline opens on its desk, not on the form.
-      await page.waitForFunction(
-        async () => {
-          for (const key of await caches.keys()) {
-            const cached = await (await caches.open(key)).match("/kiosk");
-            if (cached && !(await cached.text()).includes("pair-form")) return true;
-          }
-          return false;
-        },
-        null,
-        { timeout: 20_000, polling: 250 },
+      // (Polled from here: `waitForFunction` takes a promise for truthy.)
+      await until(
+        () =>
+          page.evaluate(async () => {
+            for (const key of await caches.keys()) {
+              const cached = await (await caches.open(key)).match("/kiosk");
+              if (cached && !(await cached.text()).includes("pair-form")) return true;
+            }
+            return false;
+          }),
+        "the worker's copy of /kiosk is no longer the pairing form",
+        20_000,
       );
       await context.setOffline(true);
       const offline = await page.goto(`${url}/kiosk`, { waitUntil: "domcontentloaded" });
