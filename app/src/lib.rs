@@ -16,7 +16,7 @@ pub mod state;
 
 pub mod client;
 #[cfg(feature = "browser")]
-mod typed_ahead;
+mod takeover;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -251,9 +251,12 @@ pub fn hydrate() {
     // of it to adopt. The app starts from the program the server rendered
     // it with, and from what it knew of the device's account, so its first
     // frame is the page already on screen.
-    let first_slice = program_first_screen();
-    let anchor = first_slice.is_none().then(ScrollAnchor::find).flatten();
-    let typed = typed_ahead::TypedAhead::read();
+    let first_slice = takeover::program_first_screen();
+    let anchor = first_slice
+        .is_none()
+        .then(takeover::ScrollAnchor::find)
+        .flatten();
+    let typed = takeover::TypedAhead::read();
     let body = leptos::prelude::document().body();
     let account = body.as_ref().and_then(|body| {
         let hint = body.get_attribute("data-account");
@@ -291,66 +294,4 @@ pub fn hydrate() {
         typed.restore();
     });
     client::register_service_worker();
-}
-
-/// How many of the server's program cards the first screen shows, for the
-/// app to draw those first and the rest in slices (`SliceFirstDraw`).
-/// `None` where the page has been scrolled: the reader keeps their place
-/// only if the app draws the whole program at once.
-#[cfg(feature = "browser")]
-fn program_first_screen() -> Option<usize> {
-    let window = leptos::prelude::window();
-    if window.scroll_y().unwrap_or(0.0) > 0.0 {
-        return None;
-    }
-    let bottom = window.inner_height().ok()?.as_f64()?;
-    // In document order, which is top to bottom.
-    let on_screen = program_cards()
-        .take_while(|card| card.get_bounding_client_rect().top() < bottom)
-        .count();
-    Some(on_screen)
-}
-
-/// The program's cards on the page, in document order.
-#[cfg(feature = "browser")]
-fn program_cards() -> impl Iterator<Item = web_sys::Element> {
-    use wasm_bindgen::JsCast;
-    let cards = leptos::prelude::document()
-        .query_selector_all(".session-card")
-        .ok();
-    let n = cards.as_ref().map_or(0, |c| c.length());
-    (0..n).filter_map(move |i| cards.as_ref()?.item(i)?.dyn_into().ok())
-}
-
-/// The program card at the top of a scrolled page, and where it was: the
-/// app's copy of the page lays out cards off screen at an estimated height
-/// (`content-visibility: auto`), so the same scroll offset would show
-/// another part of the program. Putting this card back where it was keeps
-/// the reader's place.
-#[cfg(feature = "browser")]
-struct ScrollAnchor {
-    code: String,
-    top: f64,
-}
-
-#[cfg(feature = "browser")]
-impl ScrollAnchor {
-    /// The first card whose bottom is on screen.
-    fn find() -> Option<Self> {
-        let card = program_cards().find(|card| card.get_bounding_client_rect().bottom() > 0.0)?;
-        Some(ScrollAnchor {
-            code: card.get_attribute("data-code")?,
-            top: card.get_bounding_client_rect().top(),
-        })
-    }
-
-    /// Scrolls so that the same card is where it was.
-    fn restore(self) {
-        let card = program_cards()
-            .find(|card| card.get_attribute("data-code").as_deref() == Some(self.code.as_str()));
-        if let Some(card) = card {
-            let moved = card.get_bounding_client_rect().top() - self.top;
-            leptos::prelude::window().scroll_by_with_x_and_y(0.0, moved);
-        }
-    }
 }

@@ -186,7 +186,6 @@ pub(super) fn tell_other_tabs() {
     });
 }
 
-/// Reads everything the pages show from the local store into the signals.
 /// Keeps the server's hint of whether this device holds an account
 /// ([`AccountHint`]) in step with the store, which has the last word.
 /// When it changes (signed in, paired, signed out), the service worker's
@@ -219,6 +218,7 @@ fn remember(hint: AccountHint) {
     });
 }
 
+/// Reads everything the pages show from the local store into the signals.
 pub(super) async fn show_local(store: &LocalStore, state: AppState) {
     let _turn = store.showing.lock().await;
     let problem = |e: idb::StoreError| {

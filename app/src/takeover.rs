@@ -1,10 +1,14 @@
-//! What a person typed into the server's copy of a page before the app took
+//! What the person did to the server's copy of a page before the app took
 //! it over (docs/OFFLINE.md §4). The app mounts in place of the server's
-//! markup instead of adopting it, so the program's search text, a filter
-//! chosen or a box ticked in that second would go with the old nodes. It is
-//! read before they go and given to the app's control of the same id as if
-//! typed there (an `input` and a `change` event, which the views listen
-//! to), and the focus, with the caret, goes back where it was.
+//! markup instead of adopting it, so whatever the person did there would
+//! be undone by the swap:
+//! - where they had scrolled the program ([`ScrollAnchor`]; an unscrolled
+//!   program is drawn from the first screen down, [`program_first_screen`]);
+//! - what they typed or chose: the program's search text, a filter, a box
+//!   ticked ([`TypedAhead`]). It is read before the server's nodes go and
+//!   given to the app's control of the same id as if typed there (an
+//!   `input` and a `change` event, which the views listen to), and the
+//!   focus, with the caret, goes back where it was.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -140,4 +144,61 @@ fn written(control: &Control) -> String {
         .find_map(|selector| control.query_selector(selector).ok().flatten())
         .and_then(|option| option.get_attribute("value"))
         .unwrap_or_default()
+}
+
+/// How many of the server's program cards the first screen shows, for the
+/// app to draw those first and the rest in slices (`SliceFirstDraw`).
+/// `None` where the page has been scrolled: the reader keeps their place
+/// only if the app draws the whole program at once.
+pub fn program_first_screen() -> Option<usize> {
+    let window = leptos::prelude::window();
+    if window.scroll_y().unwrap_or(0.0) > 0.0 {
+        return None;
+    }
+    let bottom = window.inner_height().ok()?.as_f64()?;
+    // In document order, which is top to bottom.
+    let on_screen = program_cards()
+        .take_while(|card| card.get_bounding_client_rect().top() < bottom)
+        .count();
+    Some(on_screen)
+}
+
+/// The program's cards on the page, in document order.
+fn program_cards() -> impl Iterator<Item = web_sys::Element> {
+    let cards = leptos::prelude::document()
+        .query_selector_all(".session-card")
+        .ok();
+    let n = cards.as_ref().map_or(0, |c| c.length());
+    (0..n).filter_map(move |i| cards.as_ref()?.item(i)?.dyn_into().ok())
+}
+
+/// The program card at the top of a scrolled page, and where it was: the
+/// app's copy of the page lays out cards off screen at an estimated height
+/// (`content-visibility: auto`), so the same scroll offset would show
+/// another part of the program. Putting this card back where it was keeps
+/// the reader's place.
+pub struct ScrollAnchor {
+    code: String,
+    top: f64,
+}
+
+impl ScrollAnchor {
+    /// The first card whose bottom is on screen.
+    pub fn find() -> Option<Self> {
+        let card = program_cards().find(|card| card.get_bounding_client_rect().bottom() > 0.0)?;
+        Some(ScrollAnchor {
+            code: card.get_attribute("data-code")?,
+            top: card.get_bounding_client_rect().top(),
+        })
+    }
+
+    /// Scrolls so that the same card is where it was.
+    pub fn restore(self) {
+        let card = program_cards()
+            .find(|card| card.get_attribute("data-code").as_deref() == Some(self.code.as_str()));
+        if let Some(card) = card {
+            let moved = card.get_bounding_client_rect().top() - self.top;
+            leptos::prelude::window().scroll_by_with_x_and_y(0.0, moved);
+        }
+    }
 }
