@@ -134,6 +134,25 @@ export async function appLive(page) {
   await page.waitForFunction(() => document.body?.dataset.app === "live", null, { timeout: 20_000 });
 }
 
+/**
+ * Holds the app's wasm back, so that what is on screen stays the server's
+ * page. Returns `release`, which lets it load and resolves once the app is
+ * live.
+ */
+export async function holdBundle(page) {
+  let letGo;
+  const held = new Promise((resolve) => (letGo = resolve));
+  await page.route(/\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return async () => {
+    letGo();
+    await appLive(page);
+    await page.unroute(/\.wasm$/);
+  };
+}
+
 /** Opens `url` and waits for the app to be live on it ([`appLive`]). */
 export async function visit(page, url) {
   await page.goto(url);

@@ -20,6 +20,7 @@ import { after, before, describe, it } from "node:test";
 import {
   apiDevice, axeViolations, latest, launchProfile, launchWithCamera, openApp, pairingCode, pullAll, removeDir, showCode, signinCode, tempDir, waitForServiceWorker, watchErrors,
   drained,
+  holdBundle,
   until,
   pairKiosk,
 } from "./harness.mjs";
@@ -302,12 +303,7 @@ describe("check-in kiosk", () => {
       const page = context.pages()[0] ?? (await context.newPage());
       const pageErrors = watchErrors(page);
       // The bundle is held back: what is on screen is the server's page.
-      let release;
-      const held = new Promise((resolve) => (release = resolve));
-      await page.route(/\.wasm$/, async (route) => {
-        await held;
-        await route.continue();
-      });
+      const release = await holdBundle(page);
       await page.goto(`${url}/kiosk`, { waitUntil: "domcontentloaded" });
       await page.waitForSelector(".pair-form");
       assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live");
@@ -315,9 +311,7 @@ describe("check-in kiosk", () => {
       const field = page.getByLabel("Pairing code");
       assert.equal(await field.getAttribute("readonly"), "", "nothing can be typed where it would be lost");
       assert.ok(await page.getByRole("button", { name: "Pair this kiosk" }).isDisabled(), "nor sent in the address");
-      release();
-      await page.waitForSelector("body[data-app=live]");
-      await page.unroute(/\.wasm$/);
+      await release();
       assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "Set up a check-in kiosk");
       assert.equal(await field.getAttribute("readonly"), null, "the app's form takes typing");
 

@@ -5,7 +5,7 @@
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { appLive, openApp, syncBadgeText, visit, waitForProgram, waitForServiceWorker, watchErrors } from "./harness.mjs";
+import { holdBundle, openApp, syncBadgeText, visit, waitForProgram, waitForServiceWorker, watchErrors } from "./harness.mjs";
 
 describe("program pages", () => {
   let app, page, errors, url, visited;
@@ -130,14 +130,7 @@ describe("the program as the app starts on the server's page", () => {
     const page = app.page;
     const errors = watchErrors(page);
     // The app's code waits until the page has been scrolled.
-    let release;
-    const scrolled = new Promise((resolve) => {
-      release = resolve;
-    });
-    await page.route(/\.wasm$/, async (route) => {
-      await scrolled;
-      await route.continue();
-    });
+    const release = await holdBundle(page);
     await page.goto(app.server.url, { waitUntil: "domcontentloaded" });
     await page.waitForSelector(".session-card");
     assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live");
@@ -156,8 +149,7 @@ describe("the program as the app starts on the server's page", () => {
     const before = await atTop();
     assert.ok(before.code, JSON.stringify(before));
 
-    release();
-    await appLive(page);
+    await release();
     // One frame after the app took over: everything is drawn, and the same
     // session is where the reader left it.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
@@ -172,14 +164,7 @@ describe("the program as the app starts on the server's page", () => {
   it("(f) what a reader typed and chose on the server's page before the app started is kept, with the focus", async () => {
     const page = app.page;
     const errors = watchErrors(page);
-    let release;
-    const typed = new Promise((resolve) => {
-      release = resolve;
-    });
-    await page.route(/\.wasm$/, async (route) => {
-      await typed;
-      await route.continue();
-    });
+    const release = await holdBundle(page);
     await page.goto(app.server.url, { waitUntil: "domcontentloaded" });
     await page.waitForSelector(".session-card");
     assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live");
@@ -200,10 +185,8 @@ describe("the program as the app starts on the server's page", () => {
     await page.keyboard.type(title);
     assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live", "all of it before the app");
 
-    release();
-    await appLive(page);
+    await release();
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
-    await page.unroute(/\.wasm$/);
     const search = page.getByRole("searchbox", { name: "Search" });
     assert.equal(await search.inputValue(), title, "the text is in the app's search box");
     assert.equal(await page.locator("#filter-standard").inputValue(), "Technology");
