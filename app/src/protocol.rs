@@ -340,14 +340,22 @@ pub struct SignInResponse {
     pub epoch: String,
 }
 
-/// One entity put or deleted since the client's cursor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "lowercase")]
+/// One entity put or deleted since the client's cursor:
+/// `{"op":"put","entity":…,"id":…,"data":{…}}` or
+/// `{"op":"del","entity":…,"id":…}`.
+///
+/// A put's `data` stays JSON text until the receiver, knowing from `entity`
+/// which row it is, reads it as that type with [`Change::row`]: one typed
+/// decode of the row's text, where a `serde_json::Value` would parse it into
+/// a tree and then decode the tree again, with a second decoder per row type
+/// in the browser's bundle (BENCHMARKS.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "WireChange<'static>")]
 pub enum Change {
     Put {
         entity: Entity,
         id: String,
-        data: serde_json::Value,
+        data: Box<serde_json::value::RawValue>,
     },
     Del {
         entity: Entity,
@@ -360,6 +368,105 @@ impl Change {
         match self {
             Change::Put { id, .. } | Change::Del { id, .. } => id,
         }
+    }
+
+    /// A put of `entity` with `row` as its data.
+    pub fn put<T: Serialize>(
+        entity: Entity,
+        id: String,
+        row: &T,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Change::Put {
+            entity,
+            id,
+            data: serde_json::value::to_raw_value(row)?,
+        })
+    }
+
+    /// A put's data read as `T`, the row type its entity names; `None` for
+    /// a delete or data that is not a `T`.
+    pub fn row<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        match self {
+            Change::Put { data, .. } => serde_json::from_str(data.get()).ok(),
+            Change::Del { .. } => None,
+        }
+    }
+}
+
+/// Two changes are equal when they say the same: a put's data compared as
+/// the text it travels as.
+impl PartialEq for Change {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Change::Put { entity, id, data },
+                Change::Put {
+                    entity: e,
+                    id: i,
+                    data: d,
+                },
+            ) => entity == e && id == i && data.get() == d.get(),
+            (Change::Del { entity, id }, Change::Del { entity: e, id: i }) => {
+                entity == e && id == i
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ChangeOp {
+    Put,
+    Del,
+}
+
+/// A change as it travels. Read as a plain struct, not as a tagged enum:
+/// serde buffers a tagged enum's fields before choosing its variant, and
+/// raw JSON text cannot be read back from that buffer.
+#[derive(Serialize, Deserialize)]
+struct WireChange<'a> {
+    op: ChangeOp,
+    entity: Entity,
+    id: std::borrow::Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    data: Option<std::borrow::Cow<'a, serde_json::value::RawValue>>,
+}
+
+impl TryFrom<WireChange<'_>> for Change {
+    type Error = &'static str;
+
+    fn try_from(w: WireChange<'_>) -> Result<Self, Self::Error> {
+        let id = w.id.into_owned();
+        match (w.op, w.data) {
+            (ChangeOp::Put, Some(data)) => Ok(Change::Put {
+                entity: w.entity,
+                id,
+                data: data.into_owned(),
+            }),
+            (ChangeOp::Put, None) => Err("a put carries the row as `data`"),
+            (ChangeOp::Del, None) => Ok(Change::Del {
+                entity: w.entity,
+                id,
+            }),
+            (ChangeOp::Del, Some(_)) => Err("a delete carries no `data`"),
+        }
+    }
+}
+
+impl Serialize for Change {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (op, entity, id, data) = match self {
+            Change::Put { entity, id, data } => (ChangeOp::Put, *entity, id, Some(data)),
+            Change::Del { entity, id } => (ChangeOp::Del, *entity, id, None),
+        };
+        WireChange {
+            op,
+            entity,
+            id: std::borrow::Cow::Borrowed(id),
+            data: data.map(|d| std::borrow::Cow::Borrowed(&**d)),
+        }
+        .serialize(serializer)
     }
 }
 
@@ -591,7 +698,7 @@ mod tests {
         let put = Change::Put {
             entity: Entity::Session,
             id: "7".into(),
-            data: serde_json::json!({"title": "x"}),
+            data: serde_json::value::to_raw_value(&serde_json::json!({"title": "x"})).unwrap(),
         };
         let json = serde_json::to_value(&put).unwrap();
         assert_eq!(
@@ -607,6 +714,39 @@ mod tests {
                 id: "e1".into()
             }
         );
+    }
+
+    #[test]
+    fn a_put_keeps_its_row_as_text_until_read_as_its_type() {
+        let row = sample_session_data();
+        let put = Change::put(Entity::Session, row.id.clone(), &row).unwrap();
+        let wire = serde_json::to_string(&put).unwrap();
+        let back: Change = serde_json::from_str(&wire).unwrap();
+        assert_eq!(back, put);
+        assert_eq!(back.row::<SessionData>(), Some(row));
+        assert_eq!(back.row::<CheckinData>(), None, "not a check-in's row");
+        let del = Change::Del {
+            entity: Entity::Session,
+            id: "3".into(),
+        };
+        assert_eq!(del.row::<SessionData>(), None);
+    }
+
+    #[test]
+    fn a_put_without_data_or_a_delete_with_it_is_refused() {
+        let put = serde_json::from_str::<Change>(r#"{"op":"put","entity":"session","id":"7"}"#);
+        assert!(
+            put.unwrap_err()
+                .to_string()
+                .contains("a put carries the row")
+        );
+        let del = serde_json::from_str::<Change>(
+            r#"{"op":"del","entity":"session","id":"7","data":{"title":"x"}}"#,
+        );
+        assert!(del.unwrap_err().to_string().contains("a delete carries no"));
+        let neither =
+            serde_json::from_str::<Change>(r#"{"op":"move","entity":"session","id":"7"}"#);
+        assert!(neither.is_err());
     }
 
     fn sample_session_data() -> SessionData {

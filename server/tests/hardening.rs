@@ -208,8 +208,15 @@ async fn the_bearer_scheme_is_case_insensitive() {
         assert_eq!(response.status(), 200, "{scheme}");
         let page: app::protocol::PullResponse = response.json().await.expect("page");
         let own = page.changes.iter().any(|c| {
-            matches!(c, app::protocol::Change::Put { entity: app::protocol::Entity::Attendee, data, .. }
-                if data["badge_code"] == "T-0001" && data.get("badge_qr").is_some())
+            matches!(
+                c,
+                app::protocol::Change::Put {
+                    entity: app::protocol::Entity::Attendee,
+                    ..
+                }
+            ) && c.row::<serde_json::Value>().is_some_and(|data| {
+                data["badge_code"] == "T-0001" && data.get("badge_qr").is_some()
+            })
         });
         assert!(own, "{scheme}: the attendee's own scope");
     }

@@ -20,10 +20,10 @@ async fn app_with(attendees: usize) -> TestApp {
 fn of(changes: &[Change], kind: Entity) -> Vec<serde_json::Value> {
     let mut latest = std::collections::BTreeMap::new();
     for c in changes {
-        if let Change::Put { entity, id, data } = c
+        if let Change::Put { entity, id, .. } = c
             && *entity == kind
         {
-            latest.insert(id.clone(), data.clone());
+            latest.insert(id.clone(), c.row::<serde_json::Value>().expect("a row"));
         }
     }
     latest.into_values().collect()

@@ -31,7 +31,7 @@ fn latest(changes: &[Change]) -> Vec<Value> {
                 id,
                 data,
             } => {
-                held.insert(id.clone(), data.clone());
+                held.insert(id.clone(), helpers::json_of(data));
             }
             Change::Del {
                 entity: Entity::MentoringEntry,

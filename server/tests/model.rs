@@ -356,6 +356,7 @@ async fn pull(app: &TestApp, sim: &mut Sim) {
                     id,
                     data,
                 } => {
+                    let data = helpers::json_of(data);
                     assert_eq!(
                         data["attendee_id"],
                         sim.phone.attendee_id.as_str(),
@@ -374,6 +375,7 @@ async fn pull(app: &TestApp, sim: &mut Sim) {
                     id,
                     data,
                 } => {
+                    let data = helpers::json_of(data);
                     let me = sim.phone.attendee_id.as_str();
                     let author = data["author_id"].as_str().unwrap();
                     assert!(
@@ -405,6 +407,7 @@ async fn pull(app: &TestApp, sim: &mut Sim) {
                     id,
                     data,
                 } => {
+                    let data = helpers::json_of(data);
                     sim.sessions.insert(
                         id.clone(),
                         (

@@ -35,7 +35,7 @@ fn registrations(changes: &[Change]) -> Vec<serde_json::Value> {
                 entity: Entity::Registration,
                 data,
                 ..
-            } => Some(data.clone()),
+            } => Some(helpers::json_of(data)),
             _ => None,
         })
         .collect()
@@ -85,7 +85,7 @@ async fn seats_go_first_come_and_the_rest_wait_in_arrival_order() {
                 entity: Entity::Session,
                 id,
                 data,
-            } if *id == small => Some(data.clone()),
+            } if *id == small => Some(helpers::json_of(data)),
             _ => None,
         })
         .unwrap();
@@ -397,14 +397,14 @@ async fn an_attendee_never_receives_another_attendees_registrations() {
 
     let regs: Vec<String> = latest(&changes).into_keys().collect();
     assert_eq!(regs, vec![rid(2)]);
-    let attendees: Vec<&serde_json::Value> = changes
+    let attendees: Vec<serde_json::Value> = changes
         .iter()
         .filter_map(|c| match c {
             Change::Put {
                 entity: Entity::Attendee,
                 data,
                 ..
-            } => Some(data),
+            } => Some(helpers::json_of(data)),
             _ => None,
         })
         .collect();

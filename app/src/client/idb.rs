@@ -709,20 +709,20 @@ impl LocalStore {
                 Change::Put {
                     entity: Entity::Session,
                     id,
-                    data,
+                    ..
                 } => {
                     // Keep the row as the server sent it; the page decides
                     // how to show it.
-                    if let Ok(row) = serde_json::from_value::<SessionData>(data.clone()) {
+                    if let Some(row) = change.row::<SessionData>() {
                         sessions.put(encode(&row)?).with_key(id.clone()).build()?;
                     }
                 }
                 Change::Put {
                     entity: Entity::Registration,
                     id,
-                    data,
+                    ..
                 } => {
-                    if let Ok(row) = serde_json::from_value::<RegistrationData>(data.clone()) {
+                    if let Some(row) = change.row::<RegistrationData>() {
                         registrations
                             .put(encode(&row)?)
                             .with_key(id.clone())
@@ -732,9 +732,9 @@ impl LocalStore {
                 Change::Put {
                     entity: Entity::Attendee,
                     id,
-                    data,
+                    ..
                 } => {
-                    let Ok(row) = serde_json::from_value::<AttendeeData>(data.clone()) else {
+                    let Some(row) = change.row::<AttendeeData>() else {
                         continue;
                     };
                     if kiosk {
@@ -755,9 +755,9 @@ impl LocalStore {
                 Change::Put {
                     entity: Entity::Checkin,
                     id,
-                    data,
+                    ..
                 } => {
-                    if let Ok(row) = serde_json::from_value::<CheckinData>(data.clone()) {
+                    if let Some(row) = change.row::<CheckinData>() {
                         checkins_touched = true;
                         checkins.put(encode(&row)?).with_key(id.clone()).build()?;
                     }
@@ -791,9 +791,9 @@ impl LocalStore {
                 Change::Put {
                     entity: Entity::MentoringEntry,
                     id,
-                    data,
+                    ..
                 } => {
-                    if let Ok(row) = serde_json::from_value::<MentoringEntryData>(data.clone()) {
+                    if let Some(row) = change.row::<MentoringEntryData>() {
                         mentoring.put(encode(&row)?).with_key(id.clone()).build()?;
                     }
                 }

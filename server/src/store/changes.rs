@@ -5,6 +5,7 @@
 use app::protocol::{Change, Entity};
 use rusqlite::{Connection, params};
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{StoreError, attendees, checkins, mentoring, registrations, sessions};
 
@@ -142,11 +143,10 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
     let mut refreshed = Vec::new();
     if let (Scope::Attendee { attendee_id }, false) = (scope, more) {
         for data in registrations::waitlisted_of(conn, attendee_id)? {
-            refreshed.push(Change::Put {
-                entity: Entity::Registration,
-                id: data.id.clone(),
-                data: json(&data).map_err(StoreError::Corrupt)?,
-            });
+            refreshed.push(
+                Change::put(Entity::Registration, data.id.clone(), &data)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            );
         }
     }
     Ok(Page {
@@ -191,11 +191,11 @@ fn mentoring_entries(
     Ok(())
 }
 
-fn json<T: Serialize>(data: &T) -> Result<serde_json::Value, String> {
-    serde_json::to_value(data).map_err(|e| e.to_string())
+fn json<T: Serialize>(data: &T) -> Result<Box<RawValue>, String> {
+    serde_json::value::to_raw_value(data).map_err(|e| e.to_string())
 }
 
-type RowData = (i64, String, Result<serde_json::Value, String>);
+type RowData = (i64, String, Result<Box<RawValue>, String>);
 
 fn puts(
     conn: &Connection,

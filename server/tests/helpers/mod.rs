@@ -200,11 +200,9 @@ impl TestApp {
         let (changes, _) = self.pull_all(None, 1000).await;
         changes
             .iter()
-            .find_map(|c| match c {
-                app::protocol::Change::Put { data, id, .. } if data["code"] == code => {
-                    Some(id.clone())
-                }
-                _ => None,
+            .find_map(|c| {
+                let data = c.row::<serde_json::Value>()?;
+                (data["code"] == code).then(|| c.id().to_owned())
             })
             .expect("session in program")
     }
@@ -463,4 +461,9 @@ impl Phone {
             serde_json::json!({"entry_id": entry_id, "seen": seen}),
         )
     }
+}
+
+/// A pulled row's data as JSON, for tests that look at its fields.
+pub fn json_of(data: &serde_json::value::RawValue) -> serde_json::Value {
+    serde_json::from_str(data.get()).expect("a row's data is JSON")
 }
