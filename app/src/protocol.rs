@@ -151,7 +151,13 @@ pub enum ResultStatus {
 
 /// What became of one mutation. A duplicate carries the code, message and
 /// outcome of the first time, when the server still has them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The outcome's type is the one its operation names
+/// ([`RegistrationOutcome`], [`CheckinOutcome`], [`MentoringOutcome`]); it
+/// travels as that type's JSON and stays text until the device reads it
+/// with [`MutationResult::outcome_as`], as a pulled row does
+/// ([`Change::row`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MutationResult {
     pub seq: u64,
     pub status: ResultStatus,
@@ -160,7 +166,27 @@ pub struct MutationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<serde_json::Value>,
+    pub outcome: Option<Box<serde_json::value::RawValue>>,
+}
+
+impl MutationResult {
+    /// The outcome as `T`, the type its operation names; `None` without an
+    /// outcome or with one of another shape.
+    pub fn outcome_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_str(self.outcome.as_ref()?.get()).ok()
+    }
+}
+
+/// Two results are equal when they say the same: the outcome compared as
+/// the text it travels as.
+impl PartialEq for MutationResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.seq == other.seq
+            && self.status == other.status
+            && self.code == other.code
+            && self.message == other.message
+            && self.outcome.as_ref().map(|o| o.get()) == other.outcome.as_ref().map(|o| o.get())
+    }
 }
 
 /// The `outcome` of an applied registration mutation.

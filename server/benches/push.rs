@@ -8,6 +8,7 @@
 //! The load generator runs in the same process as the server, so both share
 //! the machine's cores, as they would not in production.
 
+use app::domain::registration::Status;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -85,15 +86,14 @@ impl Verdicts {
         };
         for r in answer.results {
             let status = r
-                .outcome
-                .as_ref()
-                .and_then(|o| o["status"].as_str().map(str::to_owned));
-            match (r.status, status.as_deref()) {
+                .outcome_as::<app::protocol::RegistrationOutcome>()
+                .map(|o| o.status);
+            match (r.status, status) {
                 (app::protocol::ResultStatus::Rejected, _) => self.rejected += 1,
-                (_, Some("confirmed")) => self.confirmed += 1,
-                (_, Some("waitlisted")) => self.waitlisted += 1,
-                (_, Some("cancelled")) => self.cancelled += 1,
-                _ => {}
+                (_, Some(Status::Confirmed)) => self.confirmed += 1,
+                (_, Some(Status::Waitlisted)) => self.waitlisted += 1,
+                (_, Some(Status::Cancelled)) => self.cancelled += 1,
+                (_, None) => {}
             }
         }
     }

@@ -105,15 +105,21 @@ async fn a_kiosk_records_check_ins_and_flags_a_second_entry_as_a_duplicate() {
             .all(|r| r.status == ResultStatus::Applied)
     );
     assert_eq!(
-        answer_a.results[0].outcome.as_ref().unwrap()["duplicate_of"],
+        answer_a.results[0]
+            .outcome_as::<serde_json::Value>()
+            .unwrap()["duplicate_of"],
         json!(null)
     );
     assert_eq!(
-        answer_a.results[1].outcome.as_ref().unwrap()["duplicate_of"],
+        answer_a.results[1]
+            .outcome_as::<serde_json::Value>()
+            .unwrap()["duplicate_of"],
         json!(null),
         "another place"
     );
-    let outcome = answer_b.results[0].outcome.clone().unwrap();
+    let outcome = answer_b.results[0]
+        .outcome_as::<serde_json::Value>()
+        .unwrap();
     assert_eq!(outcome["duplicate_of"], rid(1));
     assert_eq!(outcome["first_kiosk"], "Kiosk A");
     assert_eq!(outcome["first_at"], first_at, "the first kiosk's own clock");
@@ -148,7 +154,7 @@ async fn the_same_check_in_id_is_one_row_forever() {
 
     assert_eq!(answer.results[0].status, ResultStatus::Applied);
     assert_eq!(
-        answer.results[0].outcome.as_ref().unwrap()["checkin_id"],
+        answer.results[0].outcome_as::<serde_json::Value>().unwrap()["checkin_id"],
         rid(1)
     );
     let rows: i64 = app
@@ -268,19 +274,35 @@ async fn a_check_in_is_its_own_stored_result_for_a_repeated_push_and_a_pull() {
     for (first, repeat) in answer.results.iter().zip(&again.results) {
         assert_eq!(repeat.status, ResultStatus::Duplicate);
         assert_eq!(
-            (repeat.seq, &repeat.code, &repeat.outcome),
-            (first.seq, &first.code, &first.outcome)
+            (
+                repeat.seq,
+                &repeat.code,
+                repeat.outcome_as::<serde_json::Value>()
+            ),
+            (
+                first.seq,
+                &first.code,
+                first.outcome_as::<serde_json::Value>()
+            )
         );
     }
-    let outcome = again.results[0].outcome.clone().unwrap();
+    let outcome = again.results[0].outcome_as::<serde_json::Value>().unwrap();
     assert_eq!(outcome["duplicate_of"], rid(1));
     assert_eq!(outcome["first_kiosk"], "Kiosk A");
     assert_eq!(again.results[1].code.as_deref(), Some("unknown_badge"));
 
     // A pull tells the kiosk the same.
     let (_, page) = app.pull_as(&b, None).await;
-    let pulled: Vec<_> = page.results.iter().map(|r| (r.seq, &r.outcome)).collect();
-    let pushed: Vec<_> = answer.results.iter().map(|r| (r.seq, &r.outcome)).collect();
+    let pulled: Vec<_> = page
+        .results
+        .iter()
+        .map(|r| (r.seq, r.outcome_as::<serde_json::Value>()))
+        .collect();
+    let pushed: Vec<_> = answer
+        .results
+        .iter()
+        .map(|r| (r.seq, r.outcome_as::<serde_json::Value>()))
+        .collect();
     assert_eq!(pulled, pushed);
     // Only the rejection has a row of its own in `results`.
     let device = b.device_id.clone();
@@ -352,7 +374,7 @@ async fn two_kiosks_offline_at_once_leave_one_check_in_and_one_flagged_duplicate
 
     let duplicates: Vec<bool> = [ra, rb]
         .iter()
-        .map(|r| !r.results[0].outcome.as_ref().unwrap()["duplicate_of"].is_null())
+        .map(|r| !r.results[0].outcome_as::<serde_json::Value>().unwrap()["duplicate_of"].is_null())
         .collect();
     assert_eq!(
         duplicates.iter().filter(|d| **d).count(),
@@ -396,7 +418,7 @@ async fn an_entry_at_a_session_door_is_flagged_with_the_registration_walk_ins_in
     let flags: Vec<serde_json::Value> = answer
         .results
         .iter()
-        .map(|r| r.outcome.as_ref().unwrap()["at_door"].clone())
+        .map(|r| r.outcome_as::<serde_json::Value>().unwrap()["at_door"].clone())
         .collect();
     assert_eq!(
         flags,

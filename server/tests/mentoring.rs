@@ -181,7 +181,7 @@ async fn only_the_author_edits_or_deletes_and_only_the_named_partner_confirms() 
 
     assert_eq!(answer.results[0].status, ResultStatus::Applied);
     assert_eq!(
-        answer.results[0].outcome.as_ref().unwrap()["confirmed"],
+        answer.results[0].outcome_as::<serde_json::Value>().unwrap()["confirmed"],
         true
     );
     let entry = &entries_of(&app, &author).await[0];
@@ -225,7 +225,7 @@ async fn editing_what_the_partner_signed_clears_the_confirmation_and_a_note_does
     assert!(after_note["confirmed_at"].is_string(), "{after_note}");
     assert_eq!(after_note["note"], "a new private thought");
     assert_eq!(
-        answer.results[0].outcome.as_ref().unwrap()["confirmed"],
+        answer.results[0].outcome_as::<serde_json::Value>().unwrap()["confirmed"],
         false
     );
     assert_eq!(after_minutes["confirmed_at"], Value::Null);
@@ -347,12 +347,12 @@ async fn a_confirmation_that_arrives_before_its_entry_is_taken_when_the_entry_co
         waiting
             .results
             .iter()
-            .all(|r| r.outcome.as_ref().unwrap()["waiting_for_entry"] == true)
+            .all(|r| r.outcome_as::<serde_json::Value>().unwrap()["waiting_for_entry"] == true)
     );
     let confirmed: Vec<bool> = logged
         .results
         .iter()
-        .map(|r| r.outcome.as_ref().unwrap()["confirmed"] == true)
+        .map(|r| r.outcome_as::<serde_json::Value>().unwrap()["confirmed"] == true)
         .collect();
     assert_eq!(
         confirmed,

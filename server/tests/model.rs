@@ -318,7 +318,11 @@ fn check_push(model: &mut Model, sim: &mut Sim, sent: &[Value], answer: &PushRes
         match expected {
             Ok(outcome) => {
                 assert_eq!(result.status, ResultStatus::Applied, "{m} → {result:?}");
-                assert_eq!(result.outcome.as_ref(), Some(&outcome), "{m}");
+                assert_eq!(
+                    result.outcome_as::<serde_json::Value>(),
+                    Some(outcome),
+                    "{m}"
+                );
             }
             Err(code) => {
                 assert_eq!(result.status, ResultStatus::Rejected, "{m} → {result:?}");

@@ -64,7 +64,11 @@ async fn seats_go_first_come_and_the_rest_wait_in_arrival_order() {
         let response = app.push(phone, vec![m]).await;
         assert_eq!(response.last_seq, 1);
         assert_eq!(response.results[0].status, ResultStatus::Applied);
-        outcomes.push(response.results[0].outcome.clone().unwrap());
+        outcomes.push(
+            response.results[0]
+                .outcome_as::<serde_json::Value>()
+                .unwrap(),
+        );
     }
 
     assert_eq!(
@@ -115,7 +119,7 @@ async fn cancelling_a_seat_promotes_the_first_waitlisted_and_moves_the_queue_up(
     let response = app.push(&phones[0], vec![m]).await;
 
     assert_eq!(
-        response.results[0].outcome,
+        response.results[0].outcome_as::<serde_json::Value>(),
         Some(json!({"status": "cancelled", "position": null}))
     );
     let (changes, _) = app.pull_as(&phones[2], None).await;
@@ -224,7 +228,10 @@ async fn a_repeated_push_is_reported_duplicate_with_its_first_outcome_and_change
             .iter()
             .all(|r| r.status == ResultStatus::Duplicate)
     );
-    assert_eq!(again.results[0].outcome, first.results[0].outcome);
+    assert_eq!(
+        again.results[0].outcome_as::<serde_json::Value>(),
+        first.results[0].outcome_as::<serde_json::Value>()
+    );
     assert_eq!(again.results[1].code.as_deref(), Some("already_registered"));
     let version_after: i64 = app
         .query(|c| c.query_row("SELECT version FROM meta", [], |r| r.get(0)))
@@ -290,7 +297,7 @@ async fn a_push_whose_response_was_lost_gets_its_outcome_through_pull() {
     assert_eq!(page.results.len(), 1);
     assert_eq!(page.results[0].seq, 1);
     assert_eq!(
-        page.results[0].outcome,
+        page.results[0].outcome_as::<serde_json::Value>(),
         Some(json!({"status": "waitlisted", "position": 1}))
     );
     assert_eq!(latest(&changes)[&rid(1)]["status"], "waitlisted");
@@ -588,7 +595,9 @@ async fn twenty_phones_racing_for_two_seats_get_two_seats_and_an_ordered_waitlis
     let mut confirmed = 0;
     let mut positions = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        let outcome = done.unwrap().results[0].outcome.clone().unwrap();
+        let outcome = done.unwrap().results[0]
+            .outcome_as::<serde_json::Value>()
+            .unwrap();
         match outcome["status"].as_str() {
             Some("confirmed") => confirmed += 1,
             Some("waitlisted") => positions.push(outcome["position"].as_u64().unwrap()),
@@ -707,7 +716,8 @@ async fn a_device_log_sent_again_from_a_new_sign_in_is_answered_not_refused() {
             (
                 r.status,
                 r.code.as_deref(),
-                r.outcome.as_ref().map(|o| o["status"].clone()),
+                r.outcome_as::<serde_json::Value>()
+                    .map(|o| o["status"].clone()),
             )
         })
         .collect();
@@ -722,7 +732,7 @@ async fn a_device_log_sent_again_from_a_new_sign_in_is_answered_not_refused() {
         ]
     );
     assert_eq!(
-        answer.results[3].outcome,
+        answer.results[3].outcome_as::<serde_json::Value>(),
         Some(json!({"entry_id": rid(3), "confirmed": false}))
     );
     assert_eq!(app.registration_count().await, 2, "nothing applied twice");

@@ -62,7 +62,7 @@ pub fn settle(
                 session_id,
             },
             Signer::Attendee { attendee_id },
-        ) => match outcome::<RegistrationOutcome>(result) {
+        ) => match result.outcome_as::<RegistrationOutcome>() {
             Some(placed) => Settled::Registration(RegistrationData {
                 id: registration_id.as_str().to_owned(),
                 attendee_id: attendee_id.to_owned(),
@@ -80,7 +80,7 @@ pub fn settle(
                 session_id, kind, ..
             },
             signer,
-        ) => match outcome::<CheckinOutcome>(result) {
+        ) => match result.outcome_as::<CheckinOutcome>() {
             Some(recorded) => Settled::Checkin(CheckinData {
                 id: recorded.checkin_id,
                 attendee_id: recorded.attendee_id,
@@ -103,11 +103,6 @@ pub fn settle(
         },
         _ => Settled::Nothing,
     }
-}
-
-/// The answer's outcome as `T`, if it has one of that shape.
-fn outcome<T: serde::de::DeserializeOwned>(result: &MutationResult) -> Option<T> {
-    serde_json::from_value(result.outcome.clone()?).ok()
 }
 
 #[cfg(test)]
@@ -139,7 +134,7 @@ mod tests {
             status: ResultStatus::Applied,
             code: None,
             message: None,
-            outcome: Some(outcome),
+            outcome: Some(serde_json::value::to_raw_value(&outcome).expect("JSON")),
         }
     }
 

@@ -209,7 +209,7 @@ pub fn results(
             status: ResultStatus::Applied,
             code: None,
             message: None,
-            outcome: serde_json::to_value(outcome).ok(),
+            outcome: serde_json::value::to_raw_value(&outcome).ok(),
         })
     })?;
     rows.collect()

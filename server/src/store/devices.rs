@@ -301,7 +301,7 @@ pub fn store_result(
         // Duplicates are answers about stored results, never stored.
         ResultStatus::Duplicate => return Ok(()),
     };
-    let outcome = result.outcome.as_ref().map(|o| o.to_string());
+    let outcome = result.outcome.as_ref().map(|o| o.get());
     conn.prepare_cached(
         "INSERT INTO results (device_id, seq, status, code, message, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
@@ -355,7 +355,7 @@ fn kept_results(
             },
             code: r.get(2)?,
             message: r.get(3)?,
-            outcome: outcome.and_then(|o| serde_json::from_str(&o).ok()),
+            outcome: outcome.and_then(|o| serde_json::value::RawValue::from_string(o).ok()),
         })
     })?;
     rows.collect()

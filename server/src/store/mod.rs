@@ -387,7 +387,13 @@ mod tests {
         let results = devices::results(&conn, "k", 1, 2).expect("results");
         let answered: Vec<(u64, Option<serde_json::Value>)> = results
             .into_iter()
-            .map(|r| (r.seq, r.outcome.map(|o| o["checkin_id"].clone())))
+            .map(|r| {
+                (
+                    r.seq,
+                    r.outcome_as::<serde_json::Value>()
+                        .map(|o| o["checkin_id"].clone()),
+                )
+            })
             .collect();
         assert_eq!(
             answered,
@@ -397,7 +403,7 @@ mod tests {
             ]
         );
         let again = devices::results(&conn, "k", 2, 2).expect("results");
-        let outcome = again[0].outcome.clone().expect("outcome");
+        let outcome = again[0].outcome_as::<serde_json::Value>().expect("outcome");
         assert_eq!(outcome["duplicate_of"], "c1");
         assert_eq!(outcome["first_at"], "2027-03-26T09:02:00Z");
         assert_eq!(outcome["first_kiosk"], "Kiosk A");

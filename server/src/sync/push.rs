@@ -14,6 +14,7 @@ use app::protocol::{
     MentoringOutcome, Mutation, MutationResult, PushResponse, RegistrationOutcome, ResultStatus,
 };
 use rusqlite::Connection;
+use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
 use crate::store::WriteError;
@@ -185,12 +186,12 @@ type Verdict = Result<Outcome, (&'static str, String)>;
 /// it: a check-in the mutation recorded is its own stored result
 /// (`checkins::results`, store migration 009).
 struct Outcome {
-    answer: serde_json::Value,
+    answer: Box<RawValue>,
     in_its_row: bool,
 }
 
 /// Applied, with the answer kept in `results`.
-fn kept(answer: serde_json::Value) -> Verdict {
+fn kept(answer: Box<RawValue>) -> Verdict {
     Ok(Outcome {
         answer,
         in_its_row: false,
@@ -552,7 +553,7 @@ fn too_many_misses() -> (&'static str, String) {
     )
 }
 
-fn entry_outcome(entry_id: &EntryId, confirmed: bool) -> serde_json::Value {
+fn entry_outcome(entry_id: &EntryId, confirmed: bool) -> Box<RawValue> {
     to_json(&MentoringOutcome::kept(entry_id.as_str(), confirmed))
 }
 
@@ -564,6 +565,6 @@ fn refused(refusal: Refusal) -> Verdict {
     Err((refusal.code(), refusal.to_string()))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+fn to_json<T: serde::Serialize>(value: &T) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned())
 }
