@@ -396,19 +396,6 @@ impl Change {
         }
     }
 
-    /// A put of `entity` with `row` as its data.
-    pub fn put<T: Serialize>(
-        entity: Entity,
-        id: String,
-        row: &T,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(Change::Put {
-            entity,
-            id,
-            data: serde_json::value::to_raw_value(row)?,
-        })
-    }
-
     /// A put's data read as `T`, the row type its entity names; `None` for
     /// a delete or data that is not a `T`.
     pub fn row<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
@@ -745,7 +732,11 @@ mod tests {
     #[test]
     fn a_put_keeps_its_row_as_text_until_read_as_its_type() {
         let row = sample_session_data();
-        let put = Change::put(Entity::Session, row.id.clone(), &row).unwrap();
+        let put = Change::Put {
+            entity: Entity::Session,
+            id: row.id.clone(),
+            data: serde_json::value::to_raw_value(&row).unwrap(),
+        };
         let wire = serde_json::to_string(&put).unwrap();
         let back: Change = serde_json::from_str(&wire).unwrap();
         assert_eq!(back, put);

@@ -143,10 +143,11 @@ pub fn since(conn: &Connection, scope: Scope, after: i64, limit: u32) -> Result<
     let mut refreshed = Vec::new();
     if let (Scope::Attendee { attendee_id }, false) = (scope, more) {
         for data in registrations::waitlisted_of(conn, attendee_id)? {
-            refreshed.push(
-                Change::put(Entity::Registration, data.id.clone(), &data)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            );
+            refreshed.push(Change::Put {
+                entity: Entity::Registration,
+                id: data.id.clone(),
+                data: json(&data).map_err(StoreError::Corrupt)?,
+            });
         }
     }
     Ok(Page {
