@@ -124,15 +124,32 @@ pub struct PushRequest {
     pub pending: Option<u32>,
 }
 
-/// One queued change, as the device numbered it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One queued change, as the device numbered it. `args` stays JSON text
+/// until [`Operation::parse`](crate::domain::ops::Operation::parse) reads it
+/// as the shape its `op` names, so that one mutation the server cannot
+/// read is refused alone, not with the batch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Mutation {
     pub seq: u64,
     pub op: String,
-    #[serde(default)]
-    pub args: serde_json::Value,
+    #[serde(default = "no_args")]
+    pub args: Box<serde_json::value::RawValue>,
     /// The device's clock when the change was made: kept, never used to order.
     pub at: String,
+}
+
+/// Equal when they say the same in the same words.
+impl PartialEq for Mutation {
+    fn eq(&self, other: &Self) -> bool {
+        self.seq == other.seq
+            && self.op == other.op
+            && self.args.get() == other.args.get()
+            && self.at == other.at
+    }
+}
+
+fn no_args() -> Box<serde_json::value::RawValue> {
+    serde_json::value::RawValue::NULL.to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

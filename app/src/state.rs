@@ -206,7 +206,10 @@ impl AppState {
             r.iter()
                 .rev()
                 .find(|r| {
-                    r.mutation.args.get("session_id").and_then(|v| v.as_str()) == Some(session_id)
+                    matches!(
+                        Operation::parse(&r.mutation.op, &r.mutation.args),
+                        Ok(Operation::RegistrationCreate { session_id: s, .. }) if s.as_str() == session_id
+                    )
                 })
                 .cloned()
         })

@@ -152,7 +152,10 @@ mod in_browser {
     async fn enqueue(state: AppState, op: Operation) -> Result<Mutation, Option<String>> {
         let store = store()
             .ok_or("This device's storage is not open yet. Try again in a moment.".to_owned())?;
-        match store.enqueue(op.name(), op.args(), device_clock()).await {
+        let args = op
+            .args()
+            .map_err(|e| format!("This device could not save the change: {e}"))?;
+        match store.enqueue(op.name(), args, device_clock()).await {
             Ok(mutation) => {
                 state.outbox.update(|q| q.push(mutation.clone()));
                 tell_other_tabs();

@@ -435,7 +435,7 @@ impl LocalStore {
     pub async fn enqueue(
         &self,
         op: &str,
-        args: serde_json::Value,
+        args: Box<serde_json::value::RawValue>,
         at: String,
     ) -> Result<Mutation, StoreError> {
         let tx = self

@@ -3,13 +3,16 @@
 //! that the phone refuses at once, in the form's own words, what the server
 //! would refuse later.
 
-use serde_json::{Value, json};
 use time::Date;
 
 use super::attendee::BadgeCode;
+use super::ids::EntryId;
 use super::logbook::{self, LogEntry};
-use super::mentoring::EntryDate;
-use super::ops::{MENTORING_LOG, MENTORING_UPDATE, OpError, Operation};
+use super::mentoring::{
+    self, Activity, Entry, EntryChanges, EntryDate, MentoringError, MentoringRole, Minutes,
+    Partner,
+};
+use super::ops::Operation;
 
 /// What the form holds, as typed. `partner_*` are there for a new entry
 /// only: an entry's partner is fixed.
@@ -41,26 +44,15 @@ pub enum Built {
     Warn,
 }
 
-/// A field's name as the form labels it, for messages.
-pub fn field_label(field: &str) -> &'static str {
-    match field {
-        "date" => "Date",
-        "minutes" => "Minutes",
-        "role" => "My role",
-        "activity" => "Activity",
-        "standards" => "Universal Standards",
-        "note" => "Private note",
-        "fields" => "The change",
-        _ => "Partner",
-    }
+/// A refusal of the rules, in the form's words: the field's label first.
+fn refused(label: &str) -> impl Fn(MentoringError) -> Built + '_ {
+    move |e| Built::Refused(format!("{label}: {e}"))
 }
 
-/// A refusal of the rules, in the form's words.
-pub fn readable(e: OpError) -> String {
-    match e {
-        OpError::BadArgs { field, problem } => format!("{}: {problem}", field_label(field)),
-        other => other.to_string(),
-    }
+/// `new`, when it differs from `before` (anything differs from a field the
+/// entry does not have).
+fn if_changed<T: PartialEq>(before: Option<&T>, new: T) -> Option<T> {
+    (before != Some(&new)).then_some(new)
 }
 
 /// Checks a new entry or an edit and builds its operation. `current` is
@@ -82,56 +74,63 @@ pub fn build(
             form.minutes
         ))
     })?;
-    if let Ok(date) = EntryDate::parse(&form.date) {
-        date.within(today)
-            .map_err(|e| Built::Refused(format!("Date: {e}")))?;
-    }
-    let args = json!({
-        "date": form.date, "minutes": minutes, "role": form.role,
-        "activity": form.activity, "standards": form.standards, "note": form.note,
-    });
+    let date = EntryDate::parse(&form.date)
+        .and_then(|d| d.within(today))
+        .map_err(refused("Date"))?;
+    let minutes = Minutes::new(minutes).map_err(refused("Minutes"))?;
+    let role = MentoringRole::parse(&form.role).map_err(refused("My role"))?;
+    let activity = Activity::parse(&form.activity).map_err(refused("Activity"))?;
+    let standards = mentoring::parse_standards(form.standards.iter().map(String::as_str))
+        .map_err(refused("Universal Standards"))?;
+    let note = mentoring::parse_note(&form.note).map_err(refused("Private note"))?;
     match (editing, current) {
         (Editing::New, _) => {
-            let mut args = args;
-            args["entry_id"] = new_id.into();
-            if let Some(badge) = &form.partner_badge {
-                args["partner_badge"] = badge.as_str().into();
+            let entry_id =
+                EntryId::parse(new_id).map_err(|e| Built::Refused(format!("Entry: {e}")))?;
+            let partner =
+                Partner::parse(form.partner_badge.as_deref(), form.partner_name.as_deref())
+                    .map_err(refused("Partner"))?;
+            if let Ok(me) = BadgeCode::parse(my_badge) {
+                partner.check_not_self(&me).map_err(refused("Partner"))?;
             }
-            if let Some(name) = &form.partner_name {
-                args["partner_name"] = name.as_str().into();
-            }
-            let op =
-                Operation::parse(MENTORING_LOG, &args).map_err(|e| Built::Refused(readable(e)))?;
-            if let Operation::MentoringLog { entry, .. } = &op
-                && let Ok(me) = BadgeCode::parse(my_badge)
-            {
-                entry
-                    .partner
-                    .check_not_self(&me)
-                    .map_err(|e| Built::Refused(format!("Partner: {e}")))?;
-            }
-            Ok(op)
+            Ok(Operation::MentoringLog {
+                entry_id,
+                entry: Entry {
+                    partner,
+                    role,
+                    date,
+                    minutes,
+                    activity,
+                    standards,
+                    note,
+                },
+            })
         }
         (Editing::Entry(id), Some(entry)) => {
+            let entry_id = EntryId::parse(id).map_err(|e| Built::Refused(format!("Entry: {e}")))?;
+            // Only what differs from the entry as shown is sent: last write
+            // wins field by field, so an unchanged field must not overwrite
+            // a change made meanwhile on another phone.
             let before = logbook::terms_of(&entry.data);
-            let mut fields = serde_json::Map::new();
-            for key in ["date", "minutes", "role", "activity", "standards"] {
-                if args[key] != before[key] {
-                    fields.insert(key.to_owned(), args[key].clone());
-                }
-            }
-            if form.note != entry.data.note.as_deref().unwrap_or_default() {
-                fields.insert("note".to_owned(), Value::from(form.note.as_str()));
-            }
-            if fields.is_empty() {
+            let before = before.as_ref();
+            let changes = EntryChanges {
+                role: if_changed(before.map(|b| &b.role), role),
+                date: if_changed(before.map(|b| &b.date), date),
+                minutes: if_changed(before.map(|b| &b.minutes), minutes),
+                activity: if_changed(before.map(|b| &b.activity), activity),
+                standards: if_changed(before.map(|b| &b.standards), standards),
+                // As typed against as stored: what the rules tidy in a note
+                // is not a change the person made.
+                note: (form.note != entry.data.note.as_deref().unwrap_or_default())
+                    .then_some(note),
+            };
+            if changes.is_empty() {
                 return Err(Built::Refused("Nothing was changed.".into()));
             }
-            let terms_change = fields.keys().any(|k| k != "note");
-            if terms_change && entry.data.confirmed_at.is_some() && !warned {
+            if changes.touches_terms() && entry.data.confirmed_at.is_some() && !warned {
                 return Err(Built::Warn);
             }
-            Operation::parse(MENTORING_UPDATE, &json!({"entry_id": id, "fields": fields}))
-                .map_err(|e| Built::Refused(readable(e)))
+            Ok(Operation::MentoringUpdate { entry_id, changes })
         }
         (Editing::Entry(_), None) => Err(Built::Refused("That entry is no longer here.".into())),
     }
@@ -256,7 +255,7 @@ mod tests {
             false,
         ) {
             Ok(op @ Operation::MentoringUpdate { .. }) => {
-                assert_eq!(op.args()["fields"], json!({"minutes": 60}));
+                assert_eq!(op.args().unwrap().get(), format!(r#"{{"entry_id":"{NEW_ID}","fields":{{"minutes":60}}}}"#));
             }
             other => panic!("expected an update, got {other:?}"),
         }

@@ -45,6 +45,8 @@ macro_rules! uuid_id {
                 f.write_str(&self.0)
             }
         }
+
+        serde_by_name!($name);
     };
 }
 
@@ -118,6 +120,33 @@ impl SessionId {
 impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for SessionId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// Text, or a whole number: a session id looks like one, and a client
+/// that sends `17` for `"17"` means the same session.
+impl<'de> serde::Deserialize<'de> for SessionId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = SessionId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a session id")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SessionId, E> {
+                SessionId::parse(v).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<SessionId, E> {
+                self.visit_str(&v.to_string())
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 

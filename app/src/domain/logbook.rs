@@ -3,10 +3,11 @@
 //! record built from them and from the sessions attended; and the entry QR
 //! a partner scans to confirm with both phones offline.
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::mentoring::{Partner, Terms};
-use super::ops::{Operation, terms_json};
+use super::ids::EntryId;
+use super::mentoring::{Activity, EntryDate, MentoringRole, Minutes, Partner, Terms, wire};
+use super::ops::Operation;
 use super::standards::Standard;
 use crate::protocol::MentoringEntryData;
 
@@ -105,7 +106,7 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
         Operation::MentoringConfirm { entry_id, seen } => {
             match rows.iter_mut().find(|r| r.id == entry_id.as_str()) {
                 Some(row) => {
-                    if terms_of(row) == terms_json(seen) {
+                    if terms_of(row).as_ref() == Some(seen) {
                         row.confirmed_at = Some(at.to_owned());
                     }
                 }
@@ -133,11 +134,15 @@ pub fn apply(rows: &mut Vec<MentoringEntryData>, op: &Operation, me: &Me, at: &s
     }
 }
 
-/// The terms of a row, spelled as a confirmation's `seen`.
-pub fn terms_of(row: &MentoringEntryData) -> Value {
-    json!({
-        "role": row.role, "date": row.date, "minutes": row.minutes,
-        "activity": row.activity, "standards": row.standards,
+/// The terms of a row, as a confirmation's `seen` names them; `None` for
+/// a row whose date or minutes our own rules would refuse.
+pub fn terms_of(row: &MentoringEntryData) -> Option<Terms> {
+    Some(Terms {
+        role: row.role,
+        date: EntryDate::parse(&row.date).ok()?,
+        minutes: Minutes::new(row.minutes.into()).ok()?,
+        activity: row.activity,
+        standards: row.standards.clone(),
     })
 }
 
@@ -241,12 +246,38 @@ pub fn duration_label(minutes: u32) -> String {
 /// the entry and queue its confirmation, offline.
 pub const QR_PREFIX: &str = "HALLPASS-CONFIRM:";
 
-pub fn confirm_qr_text(row: &MentoringEntryData) -> String {
-    let mut payload = terms_of(row);
-    payload["entry_id"] = row.id.clone().into();
-    payload["author"] = row.author_name.clone().into();
-    payload["partner_badge"] = row.partner_badge.clone().into();
-    format!("{QR_PREFIX}{payload}")
+/// What an entry's code carries: the terms its partner signs, and whose
+/// entry it is.
+#[derive(Serialize, Deserialize)]
+struct EntryCode {
+    entry_id: EntryId,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    partner_badge: Option<String>,
+    role: MentoringRole,
+    date: EntryDate,
+    minutes: Minutes,
+    activity: Activity,
+    #[serde(deserialize_with = "wire::standards")]
+    standards: Vec<Standard>,
+}
+
+/// The text of the entry's code; `None` for an entry that has no terms a
+/// partner could sign (see [`terms_of`]).
+pub fn confirm_qr_text(row: &MentoringEntryData) -> Option<String> {
+    let terms = terms_of(row)?;
+    let code = EntryCode {
+        entry_id: EntryId::parse(&row.id).ok()?,
+        author: row.author_name.clone(),
+        partner_badge: row.partner_badge.clone(),
+        role: terms.role,
+        date: terms.date,
+        minutes: terms.minutes,
+        activity: terms.activity,
+        standards: terms.standards,
+    };
+    Some(format!("{QR_PREFIX}{}", serde_json::to_string(&code).ok()?))
 }
 
 /// An entry read from its author's QR code.
@@ -264,9 +295,9 @@ pub fn read_confirm_qr(text: &str, my_badge: &str) -> Result<(Shown, Operation),
         .trim()
         .strip_prefix(QR_PREFIX)
         .ok_or("This is not a Hallpass mentoring entry code.")?;
-    let value: Value =
-        serde_json::from_str(payload).map_err(|_| "This entry code is damaged: scan it again.")?;
-    let partner = value["partner_badge"].as_str().unwrap_or_default();
+    let code: EntryCode = serde_json::from_str(payload)
+        .map_err(|e| format!("This entry code cannot be read ({e}): scan it again."))?;
+    let partner = code.partner_badge.as_deref().unwrap_or_default();
     if !partner.eq_ignore_ascii_case(my_badge) {
         return Err(format!(
             "This entry names someone else{}: only they can confirm it.",
@@ -277,25 +308,30 @@ pub fn read_confirm_qr(text: &str, my_badge: &str) -> Result<(Shown, Operation),
             }
         ));
     }
-    let args = json!({"entry_id": value["entry_id"], "seen": value});
-    let op = Operation::parse(super::ops::MENTORING_CONFIRM, &args)
-        .map_err(|e| format!("This entry code cannot be confirmed: {e}"))?;
-    let Operation::MentoringConfirm { entry_id, seen } = &op else {
-        return Err("This entry code cannot be confirmed.".into());
+    let seen = Terms {
+        role: code.role,
+        date: code.date,
+        minutes: code.minutes,
+        activity: code.activity,
+        standards: code.standards,
     };
     Ok((
         Shown {
-            entry_id: entry_id.as_str().to_owned(),
-            author: value["author"].as_str().unwrap_or_default().to_owned(),
+            entry_id: code.entry_id.as_str().to_owned(),
+            author: code.author,
             seen: seen.clone(),
         },
-        op,
+        Operation::MentoringConfirm {
+            entry_id: code.entry_id,
+            seen,
+        },
     ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
     use crate::domain::ops::{
         MENTORING_CONFIRM, MENTORING_DELETE, MENTORING_LOG, MENTORING_UPDATE,
     };
@@ -311,7 +347,7 @@ mod tests {
     }
 
     fn op(name: &str, args: Value) -> Operation {
-        Operation::parse(name, &args).unwrap()
+        Operation::parse(name, &serde_json::value::to_raw_value(&args).unwrap()).unwrap()
     }
 
     fn logged() -> Operation {
@@ -400,7 +436,7 @@ mod tests {
     fn the_entry_qr_carries_what_the_partner_signs_and_only_the_partner_can_use_it() {
         let mut rows = Vec::new();
         apply(&mut rows, &logged(), &me(), "t1");
-        let text = confirm_qr_text(&rows[0]);
+        let text = confirm_qr_text(&rows[0]).unwrap();
 
         let (shown, confirm) = read_confirm_qr(&text, "esp-0002").unwrap();
 

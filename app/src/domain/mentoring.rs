@@ -114,6 +114,33 @@ impl Minutes {
     }
 }
 
+impl serde::Serialize for Minutes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u16(self.0)
+    }
+}
+
+/// A JSON number, checked by [`Minutes::new`]; `"45"` is refused, as the
+/// protocol says minutes are a number.
+impl<'de> serde::Deserialize<'de> for Minutes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Minutes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number of minutes")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Minutes, E> {
+                Minutes::new(v).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Minutes, E> {
+                Minutes::new(i64::try_from(v).unwrap_or(i64::MAX)).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_i64(Visitor)
+    }
+}
+
 /// The day of the meeting, from 2000 on. That it is not after tomorrow
 /// depends on the day it is checked: see [`EntryDate::within`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -156,6 +183,19 @@ impl fmt::Display for EntryDate {
             u8::from(d.month()),
             d.day()
         )
+    }
+}
+
+impl serde::Serialize for EntryDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntryDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        EntryDate::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -231,6 +271,39 @@ pub fn parse_note(value: &str) -> Result<String, MentoringError> {
     text::paragraphs("note", value, NOTE_MAX).map_err(MentoringError::Text)
 }
 
+/// Serde for the fields whose rules are more than their type's: the
+/// standards (each once, in the spec's order) and the note (its length and
+/// characters). Used by [`Terms`], [`EntryChanges`] and the operations'
+/// args (`ops`).
+pub(crate) mod wire {
+    use serde::{Deserialize, Deserializer};
+
+    use super::{Standard, parse_note};
+
+    fn in_order(mut standards: Vec<Standard>) -> Vec<Standard> {
+        standards.sort();
+        standards.dedup();
+        standards
+    }
+
+    pub fn standards<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Standard>, D::Error> {
+        Vec::deserialize(d).map(in_order)
+    }
+
+    /// Null is no change, as an absent field is.
+    pub fn some_standards<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<Standard>>, D::Error> {
+        Ok(Option::<Vec<Standard>>::deserialize(d)?.map(in_order))
+    }
+
+    pub fn some_note<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|n| parse_note(&n).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
 /// A mentoring log entry as its author keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -257,20 +330,56 @@ impl Entry {
 }
 
 /// What an edit changes: any of the fields but the partner (an entry with
-/// another partner is another entry).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// another partner is another entry). On the wire, a `mentoring.update`'s
+/// `fields`: anything else there is refused rather than ignored, since an
+/// edit that meant to change the partner must not be taken as one that
+/// changed nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EntryChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<MentoringRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<EntryDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<Minutes>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Activity>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "wire::some_standards"
+    )]
     pub standards: Option<Vec<Standard>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "wire::some_note"
+    )]
     pub note: Option<String>,
 }
 
 impl EntryChanges {
     pub fn is_empty(&self) -> bool {
         *self == EntryChanges::default()
+    }
+
+    /// Whether it changes what the partner signs: anything but the note,
+    /// which is private.
+    pub fn touches_terms(&self) -> bool {
+        let EntryChanges {
+            role,
+            date,
+            minutes,
+            activity,
+            standards,
+            note: _,
+        } = self;
+        role.is_some()
+            || date.is_some()
+            || minutes.is_some()
+            || activity.is_some()
+            || standards.is_some()
     }
 
     /// Applies the changes; true when the terms the partner signs changed
@@ -303,13 +412,14 @@ impl EntryChanges {
 /// is (they are the one signing) and the author's private note. A
 /// confirmation names the terms its signer saw, and the server takes it only
 /// while the entry still has them, so nobody appears to have signed what
-/// they did not see.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// they did not see. On the wire, a `mentoring.confirm`'s `seen`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     pub role: MentoringRole,
     pub date: EntryDate,
     pub minutes: Minutes,
     pub activity: Activity,
+    #[serde(deserialize_with = "wire::standards")]
     pub standards: Vec<Standard>,
 }
 

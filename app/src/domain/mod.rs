@@ -49,4 +49,10 @@ pub use ids::{CheckinId, DeviceId, EntryId, RegistrationId, Seq, SessionId};
 pub use session::{Capacity, Session, SessionCode, SessionError, SessionKind, Timeslot};
 pub use standards::Standard;
 
-serde_by_name!(CareerFamily, SessionKind, Standard, mentoring::Activity);
+serde_by_name!(
+    CareerFamily,
+    SessionKind,
+    Standard,
+    mentoring::Activity,
+    BadgeCode
+);

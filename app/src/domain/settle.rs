@@ -123,7 +123,7 @@ mod tests {
         Mutation {
             seq: 7,
             op: op.into(),
-            args,
+            args: serde_json::value::to_raw_value(&args).unwrap(),
             at: "2027-03-26T09:02:00-05:00".into(),
         }
     }

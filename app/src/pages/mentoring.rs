@@ -11,7 +11,6 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde_json::json;
 
 use crate::client::actions;
 use crate::components::badge_qr::{QrPicture, encode};
@@ -23,7 +22,8 @@ use crate::domain::entry_form::Editing;
 use crate::domain::entry_form::{Built, EntryForm, build};
 use crate::domain::logbook::{self, LogEntry, Shown};
 use crate::domain::mentoring::{Activity, EntryDate, MentoringRole};
-use crate::domain::ops::{MENTORING_CONFIRM, MENTORING_DELETE, Operation};
+use crate::domain::ids::EntryId;
+use crate::domain::ops::Operation;
 use crate::domain::standards::Standard;
 use crate::state::AppState;
 
@@ -109,12 +109,10 @@ fn standards_line(e: &LogEntry) -> String {
 
 /// The entry, as its partner would confirm it.
 fn confirm_op(entry: &LogEntry) -> Option<Operation> {
-    let seen = logbook::terms_of(&entry.data);
-    Operation::parse(
-        MENTORING_CONFIRM,
-        &json!({"entry_id": entry.data.id, "seen": seen}),
-    )
-    .ok()
+    Some(Operation::MentoringConfirm {
+        entry_id: EntryId::parse(&entry.data.id).ok()?,
+        seen: logbook::terms_of(&entry.data)?,
+    })
 }
 
 /// "Pat Lee logged 50 min of shadowing on …": what a scanned code says.
@@ -281,7 +279,8 @@ impl Log {
     /// Sends the deletion to the outbox: the undo time is over.
     fn delete_now(self, id: String) {
         let state = self.state;
-        if let Ok(op) = Operation::parse(MENTORING_DELETE, &json!({ "entry_id": id })) {
+        if let Ok(entry_id) = EntryId::parse(&id) {
+            let op = Operation::MentoringDelete { entry_id };
             actions::mentoring(state, op, move |saved| {
                 if let Err(message) = saved {
                     state.notice.set(Some(message));
@@ -682,7 +681,7 @@ fn EntryEditor(log: Log, which: Editing) -> impl IntoView {
 #[component]
 fn EntryCode(log: Log, entry: LogEntry) -> impl IntoView {
     let text = logbook::confirm_qr_text(&entry.data);
-    let picture = match encode(&text) {
+    let picture = match text.as_deref().and_then(encode) {
         Some(modules) => Either::Left(view! {
             <QrPicture modules label="Entry code for your partner"/>
         }),
@@ -695,7 +694,7 @@ fn EntryCode(log: Log, entry: LogEntry) -> impl IntoView {
                 " to open their Mentoring log, choose “Confirm a partner's entry by its code” and scan this. It works with both phones offline."
             </p>
             {picture}
-            <p class="qr-text">"Code text: " <code>{text}</code></p>
+            <p class="qr-text">"Code text: " <code>{text.unwrap_or_default()}</code></p>
             <button type="button" data-action="close-qr" on:click=move |_| log.close_code()>
                 "Close"
             </button>

@@ -6,7 +6,6 @@
 use app::domain::mentoring::{
     self, Activity, Entry, EntryDate, MentoringRole, Minutes, Partner, Terms,
 };
-use app::domain::ops::terms_json;
 use app::domain::{BadgeCode, EntryId};
 use app::protocol::MentoringEntryData;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -177,7 +176,7 @@ pub fn wait_for_entry(
     .execute(params![
         id.as_str(),
         attendee_id,
-        terms_json(seen).to_string(),
+        serde_json::to_string(seen).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?,
         now
     ])?;
     Ok(())
@@ -199,8 +198,9 @@ pub fn settle_waiting(
         .optional()?;
     conn.prepare_cached("DELETE FROM mentoring_waiting_confirms WHERE entry_id = ?1")?
         .execute([id.as_str()])?;
-    let seen = waiting.and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
-    Ok(seen.is_some_and(|seen| seen == terms_json(terms)))
+    // A confirmation whose terms no longer read is one nobody can match.
+    let seen = waiting.and_then(|text| serde_json::from_str::<Terms>(&text).ok());
+    Ok(seen.as_ref() == Some(terms))
 }
 
 /// What pull sends. `?1` is the reading attendee: the note goes to its
