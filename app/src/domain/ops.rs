@@ -307,21 +307,32 @@ impl Operation {
     }
 }
 
-/// `args` read as `T`, or refused naming the field at fault.
+/// `args` read as `T`, or refused naming the field at fault. Only the
+/// server, which answers every device, tracks the field: a device reads
+/// back only the args it wrote itself, and tracking costs about 40 KB of
+/// wasm (BENCHMARKS.md, "A mutation's args typed").
+#[cfg(feature = "ssr")]
 fn read<T: DeserializeOwned>(args: &RawValue) -> Result<T, OpError> {
     let mut json = serde_json::Deserializer::from_str(args.get());
     serde_path_to_error::deserialize(&mut json).map_err(|e| {
         let field = e.path().to_string();
-        let inner = e.into_inner();
-        // serde_json says where in the text; the field already says where
-        // in the args.
-        let at = format!(" at line {} column {}", inner.line(), inner.column());
-        let problem = inner.to_string();
-        OpError::BadArgs {
-            field: if field == "." { String::new() } else { field },
-            problem: problem.strip_suffix(&at).unwrap_or(&problem).to_owned(),
-        }
+        refusal(if field == "." { String::new() } else { field }, e.into_inner())
     })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn read<T: DeserializeOwned>(args: &RawValue) -> Result<T, OpError> {
+    serde_json::from_str(args.get()).map_err(|e| refusal(String::new(), e))
+}
+
+fn refusal(field: String, e: serde_json::Error) -> OpError {
+    // serde_json says where in the text; the field says where in the args.
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let problem = e.to_string();
+    OpError::BadArgs {
+        field,
+        problem: problem.strip_suffix(&at).unwrap_or(&problem).to_owned(),
+    }
 }
 
 fn write(args: &impl Serialize) -> Result<Box<RawValue>, serde_json::Error> {
@@ -437,6 +448,8 @@ mod tests {
         );
     }
 
+    /// The field is tracked on the server only (`read`).
+    #[cfg(feature = "ssr")]
     #[test]
     fn bad_mentoring_operations_name_the_field_at_fault() {
         let with = |key: &str, value: Value| {
