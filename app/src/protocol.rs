@@ -128,28 +128,59 @@ pub struct PushRequest {
 /// until [`Operation::parse`](crate::domain::ops::Operation::parse) reads it
 /// as the shape its `op` names, so that one mutation the server cannot
 /// read is refused alone, not with the batch.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mutation {
     pub seq: u64,
     pub op: String,
-    #[serde(default = "no_args")]
-    pub args: Box<serde_json::value::RawValue>,
+    #[serde(default = "Json::null")]
+    pub args: Json,
     /// The device's clock when the change was made: kept, never used to order.
     pub at: String,
 }
 
-/// Equal when they say the same in the same words.
-impl PartialEq for Mutation {
-    fn eq(&self, other: &Self) -> bool {
-        self.seq == other.seq
-            && self.op == other.op
-            && self.args.get() == other.args.get()
-            && self.at == other.at
+/// JSON text as it travels, read as a type only where that type is known:
+/// a mutation's args (by its `op`), a push's outcome (by the operation),
+/// a pulled row (by its `entity`). Two are equal when their text is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Json(Box<serde_json::value::RawValue>);
+
+impl Json {
+    pub fn of<T: Serialize + ?Sized>(value: &T) -> Result<Json, serde_json::Error> {
+        serde_json::value::to_raw_value(value).map(Json)
+    }
+
+    /// Text already checked to be JSON elsewhere (kept in the database).
+    pub fn from_text(text: String) -> Result<Json, serde_json::Error> {
+        serde_json::value::RawValue::from_string(text).map(Json)
+    }
+
+    pub fn null() -> Json {
+        Json(serde_json::value::RawValue::NULL.to_owned())
+    }
+
+    /// The text read as `T`.
+    pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+
+    pub fn get(&self) -> &str {
+        self.0.get()
     }
 }
 
-fn no_args() -> Box<serde_json::value::RawValue> {
-    serde_json::value::RawValue::NULL.to_owned()
+impl std::ops::Deref for Json {
+    type Target = serde_json::value::RawValue;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl PartialEq for Json {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,7 +205,7 @@ pub enum ResultStatus {
 /// travels as that type's JSON and stays text until the device reads it
 /// with [`MutationResult::outcome_as`], as a pulled row does
 /// ([`Change::row`]).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MutationResult {
     pub seq: u64,
     pub status: ResultStatus,
@@ -183,26 +214,14 @@ pub struct MutationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Box<serde_json::value::RawValue>>,
+    pub outcome: Option<Json>,
 }
 
 impl MutationResult {
     /// The outcome as `T`, the type its operation names; `None` without an
     /// outcome or with one of another shape.
     pub fn outcome_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
-        serde_json::from_str(self.outcome.as_ref()?.get()).ok()
-    }
-}
-
-/// Two results are equal when they say the same: the outcome compared as
-/// the text it travels as.
-impl PartialEq for MutationResult {
-    fn eq(&self, other: &Self) -> bool {
-        self.seq == other.seq
-            && self.status == other.status
-            && self.code == other.code
-            && self.message == other.message
-            && self.outcome.as_ref().map(|o| o.get()) == other.outcome.as_ref().map(|o| o.get())
+        self.outcome.as_ref()?.read().ok()
     }
 }
 
@@ -392,13 +411,13 @@ pub struct SignInResponse {
 /// decode of the row's text, where a `serde_json::Value` would parse it into
 /// a tree and then decode the tree again, with a second decoder per row type
 /// in the browser's bundle (BENCHMARKS.md).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "WireChange<'static>")]
 pub enum Change {
     Put {
         entity: Entity,
         id: String,
-        data: Box<serde_json::value::RawValue>,
+        data: Json,
     },
     Del {
         entity: Entity,
@@ -417,29 +436,8 @@ impl Change {
     /// a delete or data that is not a `T`.
     pub fn row<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
         match self {
-            Change::Put { data, .. } => serde_json::from_str(data.get()).ok(),
+            Change::Put { data, .. } => data.read().ok(),
             Change::Del { .. } => None,
-        }
-    }
-}
-
-/// Two changes are equal when they say the same: a put's data compared as
-/// the text it travels as.
-impl PartialEq for Change {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (
-                Change::Put { entity, id, data },
-                Change::Put {
-                    entity: e,
-                    id: i,
-                    data: d,
-                },
-            ) => entity == e && id == i && data.get() == d.get(),
-            (Change::Del { entity, id }, Change::Del { entity: e, id: i }) => {
-                entity == e && id == i
-            }
-            _ => false,
         }
     }
 }
@@ -472,7 +470,7 @@ impl TryFrom<WireChange<'_>> for Change {
             (ChangeOp::Put, Some(data)) => Ok(Change::Put {
                 entity: w.entity,
                 id,
-                data: data.into_owned(),
+                data: Json(data.into_owned()),
             }),
             (ChangeOp::Put, None) => Err("a put carries the row as `data`"),
             (ChangeOp::Del, None) => Ok(Change::Del {
@@ -728,7 +726,7 @@ mod tests {
         let put = Change::Put {
             entity: Entity::Session,
             id: "7".into(),
-            data: serde_json::value::to_raw_value(&serde_json::json!({"title": "x"})).unwrap(),
+            data: Json::of(&serde_json::json!({"title": "x"})).unwrap(),
         };
         let json = serde_json::to_value(&put).unwrap();
         assert_eq!(
@@ -752,7 +750,7 @@ mod tests {
         let put = Change::Put {
             entity: Entity::Session,
             id: row.id.clone(),
-            data: serde_json::value::to_raw_value(&row).unwrap(),
+            data: Json::of(&row).unwrap(),
         };
         let wire = serde_json::to_string(&put).unwrap();
         let back: Change = serde_json::from_str(&wire).unwrap();

@@ -435,7 +435,7 @@ impl LocalStore {
     pub async fn enqueue(
         &self,
         op: &str,
-        args: Box<serde_json::value::RawValue>,
+        args: crate::protocol::Json,
         at: String,
     ) -> Result<Mutation, StoreError> {
         let tx = self

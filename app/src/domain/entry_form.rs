@@ -9,8 +9,7 @@ use super::attendee::BadgeCode;
 use super::ids::EntryId;
 use super::logbook::{self, LogEntry};
 use super::mentoring::{
-    self, Activity, Entry, EntryChanges, EntryDate, MentoringError, MentoringRole, Minutes,
-    Partner,
+    self, Activity, Entry, EntryChanges, EntryDate, MentoringError, MentoringRole, Minutes, Partner,
 };
 use super::ops::Operation;
 
@@ -121,8 +120,7 @@ pub fn build(
                 standards: if_changed(before.map(|b| &b.standards), standards),
                 // As typed against as stored: what the rules tidy in a note
                 // is not a change the person made.
-                note: (form.note != entry.data.note.as_deref().unwrap_or_default())
-                    .then_some(note),
+                note: (form.note != entry.data.note.as_deref().unwrap_or_default()).then_some(note),
             };
             if changes.is_empty() {
                 return Err(Built::Refused("Nothing was changed.".into()));
@@ -255,7 +253,10 @@ mod tests {
             false,
         ) {
             Ok(op @ Operation::MentoringUpdate { .. }) => {
-                assert_eq!(op.args().unwrap().get(), format!(r#"{{"entry_id":"{NEW_ID}","fields":{{"minutes":60}}}}"#));
+                assert_eq!(
+                    op.args().unwrap().get(),
+                    format!(r#"{{"entry_id":"{NEW_ID}","fields":{{"minutes":60}}}}"#)
+                );
             }
             other => panic!("expected an update, got {other:?}"),
         }

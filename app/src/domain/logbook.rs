@@ -331,10 +331,10 @@ pub fn read_confirm_qr(text: &str, my_badge: &str) -> Result<(Shown, Operation),
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Value, json};
     use crate::domain::ops::{
         MENTORING_CONFIRM, MENTORING_DELETE, MENTORING_LOG, MENTORING_UPDATE,
     };
+    use serde_json::{Value, json};
 
     const E1: &str = "00000000-0000-4000-9000-000000000001";
 

@@ -13,6 +13,7 @@ use super::mentoring::{
     Activity, Entry, EntryChanges, EntryDate, MentoringRole, Minutes, Partner, Terms, wire,
 };
 use super::standards::Standard;
+use crate::protocol::Json;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {
@@ -255,24 +256,24 @@ impl Operation {
 
     /// The `args` object as the protocol spells it. (Every field is text, a
     /// number or a list of names, so this fails only if serde_json does.)
-    pub fn args(&self) -> Result<Box<RawValue>, serde_json::Error> {
+    pub fn args(&self) -> Result<Json, serde_json::Error> {
         match self.clone() {
             Operation::RegistrationCreate {
                 registration_id,
                 session_id,
-            } => write(&args::Registration {
+            } => Json::of(&args::Registration {
                 registration_id,
                 session_id,
             }),
             Operation::RegistrationCancel { registration_id } => {
-                write(&args::Cancel { registration_id })
+                Json::of(&args::Cancel { registration_id })
             }
             Operation::CheckinRecord {
                 checkin_id,
                 badge_code,
                 session_id,
                 kind,
-            } => write(&args::Checkin {
+            } => Json::of(&args::Checkin {
                 checkin_id,
                 badge_code,
                 session_id,
@@ -283,7 +284,7 @@ impl Operation {
                     Partner::Badge(b) => (Some(b.as_str().to_owned()), None),
                     Partner::Name(n) => (None, Some(n)),
                 };
-                write(&args::Log {
+                Json::of(&args::Log {
                     entry_id,
                     partner_badge,
                     partner_name,
@@ -295,13 +296,13 @@ impl Operation {
                     note: Some(entry.note),
                 })
             }
-            Operation::MentoringUpdate { entry_id, changes } => write(&args::Update {
+            Operation::MentoringUpdate { entry_id, changes } => Json::of(&args::Update {
                 entry_id,
                 fields: changes,
             }),
-            Operation::MentoringDelete { entry_id } => write(&args::Entry { entry_id }),
+            Operation::MentoringDelete { entry_id } => Json::of(&args::Entry { entry_id }),
             Operation::MentoringConfirm { entry_id, seen } => {
-                write(&args::Confirm { entry_id, seen })
+                Json::of(&args::Confirm { entry_id, seen })
             }
         }
     }
@@ -316,7 +317,10 @@ fn read<T: DeserializeOwned>(args: &RawValue) -> Result<T, OpError> {
     let mut json = serde_json::Deserializer::from_str(args.get());
     serde_path_to_error::deserialize(&mut json).map_err(|e| {
         let field = e.path().to_string();
-        refusal(if field == "." { String::new() } else { field }, e.into_inner())
+        refusal(
+            if field == "." { String::new() } else { field },
+            e.into_inner(),
+        )
     })
 }
 
@@ -333,10 +337,6 @@ fn refusal(field: String, e: serde_json::Error) -> OpError {
         field,
         problem: problem.strip_suffix(&at).unwrap_or(&problem).to_owned(),
     }
-}
-
-fn write(args: &impl Serialize) -> Result<Box<RawValue>, serde_json::Error> {
-    serde_json::value::to_raw_value(args)
 }
 
 #[cfg(test)]
@@ -440,12 +440,8 @@ mod tests {
         assert_eq!(again(&delete), Ok(delete));
         let seen = json!({"role": "mentor", "date": "2027-03-26", "minutes": 45,
                           "activity": "co-planning", "standards": ["Ethics"]});
-        let confirm =
-            parse(MENTORING_CONFIRM, &json!({"entry_id": RID, "seen": seen})).unwrap();
-        assert_eq!(
-            again(&confirm),
-            Ok(confirm)
-        );
+        let confirm = parse(MENTORING_CONFIRM, &json!({"entry_id": RID, "seen": seen})).unwrap();
+        assert_eq!(again(&confirm), Ok(confirm));
     }
 
     /// The field is tracked on the server only (`read`).
@@ -455,9 +451,7 @@ mod tests {
         let with = |key: &str, value: Value| {
             let mut args = log_args();
             args[key] = value;
-            parse(MENTORING_LOG, &args)
-                .unwrap_err()
-                .to_string()
+            parse(MENTORING_LOG, &args).unwrap_err().to_string()
         };
         assert!(with("minutes", json!(0)).starts_with("args.minutes:"));
         assert!(with("minutes", json!("45")).contains("whole number"));
@@ -482,7 +476,8 @@ mod tests {
         assert!(update(json!({})).contains("nothing to change"));
         let partner = update(json!({"partner_badge": "ESP-0003"}));
         assert!(
-            partner.starts_with("args.fields.partner_badge: unknown field") && partner.contains("log a new entry"),
+            partner.starts_with("args.fields.partner_badge: unknown field")
+                && partner.contains("log a new entry"),
             "{partner}"
         );
         assert!(update(json!({"minutes": 721})).starts_with("args.fields.minutes:"));
@@ -492,7 +487,10 @@ mod tests {
         );
         assert_eq!(confirm.unwrap_err().code(), "invalid_args");
         let no_seen = parse(MENTORING_CONFIRM, &json!({"entry_id": RID}));
-        assert_eq!(no_seen.unwrap_err().to_string(), "args: missing field `seen`");
+        assert_eq!(
+            no_seen.unwrap_err().to_string(),
+            "args: missing field `seen`"
+        );
     }
 
     #[test]
@@ -545,11 +543,7 @@ mod tests {
             ),
         ];
         for (op, args, code) in cases {
-            assert_eq!(
-                parse(op, &args).unwrap_err().code(),
-                code,
-                "{op} {args}"
-            );
+            assert_eq!(parse(op, &args).unwrap_err().code(), code, "{op} {args}");
         }
     }
 }

@@ -123,7 +123,7 @@ mod tests {
         Mutation {
             seq: 7,
             op: op.into(),
-            args: serde_json::value::to_raw_value(&args).unwrap(),
+            args: crate::protocol::Json::of(&args).unwrap(),
             at: "2027-03-26T09:02:00-05:00".into(),
         }
     }
@@ -134,7 +134,7 @@ mod tests {
             status: ResultStatus::Applied,
             code: None,
             message: None,
-            outcome: Some(serde_json::value::to_raw_value(&outcome).expect("JSON")),
+            outcome: Some(crate::protocol::Json::of(&outcome).expect("JSON")),
         }
     }
 

@@ -20,9 +20,9 @@ use crate::components::{Anchor, WhenSignedIn};
 use crate::domain::entry_form::Editing;
 #[cfg(feature = "browser")]
 use crate::domain::entry_form::{Built, EntryForm, build};
+use crate::domain::ids::EntryId;
 use crate::domain::logbook::{self, LogEntry, Shown};
 use crate::domain::mentoring::{Activity, EntryDate, MentoringRole};
-use crate::domain::ids::EntryId;
 use crate::domain::ops::Operation;
 use crate::domain::standards::Standard;
 use crate::state::AppState;

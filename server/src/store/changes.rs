@@ -2,10 +2,9 @@
 //! version of its last change and every version is used once, so ordering by
 //! version pages through changes exactly, even while writes go on.
 
-use app::protocol::{Change, Entity};
+use app::protocol::{Change, Entity, Json};
 use rusqlite::{Connection, params};
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use super::{StoreError, attendees, checkins, mentoring, registrations, sessions};
 
@@ -192,11 +191,11 @@ fn mentoring_entries(
     Ok(())
 }
 
-fn json<T: Serialize>(data: &T) -> Result<Box<RawValue>, String> {
-    serde_json::value::to_raw_value(data).map_err(|e| e.to_string())
+fn json<T: Serialize>(data: &T) -> Result<Json, String> {
+    Json::of(data).map_err(|e| e.to_string())
 }
 
-type RowData = (i64, String, Result<Box<RawValue>, String>);
+type RowData = (i64, String, Result<Json, String>);
 
 fn puts(
     conn: &Connection,

@@ -4,7 +4,7 @@
 
 use app::domain::checkin::{self, AtDoor, CheckinKind};
 use app::domain::{BadgeCode, CheckinId};
-use app::protocol::{CheckinData, CheckinOutcome, MutationResult, ResultStatus};
+use app::protocol::{CheckinData, CheckinOutcome, Json, MutationResult, ResultStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::next_version;
@@ -209,7 +209,7 @@ pub fn results(
             status: ResultStatus::Applied,
             code: None,
             message: None,
-            outcome: serde_json::value::to_raw_value(&outcome).ok(),
+            outcome: Json::of(&outcome).ok(),
         })
     })?;
     rows.collect()

@@ -2,7 +2,7 @@
 //! its mutations. A token is 256 random bits given to the device once; the
 //! server keeps only its SHA-256, so a copy of the database signs nobody in.
 
-use app::protocol::{MutationResult, ResultStatus};
+use app::protocol::{Json, MutationResult, ResultStatus};
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -355,7 +355,7 @@ fn kept_results(
             },
             code: r.get(2)?,
             message: r.get(3)?,
-            outcome: outcome.and_then(|o| serde_json::value::RawValue::from_string(o).ok()),
+            outcome: outcome.and_then(|o| Json::from_text(o).ok()),
         })
     })?;
     rows.collect()

@@ -11,10 +11,10 @@ use app::domain::mentoring::{self, Act, MentoringError, Partner};
 use app::domain::ops::{Actor, Operation};
 use app::domain::registration::{self, Refusal};
 use app::protocol::{
-    MentoringOutcome, Mutation, MutationResult, PushResponse, RegistrationOutcome, ResultStatus,
+    Json, MentoringOutcome, Mutation, MutationResult, PushResponse, RegistrationOutcome,
+    ResultStatus,
 };
 use rusqlite::Connection;
-use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
 use crate::store::WriteError;
@@ -186,12 +186,12 @@ type Verdict = Result<Outcome, (&'static str, String)>;
 /// it: a check-in the mutation recorded is its own stored result
 /// (`checkins::results`, store migration 009).
 struct Outcome {
-    answer: Box<RawValue>,
+    answer: Json,
     in_its_row: bool,
 }
 
 /// Applied, with the answer kept in `results`.
-fn kept(answer: Box<RawValue>) -> Verdict {
+fn kept(answer: Json) -> Verdict {
     Ok(Outcome {
         answer,
         in_its_row: false,
@@ -553,7 +553,7 @@ fn too_many_misses() -> (&'static str, String) {
     )
 }
 
-fn entry_outcome(entry_id: &EntryId, confirmed: bool) -> Box<RawValue> {
+fn entry_outcome(entry_id: &EntryId, confirmed: bool) -> Json {
     to_json(&MentoringOutcome::kept(entry_id.as_str(), confirmed))
 }
 
@@ -565,6 +565,6 @@ fn refused(refusal: Refusal) -> Verdict {
     Err((refusal.code(), refusal.to_string()))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Box<RawValue> {
-    serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned())
+fn to_json<T: serde::Serialize>(value: &T) -> Json {
+    Json::of(value).unwrap_or_else(|_| Json::null())
 }
