@@ -270,28 +270,28 @@ impl LocalStore {
         read(&store, ACCOUNT_KEY).await
     }
 
-    /// Writes one record of `meta` in a transaction of its own.
-    async fn put_meta<T: Serialize>(&self, key: &str, value: T) -> Result<(), StoreError> {
+    /// Records when the device last finished a sync. The read and the write
+    /// are one transaction: a sign-in committed between them (a kiosk paired
+    /// while a public pull finished) resets the cursor, and writing back the
+    /// cursor read before it would make the new token pull from where the
+    /// public pull stopped, so a kiosk would never receive its roster.
+    pub async fn mark_synced(&self, at_ms: f64) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction(META)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        tx.object_store(META)?
-            .put(encode(&value)?)
-            .with_key(key.to_owned())
+        let store = tx.object_store(META)?;
+        let meta = SyncMeta {
+            last_synced_ms: Some(at_ms),
+            ..read(&store, SYNC_KEY).await?.unwrap_or_default()
+        };
+        store
+            .put(encode(&meta)?)
+            .with_key(SYNC_KEY.to_owned())
             .build()?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Records when the device last finished a sync.
-    pub async fn mark_synced(&self, at_ms: f64) -> Result<(), StoreError> {
-        let meta = SyncMeta {
-            last_synced_ms: Some(at_ms),
-            ..self.meta().await?
-        };
-        self.put_meta(SYNC_KEY, meta).await
     }
 
     /// Starts a signed-in life on this device. Mutations left in the outbox
@@ -661,7 +661,6 @@ impl LocalStore {
         page: &PullResponse,
         pulled_with: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let previous = self.meta().await?;
         let tx = self
             .db
             .transaction([
@@ -681,6 +680,9 @@ impl LocalStore {
         let checkins = tx.object_store(CHECKINS)?;
         let meta = tx.object_store(META)?;
         let holder: Option<Account> = read(&meta, ACCOUNT_KEY).await?;
+        // Read in this transaction, like the holder: what another one wrote
+        // since is not overwritten with an older copy.
+        let previous: SyncMeta = read(&meta, SYNC_KEY).await?.unwrap_or_default();
         let current = holder
             .as_ref()
             .filter(|a| !a.token_refused)
