@@ -284,6 +284,11 @@ pub fn hydrate() {
     if let Some(body) = body {
         let _ = body.set_attribute("data-app", "live");
     }
+    // The same moment for the bundle benchmark (bench/program.mjs): what the
+    // page fetched before it is what a first visit waits for.
+    if let Some(performance) = leptos::web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("hallpass-live");
+    }
     // The routes draw in this task's microtasks: the card and the fields
     // are there before the next frame. (A browser refuses a frame callback
     // only while it shuts the page down.)

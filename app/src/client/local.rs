@@ -83,7 +83,7 @@ fn lead_when_allowed(store: Rc<LocalStore>, state: AppState) {
         let held = js_sys::Promise::new(&mut |resolve, _| {
             LEADING.with(|l| *l.borrow_mut() = Some(resolve));
         });
-        spawn_local(sync_loop(Rc::clone(&store), state));
+        spawn_local(lead(Rc::clone(&store), state));
         held
     });
     let requested = request_lock(LOCK_NAME, callback.as_ref().unchecked_ref());
@@ -127,8 +127,36 @@ fn is_leading() -> bool {
     LEADING.with(|l| l.borrow().is_some())
 }
 
-/// Syncs for as long as this page holds the sync lock.
-async fn sync_loop(store: Rc<LocalStore>, state: AppState) {
+/// Syncs for as long as this page holds the sync lock. The sync's code
+/// (push, pull, the verdicts settled, the log sent again) is a chunk of its
+/// own (`cargo leptos build --split`), fetched once the page is already
+/// interactive: the program a phone opens first does not wait for it
+/// (BENCHMARKS.md). The service worker precaches it with every other
+/// chunk. One that cannot be fetched (a first visit cut off before the
+/// worker had it) is asked for again, as a failed sync would be.
+async fn lead(store: Rc<LocalStore>, state: AppState) {
+    let mut backoff = RETRY_FIRST_MS;
+    while is_leading() {
+        match sync_loop(Rc::clone(&store), state).await {
+            Ok(()) => return,
+            Err(e) => {
+                leptos::logging::warn!("the sync's code could not be fetched: {e}");
+                state
+                    .sync
+                    .update(|s| s.problem = Some(SyncProblem::Offline));
+                sleep(jitter(backoff)).await;
+                backoff = (backoff * 2).min(RETRY_MAX_MS);
+            }
+        }
+    }
+}
+
+/// The sync loop itself, until this page stops leading.
+#[leptos::lazy(fallible)]
+async fn sync_loop(
+    store: Rc<LocalStore>,
+    state: AppState,
+) -> Result<(), leptos::wasm_split::SplitLoaderError> {
     let mut backoff = RETRY_FIRST_MS;
     while is_leading() {
         // Read before the round: a request made while it runs (a tap, a
@@ -145,6 +173,7 @@ async fn sync_loop(store: Rc<LocalStore>, state: AppState) {
         wait_for_wake(wait, state.sync_requested, seen).await;
         sleep(DEBOUNCE_MS).await;
     }
+    Ok(())
 }
 
 /// Coming back online, or back to the foreground (phones freeze background
