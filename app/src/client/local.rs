@@ -15,12 +15,10 @@ use crate::domain::roster::Roster;
 use crate::protocol::{SessionData, listings};
 use crate::state::{AppState, Room, SyncProblem};
 
+use super::backoff::Backoff;
 use super::idb::{self, LocalStore};
 use super::{actions, sync};
 
-/// After a failed sync, wait this long, doubling up to the ceiling.
-const RETRY_FIRST_MS: u32 = 2_000;
-const RETRY_MAX_MS: u32 = 5 * 60 * 1000;
 /// After a good sync, look for changes this often.
 const REFRESH_MS: u32 = 60 * 1000;
 /// A burst of taps is sent as one push: sync waits this long after a wake.
@@ -135,7 +133,7 @@ fn is_leading() -> bool {
 /// chunk. One that cannot be fetched (a first visit cut off before the
 /// worker had it) is asked for again, as a failed sync would be.
 async fn lead(store: Rc<LocalStore>, state: AppState) {
-    let mut backoff = RETRY_FIRST_MS;
+    let mut backoff = Backoff::default();
     while is_leading() {
         match sync_loop(Rc::clone(&store), state).await {
             Ok(()) => return,
@@ -144,8 +142,7 @@ async fn lead(store: Rc<LocalStore>, state: AppState) {
                 state
                     .sync
                     .update(|s| s.problem = Some(SyncProblem::Offline));
-                sleep(jitter(backoff)).await;
-                backoff = (backoff * 2).min(RETRY_MAX_MS);
+                sleep(backoff.after_failure(js_sys::Math::random())).await;
             }
         }
     }
@@ -157,18 +154,16 @@ async fn sync_loop(
     store: Rc<LocalStore>,
     state: AppState,
 ) -> Result<(), leptos::wasm_split::SplitLoaderError> {
-    let mut backoff = RETRY_FIRST_MS;
+    let mut backoff = Backoff::default();
     while is_leading() {
         // Read before the round: a request made while it runs (a tap, a
         // pairing) must wake the next wait at once, not be lost in it.
         let seen = state.sync_requested.get_untracked();
         let wait = if sync_once(&store, state).await {
-            backoff = RETRY_FIRST_MS;
+            backoff.reset();
             REFRESH_MS
         } else {
-            let wait = jitter(backoff);
-            backoff = (backoff * 2).min(RETRY_MAX_MS);
-            wait
+            backoff.after_failure(js_sys::Math::random())
         };
         wait_for_wake(wait, state.sync_requested, seen).await;
         sleep(DEBOUNCE_MS).await;
@@ -410,11 +405,6 @@ async fn sync_round(store: &LocalStore) -> Result<bool, SyncProblem> {
         return Err(SyncProblem::SignedOut);
     }
     Ok(changed)
-}
-
-fn jitter(ms: u32) -> u32 {
-    let spread = (js_sys::Math::random() * f64::from(ms) * 0.3) as u32;
-    ms - ms * 15 / 100 + spread
 }
 
 /// Resolves after `ms`, or earlier when something has asked for a sync

@@ -12,6 +12,8 @@
 //! syncs.
 
 pub mod actions;
+#[cfg(any(feature = "browser", test))]
+mod backoff;
 #[cfg(feature = "browser")]
 pub mod camera;
 #[cfg(feature = "browser")]
