@@ -4,7 +4,7 @@
 // never visited online opens; (d) browser restarted offline: still there.
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { holdBundle, openApp, syncBadgeText, visit, waitForProgram, waitForServiceWorker, watchErrors } from "./harness.mjs";
 
 describe("program pages", () => {
@@ -120,11 +120,14 @@ describe("program pages", () => {
 describe("the program as the app starts on the server's page", () => {
   let app;
 
-  before(async () => {
+  // A browser of its own for each: a service worker installed by one test
+  // would serve the next one's bundle from its cache, where holdBundle's
+  // route never sees the request, and the app would start too early.
+  beforeEach(async () => {
     app = await openApp();
   });
 
-  after(async () => app?.close());
+  afterEach(async () => app?.close());
 
   it("(e) a reader who scrolled the server's page before the app started keeps their place", async () => {
     const page = app.page;

@@ -52,6 +52,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/007_signin.sql")),
         M::up(include_str!("migrations/008_one_index_per_place.sql")),
         M::up(include_str!("migrations/009_first_entries.sql")),
+        M::up(include_str!("migrations/010_registrations_held.sql")),
     ])
 }
 
@@ -63,7 +64,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
 /// The schema version this build migrates to (SQLite's `user_version`).
 pub fn schema_version() -> i64 {
     // One migration a version; the list is written out above.
-    9
+    10
 }
 
 /// A fresh epoch: 128 random bits in hex, as the first migration makes one.

@@ -278,3 +278,34 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, RegistrationData), rusqlite::Error>
         },
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sessions an attendee holds, and their status at a session, are
+    /// read from the index by attendee without a lookup into the table per
+    /// registration (migration 010): a registration's cost in the writer.
+    #[test]
+    fn an_attendees_own_rows_are_read_from_the_index_alone() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        super::super::migrate(&mut conn).expect("migrate");
+        for query in [
+            "SELECT s.id, s.title, s.starts_at, s.ends_at FROM registrations r
+             JOIN sessions s ON s.id = r.session_id
+             WHERE r.attendee_id = 1 AND r.status != 'cancelled'",
+            "SELECT status FROM registrations
+             WHERE attendee_id = 1 AND session_id = 2 AND status != 'cancelled'",
+        ] {
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {query}"))
+                .and_then(|mut q| q.query_map([], |r| r.get(3))?.collect())
+                .expect("plan");
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("COVERING INDEX registrations_by_attendee")),
+                "{plan:?}"
+            );
+        }
+    }
+}
