@@ -138,15 +138,40 @@ export async function appLive(page) {
  * Holds the app's wasm back, so that what is on screen stays the server's
  * page. Returns `release`, which lets it load and resolves once the app is
  * live.
+ *
+ * Only a request that reaches the network can be held: a service worker
+ * that already cached the bundle answers the page itself, unseen by
+ * `page.route`. Use it in a browser profile no service worker has been
+ * installed in; `release` fails loudly if the wasm came from a service
+ * worker or was never requested, rather than letting a test go on with an
+ * app that started early.
  */
 export async function holdBundle(page) {
   let letGo;
   const held = new Promise((resolve) => (letGo = resolve));
+  let seen;
+  const requested = new Promise((resolve) => (seen = resolve));
   await page.route(/\.wasm$/, async (route) => {
+    seen("network");
     await held;
     await route.continue();
   });
+  const fromWorker = (response) => {
+    if (/\.wasm$/.test(response.url()) && response.fromServiceWorker()) seen("service worker");
+  };
+  page.on("response", fromWorker);
   return async () => {
+    const source = await Promise.race([requested, new Promise((resolve) => setTimeout(() => resolve(null), 20_000))]);
+    page.off("response", fromWorker);
+    if (source !== "network") {
+      letGo();
+      await page.unroute(/\.wasm$/);
+      throw new Error(
+        source === null
+          ? "holdBundle: the page never requested the app's wasm"
+          : "holdBundle: a service worker served the app's wasm from its cache, so it was not held; use a fresh browser profile",
+      );
+    }
     letGo();
     await appLive(page);
     await page.unroute(/\.wasm$/);
