@@ -161,7 +161,10 @@ export async function holdBundle(page) {
   };
   page.on("response", fromWorker);
   return async () => {
-    const source = await Promise.race([requested, new Promise((resolve) => setTimeout(() => resolve(null), 20_000))]);
+    let timer;
+    const waited = new Promise((resolve) => (timer = setTimeout(() => resolve(null), 20_000)));
+    const source = await Promise.race([requested, waited]);
+    clearTimeout(timer);
     page.off("response", fromWorker);
     if (source !== "network") {
       letGo();
