@@ -143,24 +143,41 @@ async fn a_kiosk_records_check_ins_and_flags_a_second_entry_as_a_duplicate() {
 
 #[tokio::test]
 async fn the_same_check_in_id_is_one_row_forever() {
-    let app = app_with(1).await;
+    let app = app_with(2).await;
     let mut kiosk = app.kiosk("Kiosk A").await;
-    let once = kiosk.check_in(&rid(1), "T-0001", None, "entry");
-    app.push(&kiosk, vec![once]).await;
+    let first = kiosk.check_in(&rid(1), "T-0001", None, "entry");
+    let later = kiosk.check_in(&rid(2), "T-0001", None, "entry");
+    let once = app.push(&kiosk, vec![first, later]).await;
+    let answer = once.results[1].outcome_as::<serde_json::Value>().unwrap();
+    assert_eq!(answer["duplicate_of"], rid(1));
 
-    // The kiosk lost its outbox's acknowledgement and queued it again under a new seq.
-    let replay = kiosk.check_in(&rid(1), "T-0001", None, "entry");
-    let answer = app.push(&kiosk, vec![replay]).await;
+    // The kiosk lost its outbox's acknowledgement and queued it again
+    // under a new seq: as it was, and with a badge or a session that would
+    // be refused now. Each answers what the id became.
+    let session = app.session_id("A-1").await;
+    let replays = vec![
+        kiosk.check_in(&rid(2), "T-0001", None, "entry"),
+        kiosk.check_in(&rid(2), "T-0002", Some(&session), "exit"),
+        kiosk.check_in(&rid(2), "NOPE-0000", None, "entry"),
+        kiosk.check_in(&rid(2), "T-0001", Some("999"), "entry"),
+        kiosk.check_in(&rid(2), "T-0001", Some("not-a-row"), "entry"),
+    ];
+    let again = app.push(&kiosk, replays).await;
 
-    assert_eq!(answer.results[0].status, ResultStatus::Applied);
-    assert_eq!(
-        answer.results[0].outcome_as::<serde_json::Value>().unwrap()["checkin_id"],
-        rid(1)
-    );
-    let rows: i64 = app
-        .query(|c| c.query_row("SELECT count(*) FROM checkins", [], |r| r.get(0)))
+    for result in &again.results {
+        assert_eq!(result.status, ResultStatus::Applied, "{result:?}");
+        assert_eq!(result.outcome_as::<serde_json::Value>().unwrap(), answer);
+    }
+    let rows: Vec<(String, i64, Option<i64>)> = app
+        .query(|c| {
+            c.prepare("SELECT id, attendee_id, session_id FROM checkins ORDER BY id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
         .await;
-    assert_eq!(rows, 1);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].0, rid(2));
+    assert_eq!((rows[1].1, rows[1].2), (rows[0].1, None), "unchanged");
 }
 
 #[tokio::test]

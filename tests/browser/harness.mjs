@@ -166,18 +166,19 @@ export async function holdBundle(page) {
     const source = await Promise.race([requested, waited]);
     clearTimeout(timer);
     page.off("response", fromWorker);
+    letGo();
+    // Waits for the held requests to go on first: once a route is removed
+    // under a handler that still waits, the handler's own `continue` fails
+    // ("Route is already handled!"). The page's only routes are these.
+    await page.unrouteAll({ behavior: "wait" });
     if (source !== "network") {
-      letGo();
-      await page.unroute(/\.wasm$/);
       throw new Error(
         source === null
           ? "holdBundle: the page never requested the app's wasm"
           : "holdBundle: a service worker served the app's wasm from its cache, so it was not held; use a fresh browser profile",
       );
     }
-    letGo();
     await appLive(page);
-    await page.unroute(/\.wasm$/);
   };
 }
 
