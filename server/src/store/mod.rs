@@ -53,6 +53,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/008_one_index_per_place.sql")),
         M::up(include_str!("migrations/009_first_entries.sql")),
         M::up(include_str!("migrations/010_registrations_held.sql")),
+        M::up(include_str!("migrations/011_checkins_in_version_order.sql")).foreign_key_check(),
     ])
 }
 
@@ -64,7 +65,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
 /// The schema version this build migrates to (SQLite's `user_version`).
 pub fn schema_version() -> i64 {
     // One migration a version; the list is written out above.
-    10
+    11
 }
 
 /// A fresh epoch: 128 random bits in hex, as the first migration makes one.
@@ -267,9 +268,25 @@ pub fn epoch_and_version(conn: &Connection) -> Result<(String, i64), rusqlite::E
     })
 }
 
+/// The steps of SQLite's plan for `query`, for tests that check which
+/// indexes it reads. Parameters left unbound plan as they run: the plan
+/// does not depend on their values.
+#[cfg(test)]
+pub(crate) fn plan_of(conn: &Connection, query: &str) -> Vec<String> {
+    let mut explain = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {query}"))
+        .expect("explain");
+    explain
+        .raw_query()
+        .mapped(|r| r.get(3))
+        .collect::<Result<_, _>>()
+        .expect("plan")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::OptionalExtension;
 
     #[test]
     fn a_column_is_read_by_its_wire_name_and_an_unknown_one_is_an_error() {
@@ -408,5 +425,63 @@ mod tests {
         assert_eq!(outcome["duplicate_of"], "c1");
         assert_eq!(outcome["first_at"], "2027-03-26T09:02:00Z");
         assert_eq!(outcome["first_kiosk"], "Kiosk A");
+    }
+
+    /// Check-ins move into a table whose row id is their version with
+    /// every column and pointer as it was (one that points at a later
+    /// version too), and a pull's range of versions is read from the table
+    /// itself.
+    #[test]
+    fn the_version_order_migration_keeps_every_check_in_as_it_was() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        conn.pragma_update(None, "foreign_keys", "ON").expect("fks");
+        migrations().to_version(&mut conn, 10).expect("to 10");
+        conn.execute_batch(
+            "INSERT INTO sessions (id, code, title, description, kind, topic, career_families, room,
+                                   starts_at, ends_at, presenter, version)
+             VALUES (1, 'A-1', 'A', '', 'workshop', '', '', 'R', 's', 'e', '', 1);
+             INSERT INTO attendees (id, badge_code, first_name, last_name, email, state, local,
+                                    career_family, role, version)
+             VALUES (1, 'T-1', 'A', 'A', '', '', '', '', 'attendee', 2),
+                    (2, 'T-2', 'B', 'B', '', '', '', '', 'attendee', 3);
+             INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at,
+                                   received_at, duplicate_of, version, at_door, seq)
+             VALUES ('c3', 1, 1, 'entry', 'k', 'a3', 'r3', NULL, 7, 'walk_in', 3),
+                    ('c1', 1, 1, 'entry', 'k', 'a1', 'r1', 'c3', 9, 'walk_in', 4),
+                    ('c2', 2, NULL, 'exit', 'j', 'a2', 'r2', NULL, 8, NULL, NULL),
+                    ('c4', 2, NULL, 'entry', 'j', 'a4', 'r4', 'c2', 6, NULL, NULL);",
+        )
+        .expect("rows at version 10");
+        let rows = |conn: &Connection| -> Vec<Vec<rusqlite::types::Value>> {
+            conn.prepare(
+                "SELECT id, attendee_id, session_id, kind, device_id, device_at, received_at,
+                        duplicate_of, version, at_door, seq FROM checkins ORDER BY id",
+            )
+            .and_then(|mut q| {
+                q.query_map([], |r| (0..11).map(|i| r.get(i)).collect())?
+                    .collect()
+            })
+            .expect("rows")
+        };
+        let before = rows(&conn);
+
+        migrations().to_latest(&mut conn).expect("to latest");
+
+        assert_eq!(rows(&conn), before);
+        let broken: Option<String> = conn
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()
+            .expect("foreign key check");
+        assert_eq!(broken, None);
+        let in_row_order: Vec<String> = conn
+            .prepare("SELECT id FROM checkins ORDER BY rowid")
+            .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+            .expect("row order");
+        assert_eq!(in_row_order, ["c4", "c3", "c2", "c1"], "version order");
+        let plan = plan_of(
+            &conn,
+            "SELECT id FROM checkins c WHERE c.version > ?1 ORDER BY c.version LIMIT ?2",
+        );
+        assert_eq!(plan, ["SEARCH c USING INTEGER PRIMARY KEY (rowid>?)"]);
     }
 }

@@ -295,16 +295,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().expect("memory");
         super::super::migrate(&mut conn).expect("migrate");
         for query in [HELD, STATUS_FOR] {
-            // Unbound parameters plan as they run: the plan does not depend
-            // on their values.
-            let mut explain = conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {query}"))
-                .expect("explain");
-            let plan: Vec<String> = explain
-                .raw_query()
-                .mapped(|r| r.get(3))
-                .collect::<Result<_, _>>()
-                .expect("plan");
+            let plan = super::super::plan_of(&conn, query);
             assert!(
                 plan.iter()
                     .any(|step| step.contains("COVERING INDEX registrations_by_attendee")),
