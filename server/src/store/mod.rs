@@ -326,22 +326,28 @@ mod tests {
         assert!(migrations().validate().is_ok());
     }
 
+    /// Session 1 and attendees 1 to 3, in columns every schema version
+    /// has had: what the migration tests record check-ins against.
+    const A_SESSION_AND_THREE_ATTENDEES: &str = "
+        INSERT INTO sessions (id, code, title, description, kind, topic, career_families, room,
+                              starts_at, ends_at, presenter, version)
+        VALUES (1, 'A-1', 'A', '', 'workshop', '', '', 'R', 's', 'e', '', 1);
+        INSERT INTO attendees (id, badge_code, first_name, last_name, email, state, local,
+                               career_family, role, version)
+        VALUES (1, 'T-1', 'A', 'A', '', '', '', '', 'attendee', 2),
+               (2, 'T-2', 'B', 'B', '', '', '', '', 'attendee', 3),
+               (3, 'T-3', 'C', 'C', '', '', '', '', 'attendee', 4);";
+
     /// Session entries recorded before check-ins carried `at_door` get what
     /// their registration says when the database is upgraded.
     #[test]
     fn the_at_door_migration_flags_earlier_session_entries() {
         let mut conn = Connection::open_in_memory().expect("memory");
         migrations().to_version(&mut conn, 4).expect("to 4");
+        conn.execute_batch(A_SESSION_AND_THREE_ATTENDEES)
+            .expect("people at version 4");
         conn.execute_batch(
-            "INSERT INTO sessions (id, code, title, description, kind, topic, career_families, room,
-                                   starts_at, ends_at, presenter, version)
-             VALUES (1, 'A-1', 'A', '', 'workshop', '', '', 'R', 's', 'e', '', 1);
-             INSERT INTO attendees (id, badge_code, first_name, last_name, email, state, local,
-                                    career_family, role, version)
-             VALUES (1, 'T-1', 'A', 'A', '', '', '', '', 'attendee', 2),
-                    (2, 'T-2', 'B', 'B', '', '', '', '', 'attendee', 3),
-                    (3, 'T-3', 'C', 'C', '', '', '', '', 'attendee', 4);
-             INSERT INTO registrations (id, attendee_id, session_id, status, queued, device_id,
+            "INSERT INTO registrations (id, attendee_id, session_id, status, queued, device_id,
                                         device_at, created_at, version)
              VALUES ('r1', 1, 1, 'waitlisted', 5, 'd', '', '', 5),
                     ('r3', 3, 1, 'cancelled', 6, 'd', '', '', 6);
@@ -436,15 +442,10 @@ mod tests {
         let mut conn = Connection::open_in_memory().expect("memory");
         conn.pragma_update(None, "foreign_keys", "ON").expect("fks");
         migrations().to_version(&mut conn, 10).expect("to 10");
+        conn.execute_batch(A_SESSION_AND_THREE_ATTENDEES)
+            .expect("people at version 10");
         conn.execute_batch(
-            "INSERT INTO sessions (id, code, title, description, kind, topic, career_families, room,
-                                   starts_at, ends_at, presenter, version)
-             VALUES (1, 'A-1', 'A', '', 'workshop', '', '', 'R', 's', 'e', '', 1);
-             INSERT INTO attendees (id, badge_code, first_name, last_name, email, state, local,
-                                    career_family, role, version)
-             VALUES (1, 'T-1', 'A', 'A', '', '', '', '', 'attendee', 2),
-                    (2, 'T-2', 'B', 'B', '', '', '', '', 'attendee', 3);
-             INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at,
+            "INSERT INTO checkins (id, attendee_id, session_id, kind, device_id, device_at,
                                    received_at, duplicate_of, version, at_door, seq)
              VALUES ('c3', 1, 1, 'entry', 'k', 'a3', 'r3', NULL, 7, 'walk_in', 3),
                     ('c1', 1, 1, 'entry', 'k', 'a1', 'r1', 'c3', 9, 'walk_in', 4),
