@@ -10,18 +10,25 @@ pub mod program;
 pub mod session;
 pub mod signin;
 
-/// Every page but the program is a lazy route: `cargo leptos build --split`
-/// puts its code in a chunk of its own, fetched the first time the page
+/// Every page but the program is lazy: `cargo leptos build --split` puts
+/// their code in one chunk of its own, fetched the first time one of them
 /// opens, so that the program (what a phone opens first) is interactive
 /// after the first chunk alone (spec §7, BENCHMARKS.md). The service worker
 /// precaches every chunk, so each page still opens offline on a device
 /// that never opened it online.
 ///
+/// One chunk for all of them, not one per page: a chunk per page made the
+/// splitter put whatever two pages share into pieces of their own (51
+/// files, each compressed alone, each call between them through the
+/// function table), and every chunk together came to 72 KB more than with
+/// one (BENCHMARKS.md, 2026-12-07).
+///
 /// A chunk that cannot be fetched (a tab left open across a new build)
 /// surfaces as an error, shown by the boundary around the routes.
 pub mod lazy {
+    use leptos::LazyViewError;
     use leptos::prelude::*;
-    use leptos_router::{LazyRoute, lazy_route};
+    use leptos_router::LazyRoute;
 
     use super::{
         agenda::AgendaPage, badge::BadgePage, changes::ChangesPage, growth::GrowthPage,
@@ -29,33 +36,69 @@ pub mod lazy {
         signin::SignInPage,
     };
 
-    /// A lazy route showing `$page`: its `view` is the split point.
-    /// Each page reads its own data from the app's state once it is
-    /// built, so a route has no data of its own to load beside its chunk.
-    /// (The chunk is named for the route's type, so each gets its own.)
-    macro_rules! lazy_page {
-        ($route:ident => $page:ident) => {
-            pub struct $route;
+    /// The pages in the chunk.
+    #[derive(Clone, Copy)]
+    enum Page {
+        Session,
+        Agenda,
+        Badge,
+        Mentoring,
+        Growth,
+        SignIn,
+        Changes,
+        Kiosk,
+        KioskSession,
+    }
 
-            #[lazy_route]
-            impl LazyRoute for $route {
+    /// The split point: every page of the chunk is reached from here alone.
+    #[leptos::lazy(fallible)]
+    fn pages(page: Page) -> Result<AnyView, LazyViewError> {
+        Ok(match page {
+            Page::Session => view! { <SessionPage/> }.into_any(),
+            Page::Agenda => view! { <AgendaPage/> }.into_any(),
+            Page::Badge => view! { <BadgePage/> }.into_any(),
+            Page::Mentoring => view! { <MentoringPage/> }.into_any(),
+            Page::Growth => view! { <GrowthPage/> }.into_any(),
+            Page::SignIn => view! { <SignInPage/> }.into_any(),
+            Page::Changes => view! { <ChangesPage/> }.into_any(),
+            Page::Kiosk => view! { <KioskPage/> }.into_any(),
+            Page::KioskSession => view! { <KioskSessionPage/> }.into_any(),
+        })
+    }
+
+    /// A route showing `Page::$page`. Each page reads its own data from
+    /// the app's state once it is built, so a route has nothing to load
+    /// beside the chunk.
+    macro_rules! lazy_page {
+        ($page:ident) => {
+            pub struct $page;
+
+            impl LazyRoute for $page {
                 fn data() -> Self {
                     Self
                 }
-                fn view(_: Self) -> AnyView {
-                    view! { <$page/> }.into_any()
+                async fn view(_: Self) -> AnyView {
+                    // An `Err` (the chunk could not be fetched) renders
+                    // into the routes' error boundary.
+                    pages(Page::$page).await.into_any()
+                }
+                async fn preload() {
+                    // Best effort: a chunk that cannot be fetched shows
+                    // its error when the page opens, not here.
+                    #[cfg(target_arch = "wasm32")]
+                    let _ = __preload_pages().await;
                 }
             }
         };
     }
 
-    lazy_page!(Session => SessionPage);
-    lazy_page!(Agenda => AgendaPage);
-    lazy_page!(Badge => BadgePage);
-    lazy_page!(Mentoring => MentoringPage);
-    lazy_page!(Growth => GrowthPage);
-    lazy_page!(SignIn => SignInPage);
-    lazy_page!(Changes => ChangesPage);
-    lazy_page!(Kiosk => KioskPage);
-    lazy_page!(KioskSession => KioskSessionPage);
+    lazy_page!(Session);
+    lazy_page!(Agenda);
+    lazy_page!(Badge);
+    lazy_page!(Mentoring);
+    lazy_page!(Growth);
+    lazy_page!(SignIn);
+    lazy_page!(Changes);
+    lazy_page!(Kiosk);
+    lazy_page!(KioskSession);
 }
