@@ -12,6 +12,7 @@ pub mod domain;
 pub mod loader;
 pub mod pages;
 pub mod protocol;
+pub mod sorting;
 pub mod state;
 
 pub mod client;

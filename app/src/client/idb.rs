@@ -868,6 +868,8 @@ fn in_order(mut logged: Vec<Logged>) -> Vec<Mutation> {
             .map(|(_, at)| at.clone())
             .unwrap_or_default()
     };
-    logged.sort_by_cached_key(|l| (began_at(&l.device_id), l.device_id.clone(), l.mutation.seq));
+    crate::sorting::sort_by_key(&mut logged, |l| {
+        (began_at(&l.device_id), l.device_id.clone(), l.mutation.seq)
+    });
     logged.into_iter().map(|l| l.mutation).collect()
 }

@@ -67,7 +67,7 @@ impl CareerFamily {
             .filter(|part| !part.trim().is_empty())
             .map(Self::parse)
             .collect::<Result<Vec<_>, _>>()?;
-        families.sort();
+        crate::sorting::sort(&mut families);
         families.dedup();
         Ok(families)
     }

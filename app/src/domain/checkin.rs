@@ -131,7 +131,7 @@ pub fn people_in(known: &[Known<'_>], session_id: Option<&str>) -> usize {
         .filter(|k| k.kind == CheckinKind::Entry && k.session_id == session_id)
         .map(|k| k.attendee_id)
         .collect();
-    people.sort_unstable();
+    crate::sorting::sort(&mut people);
     people.dedup();
     people.len()
 }

@@ -178,7 +178,7 @@ pub fn overlay(
             data,
         })
         .collect();
-    log.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut log, |a, b| {
         (b.data.date.as_str(), b.data.updated_at.as_str())
             .cmp(&(a.data.date.as_str(), a.data.updated_at.as_str()))
     });

@@ -261,7 +261,7 @@ pub fn parse_standards<'a>(
         .map(Standard::parse)
         .collect::<Result<Vec<_>, UnknownStandard>>()
         .map_err(MentoringError::Standard)?;
-    standards.sort();
+    crate::sorting::sort(&mut standards);
     standards.dedup();
     Ok(standards)
 }
@@ -281,7 +281,7 @@ pub(crate) mod wire {
     use super::{Standard, parse_note};
 
     fn in_order(mut standards: Vec<Standard>) -> Vec<Standard> {
-        standards.sort();
+        crate::sorting::sort(&mut standards);
         standards.dedup();
         standards
     }

@@ -85,7 +85,7 @@ impl ProgramFilter {
 /// The conference days, in order, on the conference clock.
 pub fn days(listings: &[Listing]) -> Vec<Date> {
     let mut days: Vec<Date> = listings.iter().map(|l| l.session.slot.day()).collect();
-    days.sort();
+    crate::sorting::sort(&mut days);
     days.dedup();
     days
 }
@@ -106,7 +106,7 @@ pub struct DayGroup {
 /// The filtered program by day, then start time, then title.
 pub fn group(listings: &[Listing], filter: &ProgramFilter) -> Vec<DayGroup> {
     let mut matching: Vec<&Listing> = listings.iter().filter(|l| filter.matches(l)).collect();
-    matching.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut matching, |a, b| {
         (
             a.session.slot.starts(),
             a.session.slot.ends(),

@@ -25,13 +25,13 @@ pub struct Roster {
 impl Roster {
     pub fn new(mut people: Vec<AttendeeData>) -> Self {
         // Results come out in this order: by last name, then first name.
-        people.sort_by_cached_key(|p| (fold(&p.last_name), fold(&p.first_name)));
+        crate::sorting::sort_by_key(&mut people, |p| (fold(&p.last_name), fold(&p.first_name)));
         let mut by_badge: Vec<(String, usize)> = people
             .iter()
             .enumerate()
             .filter_map(|(i, p)| Some((BadgeCode::parse(&p.badge_code).ok()?.to_string(), i)))
             .collect();
-        by_badge.sort_unstable();
+        crate::sorting::sort(&mut by_badge);
         let keys = people
             .iter()
             .map(|p| fold(&format!("{} {}", p.first_name, p.last_name)))

@@ -26,7 +26,9 @@ fn entries(state: &AppState) -> Vec<(Mine, Listing)> {
                 .collect()
         })
     });
-    rows.sort_by_key(|(_, l)| (l.session.slot.starts(), l.session.title.clone()));
+    crate::sorting::sort_by_key(&mut rows, |(_, l)| {
+        (l.session.slot.starts(), l.session.title.clone())
+    });
     rows
 }
 

@@ -21,7 +21,7 @@ fn attended(state: &AppState) -> Vec<Listing> {
             .filter_map(|c| c.session_id.clone())
             .collect()
     });
-    ids.sort();
+    crate::sorting::sort(&mut ids);
     ids.dedup();
     let mut sessions: Vec<Listing> = state.listings.with(|l| {
         l.iter()
@@ -29,7 +29,7 @@ fn attended(state: &AppState) -> Vec<Listing> {
             .cloned()
             .collect()
     });
-    sessions.sort_by_key(|l| l.session.slot.starts());
+    crate::sorting::sort_by_key(&mut sessions, |l| l.session.slot.starts());
     sessions
 }
 

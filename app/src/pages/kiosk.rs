@@ -582,7 +582,9 @@ fn Places(chosen: Signal<Option<String>>) -> impl IntoView {
     let places = Memo::new(move |_| {
         let mut sorted: Vec<(String, String)> = state.listings.with(|l| {
             let mut by_time: Vec<&Listing> = l.iter().collect();
-            by_time.sort_by_key(|l| (l.session.slot.starts(), l.session.title.clone()));
+            crate::sorting::sort_by_key(&mut by_time, |l| {
+                (l.session.slot.starts(), l.session.title.clone())
+            });
             by_time
                 .into_iter()
                 .map(|l| {
