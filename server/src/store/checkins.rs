@@ -6,6 +6,7 @@ use app::domain::checkin::{self, AtDoor, CheckinKind};
 use app::domain::{BadgeCode, CheckinId};
 use app::protocol::{CheckinData, CheckinOutcome, Json, MutationResult, ResultStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::sync::LazyLock;
 
 use super::next_version;
 use super::registrations;
@@ -56,12 +57,13 @@ pub fn from_row(r: &Row<'_>) -> Result<(i64, CheckinData), rusqlite::Error> {
 
 /// The check-in with this id, if it was recorded before.
 pub fn find(conn: &Connection, id: &CheckinId) -> Result<Option<CheckinData>, rusqlite::Error> {
-    conn.prepare_cached(&format!(
-        "SELECT {DATA_COLUMNS} FROM checkins c WHERE c.id = ?1"
-    ))?
-    .query_row([id.as_str()], from_row)
-    .optional()
-    .map(|row| row.map(|(_, data)| data))
+    // Built once: this runs for every check-in a kiosk sends.
+    static FIND: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {DATA_COLUMNS} FROM checkins c WHERE c.id = ?1"));
+    conn.prepare_cached(&FIND)?
+        .query_row([id.as_str()], from_row)
+        .optional()
+        .map(|row| row.map(|(_, data)| data))
 }
 
 pub struct NewCheckin<'a> {
@@ -116,12 +118,16 @@ pub struct Recorded {
 /// same person at the same place when there is one, and, at a session's
 /// door, with what their registration says now (a walk-in, perhaps).
 pub fn record(conn: &Connection, c: &NewCheckin<'_>) -> Result<Recorded, rusqlite::Error> {
+    // Built once: this runs for every check-in a kiosk sends.
+    static FIRST_ENTRY: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT c.id, c.device_at, d.name FROM checkins c LEFT JOIN devices d ON d.id = c.device_id
+             WHERE c.session_id IS ?2 AND c.attendee_id = ?1 AND {FIRST}"
+        )
+    });
     let first = match c.kind {
         CheckinKind::Entry => conn
-            .prepare_cached(&format!(
-                "SELECT c.id, c.device_at, d.name FROM checkins c LEFT JOIN devices d ON d.id = c.device_id
-                 WHERE c.session_id IS ?2 AND c.attendee_id = ?1 AND {FIRST}"
-            ))?
+            .prepare_cached(&FIRST_ENTRY)?
             .query_row(params![c.attendee_id, c.session_id], first_from_row)
             .optional()?,
         CheckinKind::Exit => None,
