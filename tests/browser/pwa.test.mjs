@@ -162,7 +162,7 @@ describe("a split bundle", () => {
     await navLink(page, "My agenda").click();
     await headingBecomes(page, "My agenda");
     // By address, each page opened afresh: the server's markup paints
-    // first, so the page's own chunk must have come in too.
+    // first, so the pages' chunk must have come in too.
     const pages = [
       [sessionPath, sessionTitle],
       ["/agenda", "My agenda"],

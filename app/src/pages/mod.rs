@@ -18,10 +18,10 @@ pub mod signin;
 /// that never opened it online.
 ///
 /// One chunk for all of them, not one per page: a chunk per page made the
-/// splitter put whatever two pages share into pieces of their own (51
-/// files, each compressed alone, each call between them through the
-/// function table), and every chunk together came to 72 KB more than with
-/// one (BENCHMARKS.md, 2026-12-07).
+/// splitter put whatever two pages share into pieces of their own (55 of
+/// the build's 68 files, each compressed alone, each call between them
+/// through the function table), and every chunk together came to 72 KB
+/// more than with one (BENCHMARKS.md, 2026-12-07).
 ///
 /// A chunk that cannot be fetched (a tab left open across a new build)
 /// surfaces as an error, shown by the boundary around the routes.
