@@ -165,7 +165,16 @@ async fn sync_loop(
         } else {
             backoff.after_failure(js_sys::Math::random())
         };
-        wait_for_wake(wait, state.sync_requested, seen).await;
+        if browser_offline() {
+            // No network, by the browser's own word: a change made now
+            // cannot be sent, so it does not start a round (each reads
+            // the whole store; on a kiosk offline it ran after every scan,
+            // in the middle of the next ones). Going online does, and the
+            // backoff's timer still tries, in case the browser is wrong.
+            wait_until(wait, || !browser_offline()).await;
+        } else {
+            wait_until(wait, || state.sync_requested.get_untracked() != seen).await;
+        }
         sleep(DEBOUNCE_MS).await;
     }
     Ok(())
@@ -407,15 +416,21 @@ async fn sync_round(store: &LocalStore) -> Result<bool, SyncProblem> {
     Ok(changed)
 }
 
-/// Resolves after `ms`, or earlier when something has asked for a sync
-/// since `requested` read `seen`.
-async fn wait_for_wake(ms: u32, requested: RwSignal<u32>, seen: u32) {
+/// Waits `ms`, or less once `woken` says so (asked every 100 ms), or
+/// until this tab stops leading.
+async fn wait_until(ms: u32, woken: impl Fn() -> bool) {
     const TICK_MS: u32 = 100;
     let mut waited = 0;
-    while waited < ms && requested.get_untracked() == seen && is_leading() {
+    while waited < ms && !woken() && is_leading() {
         sleep(TICK_MS).await;
         waited += TICK_MS;
     }
+}
+
+/// Whether the browser says it has no network at all. (It can say it has
+/// one when it does not: a venue's Wi-Fi without a way out.)
+fn browser_offline() -> bool {
+    web_sys::window().is_some_and(|w| !w.navigator().on_line())
 }
 
 pub(super) async fn sleep(ms: u32) {

@@ -8,6 +8,7 @@
 //! one session, showing who is confirmed, waitlisted or walking in, and the
 //! room count against capacity.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use leptos::either::{Either, EitherOf4};
@@ -192,6 +193,7 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
     let shown = StoredValue::new(0u32);
     let field = NodeRef::<leptos::html::Input>::new();
     let kiosk_name = StoredValue::new(kiosk);
+    let queued = QueuedCheckins::default();
 
     let focus_field = move || {
         if let Some(input) = field.get_untracked() {
@@ -223,7 +225,7 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
     });
     let count = Memo::new(move |_| {
         let place = session_id.get();
-        with_known(state, &kiosk_name.get_value(), |known| {
+        with_known(state, &kiosk_name.get_value(), queued, |known| {
             checkin::people_in(known, place.as_deref())
         })
     });
@@ -242,7 +244,7 @@ fn Desk(kiosk: String, session_id: Signal<Option<String>>) -> impl IntoView {
     // check-in is durable on this kiosk.
     let admit = move |person: AttendeeData| {
         let place = session_id.get_untracked();
-        let earlier = with_known(state, &kiosk_name.get_value(), |known| {
+        let earlier = with_known(state, &kiosk_name.get_value(), queued, |known| {
             checkin::first_entry(known, &person.id, place.as_deref())
                 .map(|first| earlier_label(state, &first))
         });
@@ -639,53 +641,91 @@ fn earlier_label(state: AppState, first: &Known<'_>) -> String {
     }
 }
 
+/// The check-ins in this kiosk's outbox, each mutation's JSON read once.
+/// Every scan reads all of them (the count, the person's earlier entry),
+/// and a kiosk offline for a morning queues thousands: reading them again
+/// at every scan cost 20 ms a scan per thousand queued with the CPU slowed
+/// 4× (BENCHMARKS.md, 2026-12-07, "queued check-ins read once").
+#[derive(Clone, Copy, Default)]
+struct QueuedCheckins(StoredValue<HashMap<u64, Queued>>);
+
+/// One outbox mutation as `with_known` needs it; `checkin` is `None` for
+/// any other operation. Kept with the args it was read from, so a
+/// mutation with the same `seq` and other args (after a new pairing) is
+/// read again.
+struct Queued {
+    args: String,
+    checkin: Option<(BadgeCode, Option<String>, checkin::CheckinKind)>,
+}
+
+impl QueuedCheckins {
+    /// The outbox's mutations by `seq`, reading only those not seen
+    /// before, and forgetting those no longer queued.
+    fn refresh(self, outbox: &[crate::protocol::Mutation]) {
+        self.0.update_value(|seen| {
+            let mut now = HashMap::with_capacity(outbox.len());
+            for m in outbox {
+                let known = seen.remove(&m.seq).filter(|q| q.args == m.args.get());
+                let queued = known.unwrap_or_else(|| Queued {
+                    args: m.args.get().to_owned(),
+                    checkin: match Operation::parse(&m.op, &m.args) {
+                        Ok(Operation::CheckinRecord {
+                            badge_code,
+                            session_id,
+                            kind,
+                            ..
+                        }) => Some((badge_code, session_id.map(|s| s.as_str().to_owned()), kind)),
+                        _ => None,
+                    },
+                });
+                now.insert(m.seq, queued);
+            }
+            *seen = now;
+        });
+    }
+}
+
 /// Runs `f` over every check-in this kiosk knows: the server's, and its
 /// own still in the outbox (placed by the roster).
-fn with_known<R>(state: AppState, kiosk: &str, f: impl FnOnce(&[Known<'_>]) -> R) -> R {
+fn with_known<R>(
+    state: AppState,
+    kiosk: &str,
+    queued: QueuedCheckins,
+    f: impl FnOnce(&[Known<'_>]) -> R,
+) -> R {
     state.kiosk.checkins.with(|pulled| {
         state.outbox.with(|outbox| {
+            queued.refresh(outbox);
             state.kiosk.roster.with(|roster| {
-                let queued: Vec<(String, Operation, &str)> = outbox
-                    .iter()
-                    .filter_map(|m| {
-                        let op = Operation::parse(&m.op, &m.args).ok()?;
-                        let Operation::CheckinRecord { badge_code, .. } = &op else {
-                            return None;
-                        };
+                queued.0.with_value(|parsed| {
+                    let mut known: Vec<Known<'_>> = pulled
+                        .iter()
+                        .map(|c| Known {
+                            attendee_id: &c.attendee_id,
+                            session_id: c.session_id.as_deref(),
+                            kind: c.kind,
+                            at: &c.at,
+                            kiosk: c.kiosk.as_deref(),
+                            queued: false,
+                            duplicate: c.duplicate_of.is_some(),
+                        })
+                        .collect();
+                    known.extend(outbox.iter().filter_map(|m| {
+                        let (badge_code, session_id, kind) =
+                            parsed.get(&m.seq)?.checkin.as_ref()?;
                         let person = roster.by_badge(badge_code.as_str())?;
-                        Some((person.id.clone(), op, m.at.as_str()))
-                    })
-                    .collect();
-                let mut known: Vec<Known<'_>> = pulled
-                    .iter()
-                    .map(|c| Known {
-                        attendee_id: &c.attendee_id,
-                        session_id: c.session_id.as_deref(),
-                        kind: c.kind,
-                        at: &c.at,
-                        kiosk: c.kiosk.as_deref(),
-                        queued: false,
-                        duplicate: c.duplicate_of.is_some(),
-                    })
-                    .collect();
-                known.extend(queued.iter().filter_map(|(attendee_id, op, at)| {
-                    let Operation::CheckinRecord {
-                        session_id, kind, ..
-                    } = op
-                    else {
-                        return None;
-                    };
-                    Some(Known {
-                        attendee_id,
-                        session_id: session_id.as_ref().map(|s| s.as_str()),
-                        kind: *kind,
-                        at,
-                        kiosk: Some(kiosk),
-                        queued: true,
-                        duplicate: false,
-                    })
-                }));
-                f(&known)
+                        Some(Known {
+                            attendee_id: &person.id,
+                            session_id: session_id.as_deref(),
+                            kind: *kind,
+                            at: &m.at,
+                            kiosk: Some(kiosk),
+                            queued: true,
+                            duplicate: false,
+                        })
+                    }));
+                    f(&known)
+                })
             })
         })
     })
