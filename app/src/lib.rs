@@ -248,56 +248,72 @@ fn PageUnavailable() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // The server's markup paints first and is then replaced, with nothing
-    // of it to adopt. The app starts from the program the server rendered
-    // it with, and from what it knew of the device's account, so its first
-    // frame is the page already on screen.
-    let first_slice = takeover::program_first_screen();
-    let anchor = first_slice
-        .is_none()
-        .then(takeover::ScrollAnchor::find)
-        .flatten();
-    let typed = takeover::TypedAhead::read();
-    let body = leptos::prelude::document().body();
-    let account = body.as_ref().and_then(|body| {
-        let hint = body.get_attribute("data-account");
-        let _ = body.remove_attribute("data-account");
-        device::AccountHint::parse(&hint?)
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    // Nothing of the server's markup is adopted. The app starts from the
+    // program the server rendered it with, and from what it knew of the
+    // device's account, so its first frame is the page already on screen.
+    let take = |name: &str| {
+        let value = body.get_attribute(name);
+        let _ = body.remove_attribute(name);
+        value
+    };
+    let account = take("data-account").and_then(|hint| device::AccountHint::parse(&hint));
+    let program = take("data-program")
+        .and_then(|json| serde_json::from_str::<Vec<protocol::SessionData>>(&json).ok());
+    // The server's program, not scrolled: drawn off screen from the first
+    // screen down, a slice per task, and shown once that screen is drawn.
+    let first_screen = takeover::program_first_screen().filter(|_| program.is_some());
+    let Some(takeover) = takeover::Takeover::new(body) else {
+        return;
+    };
+    let slicing = first_screen.map(|first| {
+        let takeover = takeover.clone();
+        pages::program::SliceFirstDraw::new(first, move || takeover.swap())
     });
-    let program = body.as_ref().and_then(|body| {
-        let json = body.get_attribute("data-program");
-        let _ = body.remove_attribute("data-program");
-        body.set_text_content(None);
-        serde_json::from_str::<Vec<protocol::SessionData>>(&json?).ok()
-    });
-    leptos::mount::mount_to_body(move || {
+    let app = move || {
         if let Some(account) = account {
             provide_context(account);
         }
         if let Some(program) = program {
             provide_context(state::ServerProgram(program));
-            provide_context(pages::program::SliceFirstDraw::new(first_slice));
+        }
+        if let Some(slicing) = slicing {
+            provide_context(slicing);
         }
         view! { <App/> }
-    });
-    // Says the page is the app's now, not the server's inert copy: browser
-    // tests and benchmarks wait for it before they use the page.
-    if let Some(body) = body {
-        let _ = body.set_attribute("data-app", "live");
-    }
-    // The same moment for the bundle benchmark (bench/program.mjs): what the
-    // page fetched before it is what a first visit waits for.
-    if let Some(performance) = leptos::web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark("hallpass-live");
-    }
-    // The routes draw in this task's microtasks: the card and the fields
-    // are there before the next frame. (A browser refuses a frame callback
-    // only while it shuts the page down.)
-    let _ = request_animation_frame(move || {
-        if let Some(anchor) = anchor {
-            anchor.restore();
+    };
+    // After the mount, which sets up the executor the worker's
+    // registration runs on.
+    let mount = {
+        let takeover = takeover.clone();
+        move || {
+            takeover.mount(app);
+            client::register_service_worker();
         }
-        typed.restore();
-    });
-    client::register_service_worker();
+    };
+    if let Some(slicing) = slicing {
+        // The app is built in a task of its own: this one read the program.
+        components::run_later(
+            move || {
+                mount();
+                // Once the mount's effects have run: a program list that
+                // was not drawn (the device's own program read meanwhile
+                // and empty) shows the app's page at once.
+                components::run_later(
+                    move || {
+                        if slicing.pending() {
+                            takeover.swap();
+                        }
+                    },
+                    std::time::Duration::ZERO,
+                );
+            },
+            std::time::Duration::ZERO,
+        );
+    } else {
+        mount();
+        takeover.swap();
+    }
 }

@@ -10,9 +10,84 @@
 //!   `input` and a `change` event, which the views listen to), and the
 //!   focus, with the caret, goes back where it was.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::{IntoView, document, request_animation_frame, window};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
-use web_sys::{Event, EventInit};
+use web_sys::{Event, EventInit, HtmlElement};
+
+/// The app built off screen, then put in place of the server's markup in
+/// one step ([`Takeover::swap`]). Built in place, the app would have to be
+/// drawn whole in the task that removes the server's copy, or the page
+/// would show a blank frame; built off screen, the server's copy stays on
+/// screen while the app is drawn over several tasks (the program page's
+/// first screen a slice at a time, `pages::program::SliceFirstDraw`), so
+/// no single task of the start blocks a phone for long.
+#[derive(Clone)]
+pub struct Takeover(Rc<Parts>);
+
+struct Parts {
+    body: HtmlElement,
+    /// The app's root, `display: contents` so that the app lays out as
+    /// the body's own children would.
+    root: HtmlElement,
+    swapped: Cell<bool>,
+}
+
+impl Takeover {
+    pub fn new(body: HtmlElement) -> Option<Self> {
+        let root = document()
+            .create_element("div")
+            .ok()?
+            .dyn_into::<HtmlElement>()
+            .ok()?;
+        root.set_class_name("app-root");
+        Some(Takeover(Rc::new(Parts {
+            body,
+            root,
+            swapped: Cell::new(false),
+        })))
+    }
+
+    /// Draws the app into the off-screen root. Its effects run, and its
+    /// later slices draw, while the server's copy is still on screen.
+    pub fn mount<V: IntoView + 'static>(&self, app: impl FnOnce() -> V + 'static) {
+        leptos::mount::mount_to(self.0.root.clone(), app).forget();
+    }
+
+    /// Puts the app in place of the server's markup; the first call only.
+    /// What the person did to the server's copy meanwhile (typed, chose,
+    /// focused, scrolled) is read just before it goes and given back to
+    /// the app's page in its next frame.
+    pub fn swap(&self) {
+        if self.0.swapped.replace(true) {
+            return;
+        }
+        let scrolled = window().scroll_y().unwrap_or(0.0) > 0.0;
+        let anchor = scrolled.then(ScrollAnchor::find).flatten();
+        let typed = TypedAhead::read();
+        self.0.body.replace_children_with_node_1(&self.0.root);
+        // Says the page is the app's now, not the server's inert copy:
+        // browser tests and benchmarks wait for it before they use it.
+        let _ = self.0.body.set_attribute("data-app", "live");
+        // The same moment for the bundle benchmark (bench/program.mjs):
+        // what the page fetched before it is what a first visit waits for.
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("hallpass-live");
+        }
+        // What the app draws now, it draws in this task's microtasks: the
+        // card and the fields are there before the next frame. (A browser
+        // refuses a frame callback only while it shuts the page down.)
+        let _ = request_animation_frame(move || {
+            if let Some(anchor) = anchor {
+                anchor.restore();
+            }
+            typed.restore();
+        });
+    }
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -65,7 +140,7 @@ impl TypedAhead {
     /// What the person changed in the server's page: every control with an
     /// id whose value is no longer the one in the markup.
     pub fn read() -> Self {
-        let document = leptos::prelude::document();
+        let document = document();
         let mut typed = TypedAhead::default();
         let Ok(controls) = document.query_selector_all("input[id], select[id], textarea[id]")
         else {
@@ -99,7 +174,7 @@ impl TypedAhead {
     /// A control the app's page does not have is skipped: that page did
     /// not ask for it.
     pub fn restore(self) {
-        let document = leptos::prelude::document();
+        let document = document();
         let control = |id: &str| {
             document
                 .get_element_by_id(id)
@@ -151,7 +226,9 @@ fn written(control: &Control) -> String {
 /// `None` where the page has been scrolled: the reader keeps their place
 /// only if the app draws the whole program at once.
 pub fn program_first_screen() -> Option<usize> {
-    let window = leptos::prelude::window();
+    // Only the program page has a first screen of cards to draw first.
+    document().query_selector(".page.program").ok()??;
+    let window = window();
     if window.scroll_y().unwrap_or(0.0) > 0.0 {
         return None;
     }
@@ -165,9 +242,7 @@ pub fn program_first_screen() -> Option<usize> {
 
 /// The program's cards on the page, in document order.
 fn program_cards() -> impl Iterator<Item = web_sys::Element> {
-    let cards = leptos::prelude::document()
-        .query_selector_all(".session-card")
-        .ok();
+    let cards = document().query_selector_all(".session-card").ok();
     let n = cards.as_ref().map_or(0, |c| c.length());
     (0..n).filter_map(move |i| cards.as_ref()?.item(i)?.dyn_into().ok())
 }
@@ -198,7 +273,7 @@ impl ScrollAnchor {
             .find(|card| card.get_attribute("data-code").as_deref() == Some(self.code.as_str()));
         if let Some(card) = card {
             let moved = card.get_bounding_client_rect().top() - self.top;
-            leptos::prelude::window().scroll_by_with_x_and_y(0.0, moved);
+            window().scroll_by_with_x_and_y(0.0, moved);
         }
     }
 }

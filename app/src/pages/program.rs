@@ -78,27 +78,45 @@ struct Slot {
     ids: Vec<SessionId>,
 }
 
-/// How the app's first draw of the program may come in slices: set when
-/// the app starts on the program the server painted, with the page not
+/// The app's first draw of the server's program, in slices: set when the
+/// app starts on the program the server painted, with the page not
 /// scrolled. The program whole is one long task on a mid-range phone
-/// (BENCHMARKS.md) while the server's copy already shows it; drawn as the
-/// cards on the first screen, then a few more per task, the page answers
-/// taps as soon as it is live. A page someone has scrolled, or a program
+/// (BENCHMARKS.md) while the server's copy already shows it. The app is
+/// drawn off screen (`takeover::Takeover`): the page without cards, then
+/// the cards a few per task, and once the cards the first screen shows are
+/// drawn, `shown` puts the app in place of the server's copy; the rest
+/// follow a slice per task, the page answering taps meanwhile. A program
 /// drawn again later (back from a session, where the browser restores the
-/// scroll position), is drawn whole at once, so the page keeps its height
+/// scroll position) is drawn whole at once, so the page keeps its height
 /// and the reader their place.
+#[cfg(feature = "browser")]
 #[derive(Clone, Copy)]
-pub struct SliceFirstDraw(StoredValue<Option<usize>>);
+pub struct SliceFirstDraw(StoredValue<Option<FirstScreen>, LocalStorage>);
 
+/// How many cards the first screen shows, and what to do once they are
+/// drawn.
+#[cfg(feature = "browser")]
+struct FirstScreen {
+    cards: usize,
+    shown: Box<dyn FnOnce()>,
+}
+
+#[cfg(feature = "browser")]
 impl SliceFirstDraw {
-    /// `first`: how many cards the first screen shows; `None` to draw the
-    /// program whole.
-    pub fn new(first: Option<usize>) -> Self {
-        SliceFirstDraw(StoredValue::new(first))
+    pub fn new(cards: usize, shown: impl FnOnce() + 'static) -> Self {
+        SliceFirstDraw(StoredValue::new_local(Some(FirstScreen {
+            cards,
+            shown: Box::new(shown),
+        })))
     }
 
-    /// The first slice, once, for the first draw.
-    fn take() -> Option<usize> {
+    /// Whether no program list has taken it yet.
+    pub fn pending(self) -> bool {
+        self.0.with_value(Option::is_some)
+    }
+
+    /// The first screen, once, for the first draw.
+    fn take() -> Option<FirstScreen> {
         use_context::<SliceFirstDraw>()
             .and_then(|s| s.0.try_update_value(Option::take))
             .flatten()
@@ -144,12 +162,12 @@ fn ProgramList() -> impl IntoView {
         })
     });
     // How many cards are drawn: all of them, but for a first draw in
-    // slices (`SliceFirstDraw`), which draws the rest a slice per task.
+    // slices (`SliceFirstDraw`), which starts from none.
     let drawn = RwSignal::new(usize::MAX);
+    #[cfg(feature = "browser")]
     if let Some(first) = SliceFirstDraw::take() {
-        drawn.set(first.max(1));
-        #[cfg(feature = "browser")]
-        draw_rest(drawn, count, None);
+        drawn.set(0);
+        draw_rest(drawn, count, None, Some(first));
     }
     let days = move || {
         let drawn = drawn.get();
@@ -225,32 +243,57 @@ fn ProgramList() -> impl IntoView {
 #[cfg(feature = "browser")]
 const SLICE_MS: f64 = 10.0;
 
-/// Draws the program's cards after the first slice, one slice per task,
-/// until all are drawn. Each slice is sized from what the last one cost
-/// per card on this device, so a fast laptop takes few steps and a slow
-/// phone stays responsive. Stops when the list goes away.
+/// Draws the program's cards a slice per task until all are drawn,
+/// calling `first`'s `shown` once the first screen's are. Each slice is
+/// sized from what the last one cost per card on this device, so a fast
+/// laptop takes few steps and a slow phone stays responsive. Stops when
+/// the list goes away.
 #[cfg(feature = "browser")]
-fn draw_rest(drawn: RwSignal<usize>, count: Memo<usize>, last: Option<(f64, usize)>) {
+fn draw_rest(
+    drawn: RwSignal<usize>,
+    count: Memo<usize>,
+    last: Option<(f64, usize)>,
+    first: Option<FirstScreen>,
+) {
     crate::components::run_later(
         move || {
             let now = now_ms();
             let (Some(n), Some(all)) = (drawn.try_get_untracked(), count.try_get_untracked())
             else {
+                // Gone before its first screen was drawn (the device's own
+                // program, read meanwhile, is empty): the app's page is
+                // what there is to show.
+                if let Some(first) = first {
+                    (first.shown)();
+                }
                 return;
             };
-            if n >= all {
+            let first = match first {
+                Some(first) if n >= first.cards.min(all) => {
+                    (first.shown)();
+                    // Scrolled while the app was drawn: every card at once,
+                    // for the reader's place to be found (`takeover`).
+                    if leptos::prelude::window().scroll_y().unwrap_or(0.0) > 0.0 {
+                        drawn.set(usize::MAX);
+                        return;
+                    }
+                    None
+                }
+                first => first,
+            };
+            if n >= all && first.is_none() {
                 // Everything from now on: sessions a sync adds included.
                 drawn.set(usize::MAX);
                 return;
             }
             // Until a slice has been timed, two cards.
             let cards = last.map_or(2, |(started, cards)| {
-                let per_card = (now - started) / cards as f64;
+                let per_card = (now - started) / cards.max(1) as f64;
                 (SLICE_MS / per_card.max(0.05)) as usize
             });
             let cards = cards.clamp(1, 64);
             drawn.set(n + cards);
-            draw_rest(drawn, count, Some((now, cards)));
+            draw_rest(drawn, count, Some((now, cards)), first);
         },
         std::time::Duration::ZERO,
     );
