@@ -304,7 +304,7 @@ pub fn hydrate() {
                 components::run_later(
                     move || {
                         if slicing.pending() {
-                            takeover.swap();
+                            let _ = takeover.swap();
                         }
                     },
                     std::time::Duration::ZERO,
@@ -314,6 +314,6 @@ pub fn hydrate() {
         );
     } else {
         mount();
-        takeover.swap();
+        let _ = takeover.swap();
     }
 }

@@ -60,10 +60,12 @@ impl Takeover {
     /// Puts the app in place of the server's markup; the first call only.
     /// What the person did to the server's copy meanwhile (typed, chose,
     /// focused, scrolled) is read just before it goes and given back to
-    /// the app's page in its next frame.
-    pub fn swap(&self) {
+    /// the app's page in its next frame. Says whether the page had been
+    /// scrolled: the card to scroll back to must then be drawn by that
+    /// frame.
+    pub fn swap(&self) -> bool {
         if self.0.swapped.replace(true) {
-            return;
+            return false;
         }
         let scrolled = window().scroll_y().unwrap_or(0.0) > 0.0;
         let anchor = scrolled.then(ScrollAnchor::find).flatten();
@@ -86,6 +88,7 @@ impl Takeover {
             }
             typed.restore();
         });
+        scrolled
     }
 }
 

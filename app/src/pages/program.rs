@@ -94,16 +94,16 @@ struct Slot {
 pub struct SliceFirstDraw(StoredValue<Option<FirstScreen>, LocalStorage>);
 
 /// How many cards the first screen shows, and what to do once they are
-/// drawn.
+/// drawn: `shown` says whether the reader had scrolled meanwhile.
 #[cfg(feature = "browser")]
 struct FirstScreen {
     cards: usize,
-    shown: Box<dyn FnOnce()>,
+    shown: Box<dyn FnOnce() -> bool>,
 }
 
 #[cfg(feature = "browser")]
 impl SliceFirstDraw {
-    pub fn new(cards: usize, shown: impl FnOnce() + 'static) -> Self {
+    pub fn new(cards: usize, shown: impl FnOnce() -> bool + 'static) -> Self {
         SliceFirstDraw(StoredValue::new_local(Some(FirstScreen {
             cards,
             shown: Box::new(shown),
@@ -264,16 +264,15 @@ fn draw_rest(
                 // program, read meanwhile, is empty): the app's page is
                 // what there is to show.
                 if let Some(first) = first {
-                    (first.shown)();
+                    let _ = (first.shown)();
                 }
                 return;
             };
             let first = match first {
                 Some(first) if n >= first.cards.min(all) => {
-                    (first.shown)();
                     // Scrolled while the app was drawn: every card at once,
                     // for the reader's place to be found (`takeover`).
-                    if leptos::prelude::window().scroll_y().unwrap_or(0.0) > 0.0 {
+                    if (first.shown)() {
                         drawn.set(usize::MAX);
                         return;
                     }
