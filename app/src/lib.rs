@@ -272,6 +272,14 @@ pub fn hydrate() {
         let takeover = takeover.clone();
         pages::program::SliceFirstDraw::new(first, move || takeover.swap())
     });
+    // Any other page: shown once drawn if it is a lazy page (its chunk
+    // fetched meanwhile), at once after the mount if not.
+    let show = slicing.is_none().then(|| {
+        let takeover = takeover.clone();
+        pages::lazy::ShowOnceDrawn::new(move || {
+            let _ = takeover.swap();
+        })
+    });
     let app = move || {
         if let Some(account) = account {
             provide_context(account);
@@ -282,22 +290,24 @@ pub fn hydrate() {
         if let Some(slicing) = slicing {
             provide_context(slicing);
         }
+        if let Some(show) = show {
+            provide_context(show);
+        }
         view! { <App/> }
     };
-    // After the mount, which sets up the executor the worker's
-    // registration runs on.
-    let mount = {
-        let takeover = takeover.clone();
+    // The app is built in a task of its own: this one compiled the bundle
+    // and read the program. The worker's registration runs after the
+    // mount, which sets up the executor it runs on.
+    components::run_later(
         move || {
             takeover.mount(app);
             client::register_service_worker();
-        }
-    };
-    if let Some(slicing) = slicing {
-        // The app is built in a task of its own: this one read the program.
-        components::run_later(
-            move || {
-                mount();
+            if let Some(show) = show {
+                // After the router's first step, which runs on the mount's
+                // executor and is where a lazy page claims the showing.
+                leptos::task::spawn_local(async move { show.show_unclaimed() });
+            }
+            if let Some(slicing) = slicing {
                 // Once the mount's effects have run: a program list that
                 // was not drawn (the device's own program read meanwhile
                 // and empty) shows the app's page at once.
@@ -309,11 +319,8 @@ pub fn hydrate() {
                     },
                     std::time::Duration::ZERO,
                 );
-            },
-            std::time::Duration::ZERO,
-        );
-    } else {
-        mount();
-        let _ = takeover.swap();
-    }
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

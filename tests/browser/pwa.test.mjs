@@ -13,6 +13,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
 import {
   SITE_ROOT,
+  appLive,
   demoCredentials,
   openApp,
   removeDir,
@@ -183,6 +184,34 @@ describe("a split bundle", () => {
       assert.doesNotMatch(await heading(page), /could not be opened|not found/i, path);
       await page.close();
     }
+    assert.deepEqual(errors, []);
+  });
+
+  it("keeps the server's copy of a lazy page on screen until the app has drawn the page", async () => {
+    app = await openApp();
+    const { page } = app;
+    const errors = watchErrors(page);
+    // The pages' chunk is held: the app is built, asks for it, and waits.
+    let letGo;
+    const held = new Promise((resolve) => (letGo = resolve));
+    let asked;
+    const requested = new Promise((resolve) => (asked = resolve));
+    await page.route(/\/split_pages_[^/]*\.wasm$/, async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${app.server.url}/sessions/1`, { waitUntil: "domcontentloaded" });
+    const title = await heading(page);
+    await requested;
+    // Past the task that asked for the chunk, and a frame.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(() => requestAnimationFrame(resolve), 200)));
+    assert.notEqual(await page.evaluate(() => document.body.dataset.app), "live", "the app is not shown without its page");
+    assert.equal(await heading(page), title, "the server's session stays on screen meanwhile");
+    letGo();
+    await page.unrouteAll({ behavior: "wait" });
+    await appLive(page);
+    assert.equal(await heading(page), title, "the app shows the same session");
     assert.deepEqual(errors, []);
   });
 

@@ -66,21 +66,108 @@ pub mod lazy {
         })
     }
 
+    /// What shows the app in place of the server's copy of the page
+    /// (`app::takeover`), when the page the app starts on is one of this
+    /// chunk's: it is shown once that page is drawn, so the server's copy
+    /// stays on screen while the chunk is fetched, and the start is three
+    /// tasks (the app's frame, the page, the swap) instead of one followed
+    /// by a page with nothing in it. The router asks for a lazy route's
+    /// data as it starts fetching the chunk, in the task that mounts the
+    /// app; that route claims the showing, and any later one finds it
+    /// claimed. A start on any other page leaves it unclaimed, and the
+    /// mount's task shows the app itself ([`ShowOnceDrawn::show_unclaimed`]).
+    #[cfg(feature = "browser")]
+    #[derive(Clone, Copy)]
+    pub struct ShowOnceDrawn(StoredValue<Showing, LocalStorage>);
+
+    #[cfg(feature = "browser")]
+    enum Showing {
+        Unclaimed(Box<dyn FnOnce()>),
+        Claimed(Box<dyn FnOnce()>),
+        Shown,
+    }
+
+    #[cfg(feature = "browser")]
+    impl ShowOnceDrawn {
+        pub fn new(show: impl FnOnce() + 'static) -> Self {
+            ShowOnceDrawn(StoredValue::new_local(Showing::Unclaimed(Box::new(show))))
+        }
+
+        /// Shows the app now unless a lazy page claimed the showing.
+        pub fn show_unclaimed(self) {
+            self.show_if(|s| matches!(s, Showing::Unclaimed(_)));
+        }
+
+        /// Whether this call claimed the showing: the first lazy page's.
+        fn claim(self) -> bool {
+            self.0
+                .try_update_value(|s| match std::mem::replace(s, Showing::Shown) {
+                    Showing::Unclaimed(show) => {
+                        *s = Showing::Claimed(show);
+                        true
+                    }
+                    other => {
+                        *s = other;
+                        false
+                    }
+                })
+                .unwrap_or(false)
+        }
+
+        /// Shows the app, for the page that claimed the showing.
+        fn show_claimed(self) {
+            self.show_if(|s| matches!(s, Showing::Claimed(_)));
+        }
+
+        fn show_if(self, when: impl FnOnce(&Showing) -> bool) {
+            let show = self.0.try_update_value(|s| {
+                if !when(s) {
+                    return None;
+                }
+                match std::mem::replace(s, Showing::Shown) {
+                    Showing::Unclaimed(show) | Showing::Claimed(show) => Some(show),
+                    Showing::Shown => None,
+                }
+            });
+            if let Some(show) = show.flatten() {
+                show();
+            }
+        }
+    }
+
     /// A route showing `Page::$page`. Each page reads its own data from
     /// the app's state once it is built, so a route has nothing to load
-    /// beside the chunk.
+    /// beside the chunk; its data is only whether it shows the app.
     macro_rules! lazy_page {
         ($page:ident) => {
-            pub struct $page;
+            pub struct $page {
+                #[cfg(feature = "browser")]
+                show: Option<ShowOnceDrawn>,
+            }
 
             impl LazyRoute for $page {
                 fn data() -> Self {
-                    Self
+                    Self {
+                        #[cfg(feature = "browser")]
+                        show: use_context::<ShowOnceDrawn>().filter(|s| s.claim()),
+                    }
                 }
-                async fn view(_: Self) -> AnyView {
+                async fn view(this: Self) -> AnyView {
                     // An `Err` (the chunk could not be fetched) renders
                     // into the routes' error boundary.
-                    pages(Page::$page).await.into_any()
+                    let page = pages(Page::$page).await.into_any();
+                    // The router draws the page once this returns, in this
+                    // task; the app is shown in the next.
+                    #[cfg(feature = "browser")]
+                    if let Some(show) = this.show {
+                        crate::components::run_later(
+                            move || show.show_claimed(),
+                            std::time::Duration::ZERO,
+                        );
+                    }
+                    #[cfg(not(feature = "browser"))]
+                    let _ = this;
+                    page
                 }
                 async fn preload() {
                     // Best effort: a chunk that cannot be fetched shows
