@@ -303,9 +303,10 @@ pub fn hydrate() {
             takeover.mount(app);
             client::register_service_worker();
             if let Some(show) = show {
-                // After the router's first step, which runs on the mount's
-                // executor and is where a lazy page claims the showing.
-                leptos::task::spawn_local(async move { show.show_unclaimed() });
+                // A task later: the router's first step, where a lazy page
+                // claims the showing, runs on the mount's executor after
+                // this task's code.
+                components::run_later(move || show.show_unclaimed(), std::time::Duration::ZERO);
             }
             if let Some(slicing) = slicing {
                 // Once the mount's effects have run: a program list that

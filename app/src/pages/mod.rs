@@ -74,8 +74,9 @@ pub mod lazy {
     /// by a page with nothing in it. The router asks for a lazy route's
     /// data as it starts fetching the chunk, in the task that mounts the
     /// app; that route claims the showing, and any later one finds it
-    /// claimed. A start on any other page leaves it unclaimed, and the
-    /// mount's task shows the app itself ([`ShowOnceDrawn::show_unclaimed`]).
+    /// claimed. A start on any other page leaves it unclaimed, and the app
+    /// is shown in the task after the mount's
+    /// ([`ShowOnceDrawn::show_unclaimed`]).
     #[cfg(feature = "browser")]
     #[derive(Clone, Copy)]
     pub struct ShowOnceDrawn(StoredValue<Showing, LocalStorage>);
@@ -95,43 +96,47 @@ pub mod lazy {
 
         /// Shows the app now unless a lazy page claimed the showing.
         pub fn show_unclaimed(self) {
-            self.show_if(|s| matches!(s, Showing::Unclaimed(_)));
-        }
-
-        /// Whether this call claimed the showing: the first lazy page's.
-        fn claim(self) -> bool {
-            self.0
-                .try_update_value(|s| match std::mem::replace(s, Showing::Shown) {
-                    Showing::Unclaimed(show) => {
-                        *s = Showing::Claimed(show);
-                        true
-                    }
-                    other => {
-                        *s = other;
-                        false
-                    }
-                })
-                .unwrap_or(false)
-        }
-
-        /// Shows the app, for the page that claimed the showing.
-        fn show_claimed(self) {
-            self.show_if(|s| matches!(s, Showing::Claimed(_)));
-        }
-
-        fn show_if(self, when: impl FnOnce(&Showing) -> bool) {
-            let show = self.0.try_update_value(|s| {
-                if !when(s) {
-                    return None;
-                }
-                match std::mem::replace(s, Showing::Shown) {
-                    Showing::Unclaimed(show) | Showing::Claimed(show) => Some(show),
-                    Showing::Shown => None,
-                }
-            });
-            if let Some(show) = show.flatten() {
+            if let Some(Showing::Unclaimed(show)) = self.replace_if(false) {
                 show();
             }
+        }
+
+        /// The showing, for the lazy page being routed to, if no page has
+        /// claimed it yet.
+        fn claim() -> Option<Self> {
+            let this = use_context::<Self>()?;
+            let Some(Showing::Unclaimed(show)) = this.replace_if(false) else {
+                return None;
+            };
+            this.0.set_value(Showing::Claimed(show));
+            Some(this)
+        }
+
+        /// Shows the app in the next task: the page that claimed the
+        /// showing is drawn by then (the router draws it once its view is
+        /// ready, in this task).
+        fn show_claimed_later(self) {
+            crate::components::run_later(
+                move || {
+                    if let Some(Showing::Claimed(show)) = self.replace_if(true) {
+                        show();
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+
+        /// Takes the state out (leaving `Shown`) when it is claimed or
+        /// unclaimed as asked; puts nothing back.
+        fn replace_if(self, claimed: bool) -> Option<Showing> {
+            self.0
+                .try_update_value(|s| match (&*s, claimed) {
+                    (Showing::Unclaimed(_), false) | (Showing::Claimed(_), true) => {
+                        Some(std::mem::replace(s, Showing::Shown))
+                    }
+                    _ => None,
+                })
+                .flatten()
         }
     }
 
@@ -149,21 +154,16 @@ pub mod lazy {
                 fn data() -> Self {
                     Self {
                         #[cfg(feature = "browser")]
-                        show: use_context::<ShowOnceDrawn>().filter(|s| s.claim()),
+                        show: ShowOnceDrawn::claim(),
                     }
                 }
                 async fn view(this: Self) -> AnyView {
                     // An `Err` (the chunk could not be fetched) renders
                     // into the routes' error boundary.
                     let page = pages(Page::$page).await.into_any();
-                    // The router draws the page once this returns, in this
-                    // task; the app is shown in the next.
                     #[cfg(feature = "browser")]
                     if let Some(show) = this.show {
-                        crate::components::run_later(
-                            move || show.show_claimed(),
-                            std::time::Duration::ZERO,
-                        );
+                        show.show_claimed_later();
                     }
                     #[cfg(not(feature = "browser"))]
                     let _ = this;
