@@ -273,7 +273,7 @@ pub fn hydrate() {
         pages::program::SliceFirstDraw::new(first, move || takeover.swap())
     });
     // Any other page: shown once drawn if it is a lazy page (its chunk
-    // fetched meanwhile), at once after the mount if not.
+    // fetched meanwhile), a task after the mount if not.
     let show = slicing.is_none().then(|| {
         let takeover = takeover.clone();
         pages::lazy::ShowOnceDrawn::new(move || {
