@@ -215,8 +215,15 @@ impl Operation {
                 })
             }
             MENTORING_UPDATE => {
+                // A change to the partner is refused as an unknown field
+                // (`EntryChanges` has none); the refusal says what to do.
                 let a: args::Update = read(args).map_err(|e| match e {
-                    OpError::BadArgs { field, problem } if problem.starts_with("unknown field") => {
+                    OpError::BadArgs { field, problem }
+                        if matches!(
+                            field.as_str(),
+                            "fields.partner_badge" | "fields.partner_name"
+                        ) && problem.starts_with("unknown field") =>
+                    {
                         OpError::BadArgs {
                             field,
                             problem: format!(
@@ -479,6 +486,14 @@ mod tests {
             partner.starts_with("args.fields.partner_badge: unknown field")
                 && partner.contains("log a new entry"),
             "{partner}"
+        );
+        let named = update(json!({"partner_name": "Pat Doe"}));
+        assert!(named.contains("log a new entry"), "{named}");
+        // Any other unknown field is refused without the partner's hint.
+        let colour = update(json!({"colour": "teal"}));
+        assert!(
+            colour.starts_with("args.fields.colour: unknown field") && !colour.contains("partner"),
+            "{colour}"
         );
         assert!(update(json!({"minutes": 721})).starts_with("args.fields.minutes:"));
         let confirm = parse(
