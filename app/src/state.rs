@@ -33,6 +33,11 @@ pub enum SyncProblem {
     Storage(String),
     /// The server no longer accepts this device's sign-in.
     SignedOut,
+    /// The sync's own code (a chunk of the bundle) could not be fetched
+    /// while the browser was online: this tab runs a build the server and
+    /// the service worker have since replaced, or the worker had not
+    /// saved it yet. Reloading runs the build installed now.
+    Outdated,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

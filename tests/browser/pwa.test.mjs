@@ -19,6 +19,7 @@ import {
   removeDir,
   signIn,
   startServer,
+  syncBadgeText,
   tempDir,
   visit,
   waitForProgram,
@@ -213,6 +214,25 @@ describe("a split bundle", () => {
     await appLive(page);
     assert.equal(await heading(page), title, "the app shows the same session");
     assert.deepEqual(errors, []);
+  });
+
+  it("says to reload when the sync's chunk cannot be fetched online, and syncs after the reload", async () => {
+    app = await openApp();
+    const { page, context } = app;
+    // A tab whose build was replaced: the sync's chunk is gone from the
+    // server (for the service worker's requests too: routed on the context).
+    const refuse = (route) => route.fulfill({ status: 404 });
+    await context.route(/\/split_sync_loop_[^/]*\.wasm$/, refuse);
+    await visit(page, app.server.url);
+    const badge = page.getByRole("button", { name: /Reload Hallpass to sync/ });
+    await badge.waitFor({ timeout: 20_000 });
+    assert.doesNotMatch(await syncBadgeText(page), /Offline/, "the browser is online: not offline");
+    await context.unroute(/\/split_sync_loop_[^/]*\.wasm$/, refuse);
+    // The tap reloads the page (the build installed now), which syncs.
+    await Promise.all([page.waitForEvent("load"), badge.click()]);
+    await page.waitForFunction(() => /Last synced/.test(document.querySelector(".sync-badge")?.textContent ?? ""), null, {
+      timeout: 20_000,
+    });
   });
 
   it("says when a page's chunk cannot be fetched, and opens it on Reload", async () => {

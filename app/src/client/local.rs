@@ -139,9 +139,15 @@ async fn lead(store: Rc<LocalStore>, state: AppState) {
             Ok(()) => return,
             Err(e) => {
                 leptos::logging::warn!("the sync's code could not be fetched: {e}");
-                state
-                    .sync
-                    .update(|s| s.problem = Some(SyncProblem::Offline));
+                // Offline, it waits for the network like any round; online,
+                // only a reload brings the code (it is still asked for
+                // again, in case the network was at fault).
+                let problem = if browser_offline() {
+                    SyncProblem::Offline
+                } else {
+                    SyncProblem::Outdated
+                };
+                state.sync.update(|s| s.problem = Some(problem));
                 sleep(backoff.after_failure(js_sys::Math::random())).await;
             }
         }

@@ -52,6 +52,17 @@ fn describe(state: &AppState) -> (&'static str, String) {
                 "Sign in again".to_owned()
             },
         ),
+        (Some(SyncProblem::Outdated), _) => (
+            "error",
+            if waiting > 0 {
+                format!(
+                    "Reload Hallpass to sync · {} waiting",
+                    changes_label(waiting)
+                )
+            } else {
+                "Reload Hallpass to sync".to_owned()
+            },
+        ),
         (Some(SyncProblem::Offline), _) if waiting > 0 => (
             "offline",
             format!(
@@ -83,7 +94,13 @@ pub fn SyncBadge() -> impl IntoView {
             data-state=move || text.get().0
             aria-live="polite"
             title="Sync now"
-            on:click=move |_| actions::sync_now(state)
+            on:click=move |_| {
+                if state.sync.with(|s| s.problem == Some(SyncProblem::Outdated)) {
+                    actions::reload();
+                } else {
+                    actions::sync_now(state);
+                }
+            }
         >
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-text">{move || text.get().1}</span>
