@@ -2,9 +2,11 @@
 // passes Chromium's installability checks, the service worker precaches
 // every offline route and every chunk of the bundle under this build's cache
 // name, every page opens offline on a device that only opened the program,
-// a page whose chunk cannot be fetched says so and reloads, and a new
-// build's worker takes over from the old one (its cache replaces the old
-// cache, and the app opens offline from it).
+// a lazy page's server copy stays until the app has drawn it, a page
+// whose chunk cannot be fetched says so and reloads, so does the sync
+// badge when the sync's chunk cannot be, and a new build's worker takes
+// over from the old one (its cache replaces the old cache, and the app
+// opens offline from it).
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { appendFileSync, cpSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -227,6 +229,7 @@ describe("a split bundle", () => {
     const badge = page.getByRole("button", { name: /Reload Hallpass to sync/ });
     await badge.waitFor({ timeout: 20_000 });
     assert.doesNotMatch(await syncBadgeText(page), /Offline/, "the browser is online: not offline");
+    assert.equal(await badge.getAttribute("title"), "Reload Hallpass");
     await context.unroute(/\/split_sync_loop_[^/]*\.wasm$/, refuse);
     // The tap reloads the page (the build installed now), which syncs.
     await Promise.all([page.waitForEvent("load"), badge.click()]);

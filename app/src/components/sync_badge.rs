@@ -82,20 +82,27 @@ fn describe(state: &AppState) -> (&'static str, String) {
     }
 }
 
-/// Always visible in the header; a tap syncs now.
+/// Always visible in the header; a tap syncs now (or reloads, when only
+/// a reload can bring the sync's code).
 #[component]
 pub fn SyncBadge() -> impl IntoView {
     let state = AppState::get();
     let text = Memo::new(move |_| describe(&state));
+    // The sync's code is missing: only a reload brings it.
+    let reloads = move || {
+        state
+            .sync
+            .with(|s| s.problem == Some(SyncProblem::Outdated))
+    };
     view! {
         <button
             type="button"
             class="sync-badge"
             data-state=move || text.get().0
             aria-live="polite"
-            title="Sync now"
+            title=move || if reloads() { "Reload Hallpass" } else { "Sync now" }
             on:click=move |_| {
-                if state.sync.with(|s| s.problem == Some(SyncProblem::Outdated)) {
+                if reloads() {
                     actions::reload();
                 } else {
                     actions::sync_now(state);
