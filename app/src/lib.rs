@@ -264,22 +264,12 @@ pub fn hydrate() {
         .and_then(|json| serde_json::from_str::<Vec<protocol::SessionData>>(&json).ok());
     // The server's program, not scrolled: drawn off screen from the first
     // screen down, a slice per task, and shown once that screen is drawn.
+    // Any other page is shown once drawn too (`takeover::ShowOnceDrawn`).
     let first_screen = takeover::program_first_screen().filter(|_| program.is_some());
     let Some(takeover) = takeover::Takeover::new(body) else {
         return;
     };
-    let slicing = first_screen.map(|first| {
-        let takeover = takeover.clone();
-        pages::program::SliceFirstDraw::new(first, move || takeover.swap())
-    });
-    // Any other page: shown once drawn if it is a lazy page (its chunk
-    // fetched meanwhile), a task after the mount if not.
-    let show = slicing.is_none().then(|| {
-        let takeover = takeover.clone();
-        pages::lazy::ShowOnceDrawn::new(move || {
-            let _ = takeover.swap();
-        })
-    });
+    let show = takeover::ShowOnceDrawn::new(takeover.clone());
     let app = move || {
         if let Some(account) = account {
             provide_context(account);
@@ -287,12 +277,10 @@ pub fn hydrate() {
         if let Some(program) = program {
             provide_context(state::ServerProgram(program));
         }
-        if let Some(slicing) = slicing {
-            provide_context(slicing);
+        if let Some(cards) = first_screen {
+            provide_context(pages::program::SliceFirstDraw(cards));
         }
-        if let Some(show) = show {
-            provide_context(show);
-        }
+        provide_context(show);
         view! { <App/> }
     };
     // The app is built in a task of its own: this one compiled the bundle
@@ -302,25 +290,10 @@ pub fn hydrate() {
         move || {
             takeover.mount(app);
             client::register_service_worker();
-            if let Some(show) = show {
-                // A task later: the router's first step, where a lazy page
-                // claims the showing, runs on the mount's executor after
-                // this task's code.
-                components::run_later(move || show.show_unclaimed(), std::time::Duration::ZERO);
-            }
-            if let Some(slicing) = slicing {
-                // Once the mount's effects have run: a program list that
-                // was not drawn (the device's own program read meanwhile
-                // and empty) shows the app's page at once.
-                components::run_later(
-                    move || {
-                        if slicing.pending() {
-                            let _ = takeover.swap();
-                        }
-                    },
-                    std::time::Duration::ZERO,
-                );
-            }
+            // A task later: the router's first step, where a lazy page
+            // claims the showing, runs on the mount's executor after this
+            // task's code.
+            components::run_later(move || show.show_unclaimed(), std::time::Duration::ZERO);
         },
         std::time::Duration::ZERO,
     );

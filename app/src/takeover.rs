@@ -10,10 +10,12 @@
 //!   `input` and a `change` event, which the views listen to), and the
 //!   focus, with the caret, goes back where it was.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
-use leptos::prelude::{IntoView, document, request_animation_frame, window};
+use leptos::prelude::{
+    IntoView, LocalStorage, StoredValue, UpdateValue, document, request_animation_frame,
+    use_context, window,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
 use web_sys::{Event, EventInit, HtmlElement};
@@ -33,7 +35,6 @@ struct Parts {
     /// The app's root, `display: contents` so that the app lays out as
     /// the body's own children would.
     root: HtmlElement,
-    swapped: Cell<bool>,
 }
 
 impl Takeover {
@@ -44,11 +45,7 @@ impl Takeover {
             .dyn_into::<HtmlElement>()
             .ok()?;
         root.set_class_name("app-root");
-        Some(Takeover(Rc::new(Parts {
-            body,
-            root,
-            swapped: Cell::new(false),
-        })))
+        Some(Takeover(Rc::new(Parts { body, root })))
     }
 
     /// Draws the app into the off-screen root. Its effects run, and its
@@ -57,16 +54,13 @@ impl Takeover {
         leptos::mount::mount_to(self.0.root.clone(), app).forget();
     }
 
-    /// Puts the app in place of the server's markup; the first call only.
-    /// What the person did to the server's copy meanwhile (typed, chose,
-    /// focused, scrolled) is read just before it goes and given back to
-    /// the app's page in its next frame. Says whether the page had been
-    /// scrolled: the card to scroll back to must then be drawn by that
-    /// frame.
-    pub fn swap(&self) -> bool {
-        if self.0.swapped.replace(true) {
-            return false;
-        }
+    /// Puts the app in place of the server's markup, once
+    /// ([`ShowOnceDrawn`]). What the person did to the server's copy
+    /// meanwhile (typed, chose, focused, scrolled) is read just before it
+    /// goes and given back to the app's page in its next frame. Says
+    /// whether the page had been scrolled: the card to scroll back to must
+    /// then be drawn by that frame.
+    fn swap(&self) -> bool {
         let scrolled = window().scroll_y().unwrap_or(0.0) > 0.0;
         let anchor = scrolled.then(ScrollAnchor::find).flatten();
         let typed = TypedAhead::read();
@@ -89,6 +83,103 @@ impl Takeover {
             typed.restore();
         });
         scrolled
+    }
+}
+
+/// When the app takes the server's copy's place: once the page it starts
+/// on is drawn, so that the server's copy stays on screen meanwhile and no
+/// task of the start draws a whole page. The part of the app that draws
+/// the page the app starts on claims the showing
+/// ([`ShowOnceDrawn::claim`]): a lazy route, fetching its chunk meanwhile
+/// (`pages::lazy`), or the program's list, drawing its first screen a
+/// slice at a time (`pages::program::SliceFirstDraw`). Any other page is
+/// drawn by the mount itself, and leaves the showing unclaimed: the app is
+/// shown in the task after the mount's ([`ShowOnceDrawn::show_unclaimed`]).
+#[derive(Clone, Copy)]
+pub struct ShowOnceDrawn(StoredValue<Showing, LocalStorage>);
+
+/// Puts the app on screen; says whether the page had been scrolled.
+type Show = Box<dyn FnOnce() -> bool>;
+
+enum Showing {
+    Unclaimed(Show),
+    Claimed(Show),
+    Shown,
+}
+
+impl Showing {
+    /// The show, leaving `Shown`, if no part of the app has claimed it.
+    fn take_unclaimed(&mut self) -> Option<Show> {
+        match std::mem::replace(self, Showing::Shown) {
+            Showing::Unclaimed(show) => Some(show),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+
+    /// The show, leaving `Shown`, if a part of the app has claimed it.
+    fn take_claimed(&mut self) -> Option<Show> {
+        match std::mem::replace(self, Showing::Shown) {
+            Showing::Claimed(show) => Some(show),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+}
+
+impl ShowOnceDrawn {
+    /// Showing `takeover`'s app, for the app's context.
+    pub fn new(takeover: Takeover) -> Self {
+        let show: Show = Box::new(move || takeover.swap());
+        ShowOnceDrawn(StoredValue::new_local(Showing::Unclaimed(show)))
+    }
+
+    /// The showing, for the part of the app drawing the page it starts
+    /// on, if no other part has claimed it: the first to ask claims it.
+    pub fn claim() -> Option<Self> {
+        let this = use_context::<Self>()?;
+        let claimed = this
+            .0
+            .try_update_value(|s| {
+                let show = s.take_unclaimed()?;
+                *s = Showing::Claimed(show);
+                Some(())
+            })
+            .flatten();
+        claimed.map(|()| this)
+    }
+
+    /// Shows the app now unless a part of it claimed the showing.
+    pub fn show_unclaimed(self) {
+        if let Some(show) = self.0.try_update_value(Showing::take_unclaimed).flatten() {
+            show();
+        }
+    }
+
+    /// Shows the app now, if claimed and not shown yet; says whether the
+    /// page had been scrolled.
+    pub fn show_claimed(self) -> bool {
+        self.0
+            .try_update_value(Showing::take_claimed)
+            .flatten()
+            .is_some_and(|show| show())
+    }
+
+    /// Shows the app in the next task, if claimed and not shown yet: what
+    /// the part that claimed it draws in this task is drawn by then. The
+    /// timer is the browser's own, not Leptos's, which would be cancelled
+    /// with the part of the page that set it: a part that goes away
+    /// without drawing its page leaves the page that replaces it to show.
+    pub fn show_claimed_later(self) {
+        let show = wasm_bindgen::closure::Closure::once_into_js(move || {
+            self.show_claimed();
+        });
+        let _ =
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(show.unchecked_ref(), 0);
     }
 }
 

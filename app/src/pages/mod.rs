@@ -66,95 +66,25 @@ pub mod lazy {
         })
     }
 
-    /// What shows the app in place of the server's copy of the page
-    /// (`app::takeover`), when the page the app starts on is one of this
-    /// chunk's: it is shown once that page is drawn, so the server's copy
-    /// stays on screen while the chunk is fetched, and the start is three
-    /// tasks (the app's frame, the page, the swap) instead of one followed
-    /// by a page with nothing in it. The router asks for a lazy route's
-    /// data as it starts fetching the chunk, in the task that mounts the
-    /// app; that route claims the showing, and any later one finds it
-    /// claimed. A start on any other page leaves it unclaimed, and the app
-    /// is shown in the task after the mount's
-    /// ([`ShowOnceDrawn::show_unclaimed`]).
-    #[cfg(feature = "browser")]
-    #[derive(Clone, Copy)]
-    pub struct ShowOnceDrawn(StoredValue<Showing, LocalStorage>);
-
-    #[cfg(feature = "browser")]
-    enum Showing {
-        Unclaimed(Box<dyn FnOnce()>),
-        Claimed(Box<dyn FnOnce()>),
-        Shown,
-    }
-
-    #[cfg(feature = "browser")]
-    impl ShowOnceDrawn {
-        pub fn new(show: impl FnOnce() + 'static) -> Self {
-            ShowOnceDrawn(StoredValue::new_local(Showing::Unclaimed(Box::new(show))))
-        }
-
-        /// Shows the app now unless a lazy page claimed the showing.
-        pub fn show_unclaimed(self) {
-            if let Some(Showing::Unclaimed(show)) = self.replace_if(false) {
-                show();
-            }
-        }
-
-        /// The showing, for the lazy page being routed to, if no page has
-        /// claimed it yet.
-        fn claim() -> Option<Self> {
-            let this = use_context::<Self>()?;
-            let Some(Showing::Unclaimed(show)) = this.replace_if(false) else {
-                return None;
-            };
-            this.0.set_value(Showing::Claimed(show));
-            Some(this)
-        }
-
-        /// Shows the app in the next task: the page that claimed the
-        /// showing is drawn by then (the router draws it once its view is
-        /// ready, in this task).
-        fn show_claimed_later(self) {
-            crate::components::run_later(
-                move || {
-                    if let Some(Showing::Claimed(show)) = self.replace_if(true) {
-                        show();
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
-        }
-
-        /// Takes the state out (leaving `Shown`) when it is claimed or
-        /// unclaimed as asked; puts nothing back.
-        fn replace_if(self, claimed: bool) -> Option<Showing> {
-            self.0
-                .try_update_value(|s| match (&*s, claimed) {
-                    (Showing::Unclaimed(_), false) | (Showing::Claimed(_), true) => {
-                        Some(std::mem::replace(s, Showing::Shown))
-                    }
-                    _ => None,
-                })
-                .flatten()
-        }
-    }
-
     /// A route showing `Page::$page`. Each page reads its own data from
     /// the app's state once it is built, so a route has nothing to load
-    /// beside the chunk; its data is only whether it shows the app.
+    /// beside the chunk; its data is only whether it shows the app
+    /// (`takeover::ShowOnceDrawn`). The router asks for it as it starts
+    /// fetching the chunk, in the task that mounts the app, so the page
+    /// the app starts on claims the showing, and the server's copy stays
+    /// on screen until that page is drawn.
     macro_rules! lazy_page {
         ($page:ident) => {
             pub struct $page {
                 #[cfg(feature = "browser")]
-                show: Option<ShowOnceDrawn>,
+                show: Option<crate::takeover::ShowOnceDrawn>,
             }
 
             impl LazyRoute for $page {
                 fn data() -> Self {
                     Self {
                         #[cfg(feature = "browser")]
-                        show: ShowOnceDrawn::claim(),
+                        show: crate::takeover::ShowOnceDrawn::claim(),
                     }
                 }
                 async fn view(this: Self) -> AnyView {

@@ -78,49 +78,29 @@ struct Slot {
     ids: Vec<SessionId>,
 }
 
-/// The app's first draw of the server's program, in slices: set when the
-/// app starts on the program the server painted, with the page not
-/// scrolled. The program whole is one long task on a mid-range phone
-/// (BENCHMARKS.md) while the server's copy already shows it. The app is
-/// drawn off screen (`takeover::Takeover`): the page without cards, then
-/// the cards a few per task, and once the cards the first screen shows are
-/// drawn, `shown` puts the app in place of the server's copy; the rest
-/// follow a slice per task, the page answering taps meanwhile. A program
-/// drawn again later (back from a session, where the browser restores the
-/// scroll position) is drawn whole at once, so the page keeps its height
-/// and the reader their place.
+/// The app's first draw of the server's program, in slices: provided
+/// with how many cards the server's first screen shows, when the app
+/// starts on the program the server painted, with the page not scrolled.
+/// The program whole is one long task on a mid-range phone (BENCHMARKS.md)
+/// while the server's copy already shows it. The app is drawn off screen
+/// (`takeover::Takeover`): the page without cards, then the cards a few
+/// per task; once the first screen's cards are drawn, the list shows the
+/// app in place of the server's copy (it claims `takeover::ShowOnceDrawn`),
+/// and the rest follow a slice per task, the page answering taps
+/// meanwhile. A program drawn again later (back from a session, where the
+/// browser restores the scroll position) finds the showing done and is
+/// drawn whole at once, so the page keeps its height and the reader their
+/// place.
 #[cfg(feature = "browser")]
 #[derive(Clone, Copy)]
-pub struct SliceFirstDraw(StoredValue<Option<FirstScreen>, LocalStorage>);
+pub struct SliceFirstDraw(pub usize);
 
-/// How many cards the first screen shows, and what to do once they are
-/// drawn: `shown` says whether the reader had scrolled meanwhile.
+/// How many cards the first screen shows, and the showing to do once they
+/// are drawn.
 #[cfg(feature = "browser")]
 struct FirstScreen {
     cards: usize,
-    shown: Box<dyn FnOnce() -> bool>,
-}
-
-#[cfg(feature = "browser")]
-impl SliceFirstDraw {
-    pub fn new(cards: usize, shown: impl FnOnce() -> bool + 'static) -> Self {
-        SliceFirstDraw(StoredValue::new_local(Some(FirstScreen {
-            cards,
-            shown: Box::new(shown),
-        })))
-    }
-
-    /// Whether no program list has taken it yet.
-    pub fn pending(self) -> bool {
-        self.0.with_value(Option::is_some)
-    }
-
-    /// The first screen, once, for the first draw.
-    fn take() -> Option<FirstScreen> {
-        use_context::<SliceFirstDraw>()
-            .and_then(|s| s.0.try_update_value(Option::take))
-            .flatten()
-    }
+    show: crate::takeover::ShowOnceDrawn,
 }
 
 /// The program by day and start time, as the filter has it.
@@ -165,9 +145,15 @@ fn ProgramList() -> impl IntoView {
     // slices (`SliceFirstDraw`), which starts from none.
     let drawn = RwSignal::new(usize::MAX);
     #[cfg(feature = "browser")]
-    if let Some(first) = SliceFirstDraw::take() {
+    if let Some(SliceFirstDraw(cards)) = use_context()
+        && let Some(show) = crate::takeover::ShowOnceDrawn::claim()
+    {
         drawn.set(0);
-        draw_rest(drawn, count, None, Some(first));
+        // A list that goes before its first screen is drawn (the device's
+        // own program, read meanwhile, is empty) leaves the page that
+        // replaces it to show.
+        on_cleanup(move || show.show_claimed_later());
+        draw_rest(drawn, count, None, Some(FirstScreen { cards, show }));
     }
     let days = move || {
         let drawn = drawn.get();
@@ -244,7 +230,7 @@ fn ProgramList() -> impl IntoView {
 const SLICE_MS: f64 = 10.0;
 
 /// Draws the program's cards a slice per task until all are drawn,
-/// calling `first`'s `shown` once the first screen's are. Each slice is
+/// showing the app once the first screen's are (`first`). Each slice is
 /// sized from what the last one cost per card on this device, so a fast
 /// laptop takes few steps and a slow phone stays responsive. Stops when
 /// the list goes away.
@@ -258,21 +244,16 @@ fn draw_rest(
     crate::components::run_later(
         move || {
             let now = now_ms();
+            // Gone: the list's cleanup saw to the showing.
             let (Some(n), Some(all)) = (drawn.try_get_untracked(), count.try_get_untracked())
             else {
-                // Gone before its first screen was drawn (the device's own
-                // program, read meanwhile, is empty): the app's page is
-                // what there is to show.
-                if let Some(first) = first {
-                    let _ = (first.shown)();
-                }
                 return;
             };
             let first = match first {
                 Some(first) if n >= first.cards.min(all) => {
                     // Scrolled while the app was drawn: every card at once,
                     // for the reader's place to be found (`takeover`).
-                    if (first.shown)() {
+                    if first.show.show_claimed() {
                         drawn.set(usize::MAX);
                         return;
                     }
