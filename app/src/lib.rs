@@ -21,10 +21,10 @@ mod takeover;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, path};
 
-use components::sync_badge::SyncBadge;
+use components::header::Header;
 use pages::{lazy, program::ProgramPage};
 
 /// A route that must open offline, and the cached page that serves it.
@@ -155,34 +155,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Hallpass".to_owned() } else { format!("{page} · Hallpass") }/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="app-header">
-                <A href="/" attr:class="brand">
-                    <span class="brand-mark" aria-hidden="true">"H"</span>
-                    <span>"Hallpass"</span>
-                </A>
-                // A kiosk's nav shows check-in instead of the attendee pages
-                // (a class, not two views: cheaper in the bundle).
-                <nav aria-label="Main" class:kiosk-nav=move || state.account.with(|a| a.as_ref().is_some_and(|a| a.kiosk().is_some()))>
-                    <A href="/" exact=true attr:class="attendee-only">"Program"</A>
-                    <A href="/agenda" attr:class="attendee-only">"My agenda"</A>
-                    <A href="/badge" attr:class="attendee-only">"My badge"</A>
-                    <A href="/mentoring" attr:class="attendee-only">"Mentoring"</A>
-                    <A href="/kiosk" attr:class="kiosk-only">"Check-in"</A>
-                    <A href="/sync">
-                        "Changes"
-                        {move || {
-                            let n = state.outbox.with(Vec::len) + state.rejected.with(Vec::len);
-                            (n > 0).then(|| view! { <span class="count">{n}</span> })
-                        }}
-                    </A>
-                    {move || if state.loaded.get() && state.account.with(Option::is_none) {
-                        Some(view! { <A href="/signin">"Sign in"</A> })
-                    } else {
-                        None
-                    }}
-                </nav>
-                <SyncBadge/>
-            </header>
+            <Header/>
             <p class="notice" role="alert">
                 {move || state.notice.get().map(|message| view! {
                     <span>{message}</span>
@@ -220,7 +193,7 @@ fn NotFound() -> impl IntoView {
         <Title text="Not found"/>
         <section class="page">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. "<A href="/">"Go to the program"</A>"."</p>
+            <p>"There is nothing at this address. "<a href="/">"Go to the program"</a>"."</p>
         </section>
     }
 }

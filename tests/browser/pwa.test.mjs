@@ -161,10 +161,15 @@ describe("a split bundle", () => {
     await app.server.stop();
     await app.context.setOffline(true);
     // By link, in the page that is open: each page's chunk comes from the cache.
+    assert.equal(await navLink(page, "Program").getAttribute("aria-current"), "page");
     await navLink(page, "Mentoring").click();
     await headingBecomes(page, "Mentoring log");
     await navLink(page, "My agenda").click();
     await headingBecomes(page, "My agenda");
+    // The header marks the page the person is on, and that one alone.
+    assert.equal(await navLink(page, "My agenda").getAttribute("aria-current"), "page");
+    assert.equal(await navLink(page, "Program").getAttribute("aria-current"), null);
+    assert.equal(await navLink(page, "Mentoring").getAttribute("aria-current"), null);
     // By address, each page opened afresh: the server's markup paints
     // first, so the pages' chunk must have come in too.
     const pages = [

@@ -3,6 +3,7 @@
 pub mod badge_qr;
 pub mod camera;
 pub mod focus;
+pub mod header;
 pub mod register;
 pub mod session_card;
 pub mod sync_badge;

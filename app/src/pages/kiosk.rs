@@ -14,7 +14,6 @@ use std::time::Duration;
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -77,7 +76,7 @@ fn Kiosk(session_id: Signal<Option<String>>) -> impl IntoView {
                         <h1>"Check-in kiosk"</h1>
                         <p>
                             {format!("This device is signed in as {} {}. ", a.first_name, a.last_name)}
-                            "To use it as a kiosk, sign out on the "<A href="/sync">"Changes"</A>
+                            "To use it as a kiosk, sign out on the "<a href="/sync">"Changes"</a>
                             " page first, then pair it with a code from the organizers."
                         </p>
                     }),

@@ -3,7 +3,6 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::register::RegisterControl;
@@ -106,7 +105,7 @@ pub fn SessionPage() -> impl IntoView {
         <Title text="Session"/>
         <section class="page session-detail">
             <p class="back">
-                <A href="/">"← Program"</A>
+                <a href="/">"← Program"</a>
             </p>
             <Show
                 when=move || state.loaded.get() || listing.with(Option::is_some)

@@ -6,7 +6,6 @@
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::components::camera::CameraScan;
 use crate::device::Holder;
@@ -45,7 +44,7 @@ pub fn SignInPage() -> impl IntoView {
                         Holder::Kiosk(k) => ("This device is the check-in kiosk ", k.name, "/kiosk", "Go to check-in"),
                     };
                     return EitherOf3::B(view! {
-                        <p>{lead}<strong>{name}</strong>". "<A href=href>{go}</A>"."</p>
+                        <p>{lead}<strong>{name}</strong>". "<a href=href>{go}</a>"."</p>
                         <Show when=move || linked_again.get()>
                             <p class="notice" role="status">
                                 "The sign-in link was not used: this device is already signed in. \
