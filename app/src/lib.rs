@@ -143,6 +143,13 @@ fn set_page_security_policy() {
     }
 }
 
+/// Whether the app draws its page yet. In the browser the app's frame
+/// (header, navigation, sync state) is drawn in one task and its page in
+/// the next (`hydrate`): on a phone, the two in one task are long enough to
+/// hold up a tap. Not provided on the server, which draws both at once.
+#[derive(Clone, Copy)]
+struct DrawPage(RwSignal<bool>);
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -150,6 +157,8 @@ pub fn App() -> impl IntoView {
 
     #[cfg(feature = "browser")]
     Effect::new(move |_| client::start(state));
+    let draw_page = use_context::<DrawPage>();
+    let page_drawn = move || draw_page.is_none_or(|DrawPage(draw)| draw.get());
 
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Hallpass".to_owned() } else { format!("{page} · Hallpass") }/>
@@ -164,6 +173,7 @@ pub fn App() -> impl IntoView {
                 })}
             </p>
             <main id="main" tabindex="-1">
+                {move || page_drawn().then(|| view! {
                 <ErrorBoundary fallback=|_| view! { <PageUnavailable/> }>
                     <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=ProgramPage/>
@@ -178,6 +188,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/kiosk/sessions/:id") view={Lazy::<lazy::KioskSession>::new()}/>
                     </Routes>
                 </ErrorBoundary>
+                })}
             </main>
         </Router>
     }
@@ -243,6 +254,7 @@ pub fn hydrate() {
         return;
     };
     let show = takeover::ShowOnceDrawn::new(takeover.clone());
+    let draw_page = RwSignal::new(false);
     let app = move || {
         if let Some(account) = account {
             provide_context(account);
@@ -254,6 +266,7 @@ pub fn hydrate() {
             provide_context(pages::program::SliceFirstDraw(cards));
         }
         provide_context(show);
+        provide_context(DrawPage(draw_page));
         view! { <App/> }
     };
     // The app is built in a task of its own: this one compiled the bundle
@@ -263,10 +276,17 @@ pub fn hydrate() {
         move || {
             takeover.mount(app);
             client::register_service_worker();
-            // A task later: the router's first step, where a lazy page
-            // claims the showing, runs on the mount's executor after this
-            // task's code.
-            components::run_later(move || show.show_unclaimed(), std::time::Duration::ZERO);
+            // The page in a task of its own (`DrawPage`).
+            components::run_later(
+                move || {
+                    draw_page.set(true);
+                    // A task later: the router's first step, where a lazy
+                    // page claims the showing, runs on the executor after
+                    // this task's code.
+                    components::run_later(move || show.show_unclaimed(), std::time::Duration::ZERO);
+                },
+                std::time::Duration::ZERO,
+            );
         },
         std::time::Duration::ZERO,
     );
