@@ -93,8 +93,9 @@ impl Takeover {
 /// ([`ShowOnceDrawn::claim`]): a lazy route, fetching its chunk meanwhile
 /// (`pages::lazy`), or the program's list, drawing its first screen a
 /// slice at a time (`pages::program::SliceFirstDraw`). Any other page is
-/// drawn by the mount itself, and leaves the showing unclaimed: the app is
-/// shown in the task after the mount's ([`ShowOnceDrawn::show_unclaimed`]).
+/// drawn whole in the page's task (`DrawPage` in `app`), and leaves the
+/// showing unclaimed: the app is shown in the task after that one
+/// ([`ShowOnceDrawn::show_unclaimed`]).
 #[derive(Clone, Copy)]
 pub struct ShowOnceDrawn(StoredValue<Showing, LocalStorage>);
 

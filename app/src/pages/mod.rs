@@ -70,9 +70,9 @@ pub mod lazy {
     /// the app's state once it is built, so a route has nothing to load
     /// beside the chunk; its data is only whether it shows the app
     /// (`takeover::ShowOnceDrawn`). The router asks for it as it starts
-    /// fetching the chunk, in the task that mounts the app, so the page
-    /// the app starts on claims the showing, and the server's copy stays
-    /// on screen until that page is drawn.
+    /// fetching the chunk, in the page's task (`DrawPage` in `app`), so
+    /// the page the app starts on claims the showing, and the server's
+    /// copy stays on screen until that page is drawn.
     macro_rules! lazy_page {
         ($page:ident) => {
             pub struct $page {
