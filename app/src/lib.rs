@@ -174,20 +174,20 @@ pub fn App() -> impl IntoView {
             </p>
             <main id="main" tabindex="-1">
                 {move || page_drawn().then(|| view! {
-                <ErrorBoundary fallback=|_| view! { <PageUnavailable/> }>
-                    <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/") view=ProgramPage/>
-                        <Route path=path!("/sessions/:id") view={Lazy::<lazy::Session>::new()}/>
-                        <Route path=path!("/agenda") view={Lazy::<lazy::Agenda>::new()}/>
-                        <Route path=path!("/badge") view={Lazy::<lazy::Badge>::new()}/>
-                        <Route path=path!("/mentoring") view={Lazy::<lazy::Mentoring>::new()}/>
-                        <Route path=path!("/growth") view={Lazy::<lazy::Growth>::new()}/>
-                        <Route path=path!("/signin") view={Lazy::<lazy::SignIn>::new()}/>
-                        <Route path=path!("/sync") view={Lazy::<lazy::Changes>::new()}/>
-                        <Route path=path!("/kiosk") view={Lazy::<lazy::Kiosk>::new()}/>
-                        <Route path=path!("/kiosk/sessions/:id") view={Lazy::<lazy::KioskSession>::new()}/>
-                    </Routes>
-                </ErrorBoundary>
+                    <ErrorBoundary fallback=|_| view! { <PageUnavailable/> }>
+                        <Routes fallback=|| view! { <NotFound/> }>
+                            <Route path=path!("/") view=ProgramPage/>
+                            <Route path=path!("/sessions/:id") view={Lazy::<lazy::Session>::new()}/>
+                            <Route path=path!("/agenda") view={Lazy::<lazy::Agenda>::new()}/>
+                            <Route path=path!("/badge") view={Lazy::<lazy::Badge>::new()}/>
+                            <Route path=path!("/mentoring") view={Lazy::<lazy::Mentoring>::new()}/>
+                            <Route path=path!("/growth") view={Lazy::<lazy::Growth>::new()}/>
+                            <Route path=path!("/signin") view={Lazy::<lazy::SignIn>::new()}/>
+                            <Route path=path!("/sync") view={Lazy::<lazy::Changes>::new()}/>
+                            <Route path=path!("/kiosk") view={Lazy::<lazy::Kiosk>::new()}/>
+                            <Route path=path!("/kiosk/sessions/:id") view={Lazy::<lazy::KioskSession>::new()}/>
+                        </Routes>
+                    </ErrorBoundary>
                 })}
             </main>
         </Router>
