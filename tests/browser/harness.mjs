@@ -188,8 +188,12 @@ export async function visit(page, url) {
   await appLive(page);
 }
 
-/** How many sessions the device holds in its own store (IndexedDB). */
-async function storedSessions(page) {
+/**
+ * How many sessions the device holds in its own store (IndexedDB) from a
+ * pull: none until it has pulled (it keeps the program the server rendered
+ * into the page until then).
+ */
+async function pulledSessions(page) {
   return page.evaluate(
     () =>
       new Promise((resolve) => {
@@ -198,9 +202,11 @@ async function storedSessions(page) {
         open.onsuccess = () => {
           const db = open.result;
           try {
-            const count = db.transaction("sessions").objectStore("sessions").count();
-            count.onsuccess = () => resolve(count.result);
-            count.onerror = () => resolve(0);
+            const tx = db.transaction(["sessions", "meta"]);
+            const count = tx.objectStore("sessions").count();
+            const sync = tx.objectStore("meta").get("sync");
+            tx.oncomplete = () => resolve(sync.result && JSON.parse(sync.result).cursor ? count.result : 0);
+            tx.onerror = () => resolve(0);
           } catch {
             resolve(0);
           } finally {
@@ -214,16 +220,15 @@ async function storedSessions(page) {
 
 /**
  * Waits until the app is live and shows at least `min` sessions that the
- * device holds itself: the page may show the program the server rendered
- * into it before the device has pulled one, and a device that goes offline
- * then has none in its store.
+ * device has pulled itself: the page may show the program the server
+ * rendered into it before the device has pulled one.
  */
 export async function waitForProgram(page, min = 60) {
   await appLive(page);
   await page.waitForFunction((n) => document.querySelectorAll(".session-card").length >= n, min, { timeout: 20_000 });
   const deadline = Date.now() + 20_000;
-  while ((await storedSessions(page)) < min) {
-    if (Date.now() > deadline) throw new Error(`the device holds fewer than ${min} sessions 20 s after its program showed`);
+  while ((await pulledSessions(page)) < min) {
+    if (Date.now() > deadline) throw new Error(`the device has pulled fewer than ${min} sessions 20 s after its program showed`);
     await page.waitForTimeout(100);
   }
 }

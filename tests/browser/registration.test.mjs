@@ -6,7 +6,9 @@
 // (c) two tabs of one phone: only one syncs, a change made in the other
 //     reaches the server through it, and both show the verdict;
 // (d) the server's database is replaced: the phone keeps its unsent
-//     change, asks to sign in again, then sends it.
+//     change, asks to sign in again, then sends it;
+// (g) a registration made before the device's first pull came shows on
+//     the agenda after an offline restart.
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +17,7 @@ import { after, before, describe, it } from "node:test";
 import {
   apiDevice,
   apiSignIn,
+  appLive,
   demoCredentials,
   latest,
   launchProfile,
@@ -319,6 +322,42 @@ describe("registration offline", () => {
       }
       assert.deepEqual(titles.sort(), [one, two].sort(), "the second tab's change was not lost");
       assert.deepEqual(tabErrors.filter((e) => !/status of 401/.test(e)), []);
+    } finally {
+      await context.close();
+      removeDir(dir);
+    }
+  });
+
+  it("(g) a registration made before the device's first pull shows on the agenda after an offline restart", async () => {
+    const dir = tempDir("first-pull");
+    let context = await launchProfile(dir);
+    try {
+      // The device's pulls never get through: all it holds of the program
+      // is what the server rendered into the page.
+      await context.route("**/api/v1/sync/pull**", (route) => route.abort("internetdisconnected"));
+      let page = context.pages()[0] ?? (await context.newPage());
+      let pageErrors = watchErrors(page);
+      await signIn(page, url, people[3]);
+      await page.goto(url);
+      await appLive(page);
+      await waitForServiceWorker(page);
+      const first = page.locator(".session-card").filter({ has: page.locator("[data-action=register]") }).first();
+      const title = (await first.locator("h3 a").textContent()).trim();
+      await context.setOffline(true);
+      await card(page, title).locator("[data-action=register]").click();
+      await page.waitForSelector(".session-card [data-standing=pending]");
+      assert.deepEqual(pageErrors, []);
+
+      await context.close();
+      context = await launchProfile(dir);
+      await context.setOffline(true);
+      page = context.pages()[0] ?? (await context.newPage());
+      pageErrors = watchErrors(page);
+      await page.goto(`${url}/agenda`);
+      await page.waitForSelector(".agenda-item");
+      assert.equal(await page.locator(".agenda-item .session-title").textContent(), title);
+      assert.equal(await page.locator(".agenda-item").getAttribute("data-standing"), "pending");
+      assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();
       removeDir(dir);

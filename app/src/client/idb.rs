@@ -231,6 +231,38 @@ impl LocalStore {
         self.all(SESSIONS).await
     }
 
+    /// Keeps the program the server rendered into the page as the device's
+    /// own until its first pull, so that a device whose first pull has not
+    /// come (offline since the page loaded) still shows what it registered
+    /// for after a restart. Only while the device has never pulled and
+    /// holds no sessions: any pulled row is newer. The first pull replaces
+    /// them ([`LocalStore::apply_pull`]). `Ok(true)` when they were kept.
+    pub async fn keep_server_program(&self, program: &[SessionData]) -> Result<bool, StoreError> {
+        if program.is_empty() {
+            return Ok(false);
+        }
+        let tx = self
+            .db
+            .transaction([SESSIONS, META])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let sessions = tx.object_store(SESSIONS)?;
+        let meta: SyncMeta = read(&tx.object_store(META)?, SYNC_KEY)
+            .await?
+            .unwrap_or_default();
+        if meta.cursor.is_some() || sessions.count().primitive()?.await? > 0 {
+            return Ok(false);
+        }
+        for row in program {
+            sessions
+                .put(encode(row)?)
+                .with_key(row.id.clone())
+                .build()?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
     pub async fn registrations(&self) -> Result<Vec<RegistrationData>, StoreError> {
         self.all(REGISTRATIONS).await
     }
@@ -694,6 +726,13 @@ impl LocalStore {
         // read that begins before the commit sees the old rows, and a flag
         // raised earlier would be taken by that read and lost.
         let (mut roster_touched, mut checkins_touched) = (false, false);
+        // A device's first pull is the whole program: what it held before
+        // is the copy the server rendered into a page
+        // ([`LocalStore::keep_server_program`]), where a session deleted
+        // since would stay, as no deletion of it will ever come.
+        if previous.cursor.is_none() {
+            sessions.clear()?;
+        }
         if page.reset {
             sessions.clear()?;
             registrations.clear()?;

@@ -48,6 +48,7 @@ extern "C" {
 /// Opens the local store, shows what it holds, then keeps it in sync (in
 /// the one tab holding the sync lock).
 pub fn start(state: AppState) {
+    let server_program = use_context::<crate::state::ServerProgram>();
     spawn_local(async move {
         let store = match LocalStore::open().await {
             Ok(store) => Rc::new(store),
@@ -60,6 +61,11 @@ pub fn start(state: AppState) {
             }
         };
         STORE.with(|s| *s.borrow_mut() = Some(Rc::clone(&store)));
+        if let Some(program) = server_program
+            && let Err(e) = store.keep_server_program(&program.0).await
+        {
+            leptos::logging::warn!("could not keep the page's program on this device: {e}");
+        }
         show_local(&store, state).await;
         state.loaded.set(true);
         listen_to_other_tabs(state);
@@ -269,9 +275,10 @@ pub(super) async fn show_local(store: &LocalStore, state: AppState) {
     match store.sessions().await {
         Ok(sessions) => {
             set_if_changed(state.kiosk.rooms, to_rooms(&sessions));
-            // A device that has never pulled holds no program of its own:
-            // the one the server rendered into the page stays until the
-            // first pull brings the device's copy.
+            // A device that has never pulled may hold no program of its
+            // own (the page's could not be kept, `keep_server_program`):
+            // the one the server rendered into the page then stays until
+            // the first pull brings the device's copy.
             let never_pulled = matches!(&meta, Ok(m) if m.cursor.is_none());
             if !(sessions.is_empty() && never_pulled) {
                 set_if_changed(state.listings, listings(sessions));
