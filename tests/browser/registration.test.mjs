@@ -29,6 +29,7 @@ import {
   startServer,
   syncBadgeText,
   tempDir,
+  until,
   waitForProgram,
   waitForServiceWorker,
   watchErrors,
@@ -334,13 +335,20 @@ describe("registration offline", () => {
     try {
       // The device's pulls never get through: all it holds of the program
       // is what the server rendered into the page.
-      await context.route("**/api/v1/sync/pull**", (route) => route.abort("internetdisconnected"));
+      let pulls = 0;
+      await context.route("**/api/v1/sync/pull**", (route) => {
+        pulls += 1;
+        return route.abort("internetdisconnected");
+      });
       let page = context.pages()[0] ?? (await context.newPage());
       let pageErrors = watchErrors(page);
       await signIn(page, url, people[3]);
       await page.goto(url);
       await appLive(page);
       await waitForServiceWorker(page);
+      // This page's sync loop has run (its code is in) before the network goes.
+      const before = pulls;
+      await until(() => pulls > before, "a pull from the program page");
       const first = page.locator(".session-card").filter({ has: page.locator("[data-action=register]") }).first();
       const title = (await first.locator("h3 a").textContent()).trim();
       await context.setOffline(true);
