@@ -307,30 +307,30 @@ fn Filters() -> impl IntoView {
             </button>
         }
     };
-    let selects = select_filters(&ProgramFilter::default())
-        .into_iter()
-        .enumerate()
-        .map(|(i, (id, label, any, options, _))| {
-            let current = move || filter.with(|f| select_filters(f)[i].4);
-            let choose = move |ev: leptos::ev::Event| {
-                let value = event_target_value(&ev);
-                filter.update(|f| match i {
-                    0 => f.standard = Standard::parse(&value).ok(),
-                    1 => f.family = CareerFamily::parse(&value).ok(),
-                    _ => f.kind = SessionKind::parse(&value).ok(),
-                });
-            };
-            let options = options
+    let selects = SELECT_FILTERS
+        .iter()
+        .map(|select| {
+            let SelectFilter { id, label, any, options, value, choose } = *select;
+            // Each option's mark follows this select's value alone: typing
+            // in the search field or picking a day leaves them be.
+            let current = Memo::new(move |_| filter.with(value));
+            let options = options()
                 .into_iter()
-                .map(|(value, text)| {
-                    view! { <option value=value prop:selected=move || current() == value>{text}</option> }
+                .map(|(option, text)| {
+                    view! { <option value=option prop:selected=move || current.get() == option>{text}</option> }
                 })
                 .collect_view();
             view! {
                 <div class="field">
                     <label for=id>{label}</label>
-                    <select id=id on:change=choose>
-                        <option value="" prop:selected=move || current().is_empty()>{any}</option>
+                    <select
+                        id=id
+                        on:change=move |ev| {
+                            let picked = event_target_value(&ev);
+                            filter.update(|f| choose(f, &picked));
+                        }
+                    >
+                        <option value="" prop:selected=move || current.get().is_empty()>{any}</option>
                         {options}
                     </select>
                 </div>
@@ -390,47 +390,59 @@ fn more_label(f: &ProgramFilter) -> String {
     }
 }
 
-/// The three select filters: id, label, the "any" option, the options
-/// (value, text), and the value `f` holds.
-type SelectFilter = (
-    &'static str,
-    &'static str,
-    &'static str,
-    Vec<(&'static str, &'static str)>,
-    &'static str,
-);
+/// One of the filters behind "More filters": a select of every value.
+#[derive(Clone, Copy)]
+struct SelectFilter {
+    id: &'static str,
+    label: &'static str,
+    /// The option that turns the filter off.
+    any: &'static str,
+    /// (value, text) for each option.
+    options: fn() -> Vec<(&'static str, &'static str)>,
+    /// The value the filter holds; empty when off.
+    value: fn(&ProgramFilter) -> &'static str,
+    /// Sets the filter from a picked value; an unknown one turns it off.
+    choose: fn(&mut ProgramFilter, &str),
+}
 
-fn select_filters(f: &ProgramFilter) -> [SelectFilter; 3] {
-    [
-        (
-            "filter-standard",
-            "Universal Standard",
-            "Any standard",
+const SELECT_FILTERS: [SelectFilter; 3] = [
+    SelectFilter {
+        id: "filter-standard",
+        label: "Universal Standard",
+        any: "Any standard",
+        options: || {
             Standard::ALL
                 .iter()
                 .map(|s| (s.as_str(), s.as_str()))
-                .collect(),
-            f.standard.map_or("", |s| s.as_str()),
-        ),
-        (
-            "filter-family",
-            "Career family",
-            "Any career family",
+                .collect()
+        },
+        value: |f| f.standard.map_or("", Standard::as_str),
+        choose: |f, value| f.standard = Standard::parse(value).ok(),
+    },
+    SelectFilter {
+        id: "filter-family",
+        label: "Career family",
+        any: "Any career family",
+        options: || {
             CareerFamily::ALL
                 .iter()
                 .map(|c| (c.as_str(), c.as_str()))
-                .collect(),
-            f.family.map_or("", |c| c.as_str()),
-        ),
-        (
-            "filter-kind",
-            "Kind",
-            "Any kind",
+                .collect()
+        },
+        value: |f| f.family.map_or("", CareerFamily::as_str),
+        choose: |f, value| f.family = CareerFamily::parse(value).ok(),
+    },
+    SelectFilter {
+        id: "filter-kind",
+        label: "Kind",
+        any: "Any kind",
+        options: || {
             SessionKind::ALL
                 .iter()
                 .map(|k| (k.as_str(), k.label()))
-                .collect(),
-            f.kind.map_or("", |k| k.as_str()),
-        ),
-    ]
-}
+                .collect()
+        },
+        value: |f| f.kind.map_or("", SessionKind::as_str),
+        choose: |f, value| f.kind = SessionKind::parse(value).ok(),
+    },
+];
