@@ -91,7 +91,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // script element whose text a session's title could end.
     let program = use_context::<state::ServerProgram>()
         .filter(|program| !program.0.is_empty())
-        .and_then(|program| serde_json::to_string(&program.0).ok());
+        .and_then(|program| serde_json::to_string(&*program.0).ok());
     // Given to the pages whose first screen depends on it (the kiosk's);
     // an empty device's is drawn by the server.
     let account = use_context::<device::AccountHint>();
@@ -260,7 +260,7 @@ pub fn hydrate() {
             provide_context(account);
         }
         if let Some(program) = program {
-            provide_context(state::ServerProgram(program));
+            provide_context(state::ServerProgram(program.into()));
         }
         if let Some(cards) = first_screen {
             provide_context(pages::program::SliceFirstDraw(cards));

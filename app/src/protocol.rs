@@ -576,7 +576,7 @@ impl SessionData {
 /// The program as a device shows it, from sessions as the server sent them.
 /// A row the domain refuses would be a server bug: it is skipped rather
 /// than hiding the whole program.
-pub fn listings(sessions: Vec<SessionData>) -> Vec<Listing> {
+pub fn listings(sessions: impl IntoIterator<Item = SessionData>) -> Vec<Listing> {
     sessions
         .into_iter()
         .filter_map(|data| Listing::try_from(data).ok())

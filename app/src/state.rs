@@ -96,15 +96,16 @@ pub struct AppState {
 /// and the session pages with it, so they paint before any code runs; the
 /// browser starts from the same rows (read from the page), so the first
 /// frame the app draws is the page the server sent, until the device's own
-/// copy is read.
+/// copy is read. Shared, not copied: the rendering, the app's state and a
+/// device's first store all read the one list.
 #[derive(Debug, Clone, Default)]
-pub struct ServerProgram(pub Vec<SessionData>);
+pub struct ServerProgram(pub std::sync::Arc<[SessionData]>);
 
 impl AppState {
     pub fn provide() -> Self {
         let listings = RwSignal::new(
             use_context::<ServerProgram>()
-                .map(|program| crate::protocol::listings(program.0))
+                .map(|program| crate::protocol::listings(program.0.iter().cloned()))
                 .unwrap_or_default(),
         );
         let registrations = RwSignal::new(Vec::<RegistrationData>::new());

@@ -251,6 +251,9 @@ impl LocalStore {
             .await?
             .unwrap_or_default();
         if meta.cursor.is_some() || sessions.count().primitive()?.await? > 0 {
+            // Nothing written: the transaction ends here rather than being
+            // aborted when dropped.
+            tx.commit().await?;
             return Ok(false);
         }
         for row in program {
@@ -726,15 +729,14 @@ impl LocalStore {
         // read that begins before the commit sees the old rows, and a flag
         // raised earlier would be taken by that read and lost.
         let (mut roster_touched, mut checkins_touched) = (false, false);
-        // A device's first pull is the whole program: what it held before
-        // is the copy the server rendered into a page
+        // A reset is the whole scope again. So is a device's first pull:
+        // what it held before is the copy the server rendered into a page
         // ([`LocalStore::keep_server_program`]), where a session deleted
         // since would stay, as no deletion of it will ever come.
-        if previous.cursor.is_none() {
+        if page.reset || previous.cursor.is_none() {
             sessions.clear()?;
         }
         if page.reset {
-            sessions.clear()?;
             registrations.clear()?;
             attendees.clear()?;
             checkins.clear()?;

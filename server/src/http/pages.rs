@@ -61,7 +61,9 @@ pub async fn with_page_data(
             .await
         {
             Ok(program) => {
-                request.extensions_mut().insert(ServerProgram(program));
+                request
+                    .extensions_mut()
+                    .insert(ServerProgram(program.into()));
             }
             Err(e) => tracing::warn!(error = %e, "page rendered without the program"),
         }
