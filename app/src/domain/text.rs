@@ -51,16 +51,23 @@ fn checked(
     allowed_control: impl Fn(char) -> bool,
 ) -> Result<String, TextError> {
     let value = value.trim();
-    if value.chars().count() > max {
-        return Err(TextError::TooLong { field, max });
+    // One pass: a device checks every session of the program it starts
+    // with (`protocol::listings`), descriptions and all.
+    let (mut length, mut bidi, mut control) = (0, false, false);
+    for c in value.chars() {
+        length += 1;
+        bidi |= is_bidi_control(c);
+        control |= c.is_control() && !allowed_control(c);
     }
-    if value.chars().any(is_bidi_control) {
-        return Err(TextError::Bidi { field });
+    if length > max {
+        Err(TextError::TooLong { field, max })
+    } else if bidi {
+        Err(TextError::Bidi { field })
+    } else if control {
+        Err(TextError::Control { field })
+    } else {
+        Ok(value.to_owned())
     }
-    if value.chars().any(|c| c.is_control() && !allowed_control(c)) {
-        return Err(TextError::Control { field });
-    }
-    Ok(value.to_owned())
 }
 
 /// Lower-cases for searching. Accent folding comes with name search on the
@@ -130,6 +137,18 @@ mod tests {
                 Err(TextError::Bidi { field: "note" })
             );
         }
+        // Too long is said first, then the direction control, then the rest.
+        assert_eq!(
+            optional("room", "\u{202E}\u{7}abcdef", 5),
+            Err(TextError::TooLong {
+                field: "room",
+                max: 5
+            })
+        );
+        assert_eq!(
+            optional("room", "\u{7}\u{202E}", 5),
+            Err(TextError::Bidi { field: "room" })
+        );
         // A right-to-left name with its marks is a name.
         assert!(required("last_name", "\u{5DB}\u{5D4}\u{5DF}\u{200F}", 100).is_ok());
     }
