@@ -72,6 +72,12 @@ pub fn me_of(a: &AttendeeData) -> Me {
 /// the person dismisses it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rejected {
+    /// The device whose log held the change. A device signed in again
+    /// numbers its changes from 1 again, so a refusal is known by its
+    /// device and its seq, never its seq alone. Empty on a refusal kept
+    /// before devices were recorded with them.
+    #[serde(default)]
+    pub device_id: String,
     pub mutation: Mutation,
     pub code: String,
     pub message: String,

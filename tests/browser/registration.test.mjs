@@ -7,8 +7,11 @@
 //     reaches the server through it, and both show the verdict;
 // (d) the server's database is replaced: the phone keeps its unsent
 //     change, asks to sign in again, then sends it;
+// (e) a change the server refuses shows with its reason, and is dismissed;
 // (g) a registration made before the device's first pull came shows on
-//     the agenda after an offline restart.
+//     the agenda after an offline restart;
+// (h) a refusal stays when the phone signs in again (its changes numbered
+//     from 1 again) and a new change of the same number is refused too.
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -432,6 +435,45 @@ describe("registration offline", () => {
   });
 });
 
+/**
+ * `n` pairs of sessions at overlapping times, no two pairs overlapping
+ * each other: registering for both of a pair is a time conflict.
+ */
+async function overlappingPairs(url, n) {
+  const all = [...latest(await pullAll(url), "session").values()];
+  // Found on the page by title: only sessions whose title is theirs alone.
+  const sessions = all
+    .filter((s) => all.filter((t) => t.title === s.title).length === 1)
+    .sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+  const overlaps = (a, b) => Date.parse(a.starts_at) < Date.parse(b.ends_at) && Date.parse(b.starts_at) < Date.parse(a.ends_at);
+  const pairs = [];
+  for (const a of sessions) {
+    if (pairs.some((pair) => pair.some((s) => overlaps(s, a)))) continue;
+    const b = sessions.find((s) => s !== a && overlaps(a, s));
+    if (b) pairs.push([a, b]);
+    if (pairs.length === n) return pairs;
+  }
+  assert.fail(`the demo program has ${n} apart pairs of overlapping sessions`);
+}
+
+/** Registers for `here` on the phone while a second device of the same
+ * person registers for `elsewhere`, which the phone cannot know: offline,
+ * so its push is refused as a time conflict once it is back. */
+async function registerIntoConflict(app, person, [elsewhere, here]) {
+  const url = app.server.url;
+  await app.page.goto(url);
+  await waitForProgram(app.page);
+  await app.context.setOffline(true);
+  const other = await apiDevice(url, "attendee", { signin_code: person.code });
+  const [first] = await other.push([{ op: "registration.create", args: { registration_id: crypto.randomUUID(), session_id: elsewhere.id } }]);
+  assert.equal(first.status, "applied");
+  await card(app.page, here.title).locator("[data-action=register]").click();
+  await card(app.page, here.title).locator("[data-standing=pending]").waitFor();
+  await app.context.setOffline(false);
+  await app.page.click(".sync-badge");
+  return other;
+}
+
 describe("a change the server refuses", () => {
   let app;
 
@@ -446,34 +488,8 @@ describe("a change the server refuses", () => {
     const errors = watchErrors(page);
     const [person] = demoCredentials(app.server);
     await signIn(page, url, person);
-    await page.goto(url);
-    await waitForProgram(page);
-
-    // Two sessions at overlapping times.
-    const sessions = [...latest(await pullAll(url), "session").values()].sort((a, b) => a.starts_at.localeCompare(b.starts_at));
-    const overlaps = (a, b) => Date.parse(a.starts_at) < Date.parse(b.ends_at) && Date.parse(b.starts_at) < Date.parse(a.ends_at);
-    let pair;
-    for (const a of sessions) {
-      const b = sessions.find((s) => s !== a && overlaps(a, s));
-      if (b) {
-        pair = [a, b];
-        break;
-      }
-    }
-    assert.ok(pair, "the demo program has overlapping sessions");
-    const [elsewhere, here] = pair;
-
-    // The phone goes offline; meanwhile the same person registers for the
-    // other session from a second device, which the phone cannot know.
-    await app.context.setOffline(true);
-    const other = await apiDevice(url, "attendee", { signin_code: person.code });
-    const [first] = await other.push([{ op: "registration.create", args: { registration_id: crypto.randomUUID(), session_id: elsewhere.id } }]);
-    assert.equal(first.status, "applied");
-    await card(page, here.title).locator("[data-action=register]").click();
-    await card(page, here.title).locator("[data-standing=pending]").waitFor();
-
-    await app.context.setOffline(false);
-    await page.click(".sync-badge");
+    const [[elsewhere, here]] = await overlappingPairs(url, 1);
+    await registerIntoConflict(app, person, [elsewhere, here]);
     await page.goto(`${url}/sync`);
     const refused = page.locator(".rejected-list li[data-code=time_conflict]");
     await refused.waitFor({ timeout: 20_000 });
@@ -487,5 +503,58 @@ describe("a change the server refuses", () => {
     await page.waitForSelector("text=The server has accepted every change so far.");
     assert.equal(await page.locator('nav a[href="/sync"] .count').count(), 0);
     assert.deepEqual(errors, []);
+  });
+
+  it("(h) a refusal is kept when the phone signs in again and a new change of the same number is refused too", async () => {
+    await app?.close();
+    app = await openApp();
+    const url = app.server.url;
+    const page = app.page;
+    const [person] = demoCredentials(app.server);
+    const [first, second] = await overlappingPairs(url, 2);
+    await signIn(page, url, person);
+
+    // Refused: the phone's first change, seq 1.
+    const other = await registerIntoConflict(app, person, first);
+    await page.goto(`${url}/sync`);
+    const refused = page.locator(".rejected-list li[data-code=time_conflict]");
+    await until(async () => (await refused.count()) === 1, "the first refusal on the Changes page", 20_000);
+
+    // An organizer revokes the phone; it signs in again, as a new device
+    // whose changes are numbered from 1 again.
+    const password = app.server.output().match(/with password ([0-9a-f]{24})/)?.[1];
+    assert.ok(password, "the demo printed its organizer's password");
+    const organizer = await fetch(`${url}/api/v1/auth/organizer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "organizer@demo.hallpass.example", password }),
+    }).then((r) => r.json());
+    const admin = { authorization: `Bearer ${organizer.token}` };
+    const { devices } = await fetch(`${url}/api/v1/admin/devices`, { headers: admin }).then((r) => r.json());
+    const phone = devices.find((d) => d.kind === "attendee" && d.attendee_id && d.device_id !== other.device_id && !d.revoked);
+    assert.ok(phone, "the phone is among the devices");
+    const revoked = await fetch(`${url}/api/v1/admin/devices/${phone.device_id}/revoke`, { method: "POST", headers: admin });
+    assert.equal(revoked.status, 200);
+    await page.click(".sync-badge");
+    await page.goto(`${url}/signin`);
+    await page.waitForSelector("text=changes waiting on this device are kept", { timeout: 20_000 });
+    await signIn(page, url, person);
+
+    // Refused again, as the new device's seq 1: both refusals stay.
+    await registerIntoConflict(app, person, second);
+    await page.goto(`${url}/sync`);
+    await until(async () => (await refused.count()) === 2, "both refusals on the Changes page", 20_000);
+    assert.deepEqual((await refused.evaluateAll((items) => items.map((li) => li.dataset.seq))).sort(), ["1", "1"]);
+    const texts = await refused.allTextContents();
+    for (const [, here] of [first, second]) {
+      assert.ok(texts.some((t) => t.includes(`Register for “${here.title}”`)), `${here.title} in ${texts}`);
+    }
+    assert.equal(await page.locator('nav a[href="/sync"] .count').textContent(), "2");
+
+    // Dismissing one leaves the other.
+    await refused.filter({ hasText: first[1].title }).locator("button", { hasText: "Dismiss" }).click();
+    await until(async () => (await refused.count()) === 1, "one refusal left", 10_000);
+    assert.ok((await refused.textContent()).includes(second[1].title));
+    assert.equal(await page.locator('nav a[href="/sync"] .count').textContent(), "1");
   });
 });

@@ -4,6 +4,7 @@
 //! sides; on the server, where pages are rendered and never clicked, the
 //! changes are inert.
 
+use crate::device::Rejected;
 use crate::domain::ops::Operation;
 use crate::domain::{RegistrationId, SessionId};
 use crate::state::AppState;
@@ -54,11 +55,11 @@ pub fn sync_now(state: AppState) {
 }
 
 /// Forgets a refused change the person has read.
-pub fn dismiss(state: AppState, seq: u64) {
+pub fn dismiss(state: AppState, refusal: Rejected) {
     #[cfg(feature = "browser")]
-    in_browser::dismiss(state, seq);
+    in_browser::dismiss(state, refusal);
     #[cfg(not(feature = "browser"))]
-    let _ = (state, seq);
+    let _ = (state, refusal);
 }
 
 /// Loads the page again, from the network or the service worker: the
@@ -81,8 +82,7 @@ mod in_browser {
 
     use super::super::idb::StoreError;
     use super::super::{show_local, store, tell_other_tabs};
-    use crate::device::Account;
-    use crate::device::Holder;
+    use crate::device::{Account, Holder, Rejected};
     use crate::domain::checkin::CheckinKind;
     use crate::domain::ops::Operation;
     use crate::domain::signin::SigninCode;
@@ -210,10 +210,10 @@ mod in_browser {
         queue(state, Operation::RegistrationCancel { registration_id });
     }
 
-    pub(super) fn dismiss(state: AppState, seq: u64) {
+    pub(super) fn dismiss(state: AppState, refusal: Rejected) {
         spawn_local(async move {
             if let Some(store) = store() {
-                if let Err(e) = store.dismiss_rejected(seq).await {
+                if let Err(e) = store.dismiss_rejected(&refusal).await {
                     state
                         .notice
                         .set(Some(format!("This device could not save the change: {e}")));

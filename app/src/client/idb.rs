@@ -141,6 +141,18 @@ fn seq_key(seq: u64) -> String {
     format!("{seq:016}")
 }
 
+/// The key of a `rejected` row: its device's and seq's, as a `sent` row's,
+/// so a device signed in again (its changes numbered from 1 again) cannot
+/// replace an unread refusal with a new one. A refusal kept before rows
+/// named their device keeps the key it was stored under, its seq alone.
+fn rejected_key(r: &Rejected) -> String {
+    if r.device_id.is_empty() {
+        seq_key(r.mutation.seq)
+    } else {
+        sent_key(&r.device_id, r.mutation.seq)
+    }
+}
+
 /// The key of a `sent` row: by device, then in seq order.
 fn sent_key(device_id: &str, seq: u64) -> String {
     format!("{device_id}/{seq:016}")
@@ -535,7 +547,7 @@ impl LocalStore {
         let refusals: Vec<Rejected> = read_all(&rejected).await?;
         for r in refusals {
             if lost.iter().any(|l| l.mutation == r.mutation) {
-                rejected.delete(seq_key(r.mutation.seq)).build()?;
+                rejected.delete(rejected_key(&r)).build()?;
             }
         }
         let resent = lost.len();
@@ -619,13 +631,14 @@ impl LocalStore {
             match settle(mutation, result, &account.device_id, signer) {
                 Settled::Refused { code, message } => {
                     let row = Rejected {
+                        device_id: account.device_id.clone(),
                         mutation: mutation.clone(),
                         code,
                         message,
                     };
                     rejected
                         .put(encode(&row)?)
-                        .with_key(seq_key(mutation.seq))
+                        .with_key(rejected_key(&row))
                         .build()?;
                 }
                 Settled::Registration(row) => {
@@ -673,13 +686,15 @@ impl LocalStore {
         Ok(true)
     }
 
-    pub async fn dismiss_rejected(&self, seq: u64) -> Result<(), StoreError> {
+    pub async fn dismiss_rejected(&self, refusal: &Rejected) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction(REJECTED)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        tx.object_store(REJECTED)?.delete(seq_key(seq)).build()?;
+        tx.object_store(REJECTED)?
+            .delete(rejected_key(refusal))
+            .build()?;
         tx.commit().await?;
         Ok(())
     }

@@ -117,11 +117,11 @@ pub fn RegisterControl(session_id: SessionId, #[prop(optional)] compact: bool) -
     let open = move || {
         let refused = move || {
             refusal.get().map(|r| {
-                let seq = r.mutation.seq;
+                let message = r.message.clone();
                 view! {
                     <p class="register-refused" data-standing="rejected" role="alert">
-                        "Not registered: " {r.message} " "
-                        <button type="button" class="link-button" on:click=move |_| actions::dismiss(state, seq)>
+                        "Not registered: " {message} " "
+                        <button type="button" class="link-button" on:click=move |_| actions::dismiss(state, r.clone())>
                             "Dismiss"
                         </button>
                     </p>

@@ -116,21 +116,29 @@ fn Refused() -> impl IntoView {
             }
         >
             <ul class="change-list rejected-list">
-                <For each=move || state.rejected.get() key=|r| r.mutation.seq let(r)>
-                    <li data-seq=r.mutation.seq data-code=r.code.clone()>
-                        <strong>{describe(&state, &r.mutation)}</strong>
-                        ": "
-                        {r.message.clone()}
-                        " "
-                        <button
-                            type="button"
-                            class="link-button"
-                            on:click=move |_| actions::dismiss(state, r.mutation.seq)
-                        >
-                            "Dismiss"
-                        </button>
-                    </li>
-                </For>
+                <For
+                    each=move || state.rejected.get()
+                    key=|r| (r.device_id.clone(), r.mutation.seq)
+                    children=move |r| {
+                        let (seq, code, message) = (r.mutation.seq, r.code.clone(), r.message.clone());
+                        let what = describe(&state, &r.mutation);
+                        view! {
+                            <li data-seq=seq data-code=code>
+                                <strong>{what}</strong>
+                                ": "
+                                {message}
+                                " "
+                                <button
+                                    type="button"
+                                    class="link-button"
+                                    on:click=move |_| actions::dismiss(state, r.clone())
+                                >
+                                    "Dismiss"
+                                </button>
+                            </li>
+                        }
+                    }
+                />
             </ul>
         </Show>
     }
