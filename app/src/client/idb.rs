@@ -300,8 +300,12 @@ impl LocalStore {
         self.all(OUTBOX).await
     }
 
+    /// Refused changes, oldest first: by when they were made, as their
+    /// keys order them by device before seq (`rejected_key`).
     pub async fn rejected(&self) -> Result<Vec<Rejected>, StoreError> {
-        self.all(REJECTED).await
+        let mut rows: Vec<Rejected> = self.all(REJECTED).await?;
+        crate::sorting::sort_by(&mut rows, |a, b| a.mutation.at.cmp(&b.mutation.at));
+        Ok(rows)
     }
 
     pub async fn meta(&self) -> Result<SyncMeta, StoreError> {
