@@ -14,15 +14,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { apiDevice, axeViolations, demoCredentials, latest, launchProfile, launchWithCamera, openApp, pairKiosk, pairingCode, pullAll, removeDir, showCode, tempDir, watchErrors } from "./harness.mjs";
-
-const DEMO_ORGANIZER = "organizer@demo.hallpass.example";
-
-function demoPassword(server) {
-  const password = server.output().match(/with password ([0-9a-f]{24})/)?.[1];
-  assert.ok(password, "the demo printed its organizer's password");
-  return password;
-}
+import { DEMO_ORGANIZER, apiDevice, axeViolations, demoCredentials, demoPassword, latest, launchProfile, launchWithCamera, openApp, pairKiosk, pairingCode, pullAll, removeDir, showCode, tempDir, watchErrors } from "./harness.mjs";
 
 async function signInAsOrganizer(page, url, password) {
   await page.goto(`${url}/admin`);

@@ -302,6 +302,26 @@ export function demoCredentials(server) {
   }));
 }
 
+/** The demo's organizer account: its email, and the password the demo server printed. */
+export const DEMO_ORGANIZER = "organizer@demo.hallpass.example";
+
+export function demoPassword(server) {
+  const password = server.output().match(/with password ([0-9a-f]{24})/)?.[1];
+  if (!password) throw new Error("the demo did not print its organizer's password");
+  return password;
+}
+
+/** Headers that authenticate as the demo's organizer over the API. */
+export async function organizerHeaders(server) {
+  const response = await fetch(`${server.url}/api/v1/auth/organizer`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: DEMO_ORGANIZER, password: demoPassword(server) }),
+  });
+  if (response.status !== 201) throw new Error(`organizer sign-in failed: ${response.status} ${await response.text()}`);
+  return { authorization: `Bearer ${(await response.json()).token}` };
+}
+
 /** The sign-in code of the attendee with `badge`, as `hallpass attendee link` prints it. */
 export async function signinCode(db, badge) {
   const output = await runCli(db, ["attendee", "link", badge]);

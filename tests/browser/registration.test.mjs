@@ -25,6 +25,7 @@ import {
   latest,
   launchProfile,
   openApp,
+  organizerHeaders,
   pullAll,
   removeDir,
   runCli,
@@ -522,14 +523,7 @@ describe("a change the server refuses", () => {
 
     // An organizer revokes the phone; it signs in again, as a new device
     // whose changes are numbered from 1 again.
-    const password = app.server.output().match(/with password ([0-9a-f]{24})/)?.[1];
-    assert.ok(password, "the demo printed its organizer's password");
-    const organizer = await fetch(`${url}/api/v1/auth/organizer`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "organizer@demo.hallpass.example", password }),
-    }).then((r) => r.json());
-    const admin = { authorization: `Bearer ${organizer.token}` };
+    const admin = await organizerHeaders(app.server);
     const { devices } = await fetch(`${url}/api/v1/admin/devices`, { headers: admin }).then((r) => r.json());
     const phone = devices.find((d) => d.kind === "attendee" && d.attendee_id && d.device_id !== other.device_id && !d.revoked);
     assert.ok(phone, "the phone is among the devices");
