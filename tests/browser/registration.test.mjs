@@ -11,7 +11,10 @@
 // (g) a registration made before the device's first pull came shows on
 //     the agenda after an offline restart;
 // (h) a refusal stays when the phone signs in again (its changes numbered
-//     from 1 again) and a new change of the same number is refused too.
+//     from 1 again) and a new change of the same number is refused too;
+// (i) a venue network that takes requests and never answers them: the
+//     push is given up and the change sent on the next try, and signing
+//     out does not wait for the server.
 // Run: scripts/test (or, after a release build, node --test tests/browser/).
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -550,5 +553,52 @@ describe("a change the server refuses", () => {
     await until(async () => (await refused.count()) === 1, "one refusal left", 10_000);
     assert.ok((await refused.textContent()).includes(second[1].title));
     assert.equal(await page.locator('nav a[href="/sync"] .count').textContent(), "1");
+  });
+
+  it("(i) a push the network takes and never answers is given up and sent again; signing out does not wait for it", async () => {
+    await app?.close();
+    app = await openApp();
+    const url = app.server.url;
+    const page = app.page;
+    const errors = watchErrors(page);
+    const [person] = demoCredentials(app.server);
+    await signIn(page, url, person);
+    await page.goto(url);
+    await waitForProgram(page);
+
+    // The venue's Wi-Fi takes what is sent and answers nothing, while the
+    // browser still says it is online: no error ever comes back.
+    let silent = true;
+    const held = [];
+    await page.route("**/api/v1/**", (route) => {
+      if (!silent) return route.continue();
+      held.push(route.request().url());
+      return new Promise(() => {});
+    });
+    const target = page.locator(".session-card").filter({ has: page.locator("[data-action=register]") }).first();
+    const title = (await target.locator("h3 a").textContent()).trim();
+    await card(page, title).locator("[data-action=register]").click();
+    await until(() => held.some((u) => u.endsWith("/api/v1/sync/push")), "the push sent into the silent network", 20_000);
+
+    // The network answers again. The push it swallowed is given up, and
+    // the next round sends the change.
+    silent = false;
+    await until(async () => (await standing(card(page, title))) === "confirmed", "the registration confirmed", 120_000);
+    const token = await apiSignIn(url, person);
+    const mine = [...latest(await pullAll(url, token), "registration").values()];
+    assert.equal(mine.length, 1, "exactly one registration on the server");
+    assert.equal(mine[0].status, "confirmed");
+
+    // Silent again: signing out forgets the person at once, and tells the
+    // server when it can.
+    silent = true;
+    await page.goto(`${url}/sync`);
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.getByRole("button", { name: "Sign out and delete" }).click();
+    await page.locator(".changes p a[href='/signin']").waitFor({ timeout: 10_000 });
+    await page.goto(`${url}/agenda`);
+    await page.waitForSelector("text=Your agenda is kept on this device");
+    assert.equal(await page.locator(".agenda-item").count(), 0);
+    assert.deepEqual(errors, []);
   });
 });

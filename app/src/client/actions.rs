@@ -81,7 +81,7 @@ mod in_browser {
     use wasm_bindgen::JsCast;
 
     use super::super::idb::StoreError;
-    use super::super::{show_local, store, tell_other_tabs};
+    use super::super::{in_time, show_local, store, tell_other_tabs};
     use crate::device::{Account, Holder, Rejected};
     use crate::domain::checkin::CheckinKind;
     use crate::domain::ops::Operation;
@@ -272,7 +272,7 @@ mod in_browser {
         body: &B,
         offline: &str,
     ) -> Result<R, String> {
-        let response = Request::post(path)
+        let response = in_time(Request::post(path))
             .json(body)
             .map_err(|e| e.to_string())?
             .send()
@@ -321,22 +321,26 @@ mod in_browser {
         Ok(())
     }
 
-    /// Forgets the person on this device. The server is told when it can be
-    /// reached; the token is useless without this device's copy anyway.
+    /// Forgets the person on this device, then tells the server when it
+    /// can be reached. Forgotten first: a network that takes the request
+    /// and never answers must not keep a shared device signed in, and the
+    /// token is useless without this device's copy anyway.
     pub async fn sign_out(state: AppState) -> Result<(), String> {
         let store = store().ok_or("This device's storage is not open yet.")?;
-        if let Ok(Some(account)) = store.account().await {
-            let _ = Request::post(SIGN_OUT_PATH)
-                .header("Authorization", &format!("Bearer {}", account.token))
-                .send()
-                .await;
-        }
+        let account = store.account().await.ok().flatten();
         store
             .sign_out()
             .await
             .map_err(|e| format!("This device could not forget your data: {e}"))?;
         show_local(&store, state).await;
         tell_other_tabs();
+        // The pages show the device signed out already; this only ends.
+        if let Some(account) = account {
+            let _ = in_time(Request::post(SIGN_OUT_PATH))
+                .header("Authorization", &format!("Bearer {}", account.token))
+                .send()
+                .await;
+        }
         Ok(())
     }
 

@@ -27,3 +27,37 @@ mod sync;
 pub use local::{register_service_worker, start};
 #[cfg(feature = "browser")]
 use local::{show_local, sleep, store, tell_other_tabs};
+
+/// How long a request to the server may go unanswered before it counts as
+/// failed, like a network error. A venue's Wi-Fi can take a request and
+/// never answer it (an access point with no way out, a captive portal)
+/// while the browser still says it is online: without a deadline the sync
+/// would wait on that request until TCP gave up, many minutes later, and
+/// send nothing meanwhile. Generous all the same: the server answers a push
+/// in milliseconds, a page of a pull is at most a few hundred kilobytes
+/// compressed, and the server gives up on a request itself after 30 s
+/// (docs/PROTOCOL.md, `timeout`), an answer this one waits to hear.
+#[cfg(feature = "browser")]
+const ANSWER_MS: u32 = 40_000;
+
+/// `request`, given up after [`ANSWER_MS`] (the wait for the answer's body
+/// included): its `send()` or body then fails as if the network had. An
+/// `AbortController` and a timer, not `AbortSignal.timeout()`, which
+/// Safari has only since 16: the Web Locks the sync already needs came
+/// in 15.4.
+#[cfg(feature = "browser")]
+fn in_time(request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    use wasm_bindgen::JsCast;
+    let (Ok(controller), Some(window)) = (web_sys::AbortController::new(), web_sys::window())
+    else {
+        return request;
+    };
+    let signal = controller.signal();
+    // Aborting a request that was answered in time does nothing.
+    let give_up = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+        give_up.unchecked_ref(),
+        ANSWER_MS as i32,
+    );
+    request.abort_signal(Some(&signal))
+}

@@ -59,7 +59,7 @@ pub async fn push_all(store: &LocalStore, account: &Account) -> Result<bool, Syn
             mutations: queued.into_iter().take(MAX_PUSH_MUTATIONS).collect(),
             pending: Some(pending),
         };
-        let response = authorized(Request::post(PUSH_PATH), Some(account))
+        let response = super::in_time(authorized(Request::post(PUSH_PATH), Some(account)))
             .json(&body)
             .map_err(|e| SyncProblem::Server(e.to_string()))?
             .send()
@@ -123,7 +123,7 @@ pub async fn pull_all(
         if let Some(c) = &cursor {
             url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(c)));
         }
-        let response = authorized(Request::get(&url), account)
+        let response = super::in_time(authorized(Request::get(&url), account))
             .send()
             .await
             .map_err(|_| SyncProblem::Offline)?;
