@@ -485,13 +485,18 @@ describe("a change the server refuses", () => {
     await app?.close();
   });
 
-  it("(e) shows on the Changes page with the server's reason, and can be dismissed", async () => {
+  /** A new server and browser, with the first demo person signed in. */
+  async function afresh() {
+    await app?.close();
     app = await openApp();
-    const url = app.server.url;
-    const page = app.page;
-    const errors = watchErrors(page);
+    const errors = watchErrors(app.page);
     const [person] = demoCredentials(app.server);
-    await signIn(page, url, person);
+    await signIn(app.page, app.server.url, person);
+    return { url: app.server.url, page: app.page, person, errors };
+  }
+
+  it("(e) shows on the Changes page with the server's reason, and can be dismissed", async () => {
+    const { url, page, person, errors } = await afresh();
     const [[elsewhere, here]] = await overlappingPairs(url, 1);
     await registerIntoConflict(app, person, [elsewhere, here]);
     await page.goto(`${url}/sync`);
@@ -510,13 +515,8 @@ describe("a change the server refuses", () => {
   });
 
   it("(h) a refusal is kept when the phone signs in again and a new change of the same number is refused too", async () => {
-    await app?.close();
-    app = await openApp();
-    const url = app.server.url;
-    const page = app.page;
-    const [person] = demoCredentials(app.server);
+    const { url, page, person } = await afresh();
     const [first, second] = await overlappingPairs(url, 2);
-    await signIn(page, url, person);
 
     // Refused: the phone's first change, seq 1.
     const other = await registerIntoConflict(app, person, first);
@@ -554,9 +554,16 @@ describe("a change the server refuses", () => {
     assert.ok((await refused.textContent()).includes(second[1].title));
     assert.equal(await page.locator('nav a[href="/sync"] .count').textContent(), "1");
   });
+});
+
+describe("a network that takes requests and never answers", () => {
+  let app;
+
+  after(async () => {
+    await app?.close();
+  });
 
   it("(i) a push the network takes and never answers is given up and sent again; signing out does not wait for it", async () => {
-    await app?.close();
     app = await openApp();
     const url = app.server.url;
     const page = app.page;
